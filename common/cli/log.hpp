@@ -1,0 +1,32 @@
+#pragma once
+// Messages to the user: "PROGRAM: message" on stderr and, with --syslog, to
+// syslog(3) with facility mail, since cron jobs and MTA pipes have no terminal.
+//
+// Levels: error and warning always reach stderr unless --quiet (which keeps
+// errors); notice is the default level; info is -v; debug is -vv.
+
+#include <string>
+#include <string_view>
+
+namespace forumgate::log {
+
+enum class Level { error, warning, notice, info, debug };
+
+struct Settings {
+  std::string program = "forumgate";
+  Level threshold = Level::notice;
+  bool syslog = false;
+};
+
+void configure(const Settings& settings);
+const std::string& program();
+bool enabled(Level level);
+void write(Level level, std::string_view message);
+
+inline void error(std::string_view m) { write(Level::error, m); }
+inline void warning(std::string_view m) { write(Level::warning, m); }
+inline void notice(std::string_view m) { write(Level::notice, m); }
+inline void info(std::string_view m) { write(Level::info, m); }
+inline void debug(std::string_view m) { write(Level::debug, m); }
+
+}  // namespace forumgate::log
