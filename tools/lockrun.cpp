@@ -70,7 +70,7 @@ int run(const Options& o, const std::vector<std::string>& rest) {
     std::string why = o.wait ? "could not lock " + lk->describe() + " within " +
                                    CLI::detail::to_string(*o.wait) + " s"
                              : lk->describe() + " is locked";
-    log::notice(why + (who.empty() ? "" : "; held by " + who));
+    log::notice(why + (who.empty() ? "" : " (" + who + ")"));
     return o.conflict_exit_code;
   }
   log::info("locked " + lk->describe());

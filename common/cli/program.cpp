@@ -9,26 +9,28 @@
 
 namespace forumgate::cli {
 
-std::string default_config_path() {
-  const char* env = std::getenv("FORUMGATE_CONFIG");
-  return env && *env ? env : "/etc/forumgate.conf";
-}
-
-Program::Program(std::string name, std::string description)
-    : name_(std::move(name)), app_(std::move(description), name_) {
-  app_.set_version_flag("--version", std::string(name_) + " (forumgate) " + forumgate::version);
-  app_.add_flag("-v,--verbose", verbose_, "Say more: what is done, step by step (twice: debug)");
-  app_.add_flag("-q,--quiet", quiet_, "Say nothing but errors")->excludes("--verbose");
-  app_.add_flag("--syslog", syslog_, "Also log to syslog, facility mail");
-  // Required=false: the default file is read only when it exists; a file
-  // named with --config must exist.
-  app_.set_config("--config", default_config_path(),
-                  "Read options from FILE, section [" + name_ + "]", false)
-      ->type_name("FILE");
-  app_.get_config_formatter_base()->section(name_);
-}
-
 namespace {
+
+// The [PROGRAM] section of an INI config file, keys named after long options.
+// CLI11 2.1.2's own ConfigBase::section() applies only the first key of the
+// section (it keeps the section as a parent of every later key, as if it
+// named a subcommand), so the filtering is done here instead.
+class SectionConfig : public CLI::ConfigBase {
+ public:
+  explicit SectionConfig(std::string section) : section_(std::move(section)) {}
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    std::vector<CLI::ConfigItem> kept;
+    for (auto& item : CLI::ConfigBase::from_config(input)) {
+      if (item.parents.empty() || item.parents.front() != section_ || item.name == "--") continue;
+      item.parents.erase(item.parents.begin());
+      if (item.parents.empty()) kept.push_back(std::move(item));
+    }
+    return kept;
+  }
+
+ private:
+  std::string section_;
+};
 
 class UsageFormatter : public CLI::Formatter {
  public:
@@ -53,6 +55,26 @@ class UsageFormatter : public CLI::Formatter {
 };
 
 }  // namespace
+
+std::string default_config_path() {
+  const char* env = std::getenv("FORUMGATE_CONFIG");
+  return env && *env ? env : "/etc/forumgate.conf";
+}
+
+Program::Program(std::string name, std::string description)
+    : name_(std::move(name)), app_(std::move(description), name_) {
+  app_.set_version_flag("--version", std::string(name_) + " (forumgate) " + forumgate::version);
+  app_.add_flag("-v,--verbose", verbose_, "Say more: what is done, step by step (twice: debug)");
+  app_.add_flag("-q,--quiet", quiet_, "Say nothing but errors")->excludes("--verbose");
+  app_.add_flag("--syslog", syslog_, "Also log to syslog, facility mail");
+  // Required=false: the default file is read only when it exists; a file
+  // named with --config must exist.
+  app_.set_config("--config", default_config_path(),
+                  "Read options from FILE, section [" + name_ + "]", false)
+      ->type_name("FILE");
+  app_.config_formatter(std::make_shared<SectionConfig>(name_));
+}
+
 
 void Program::usage(const std::string& synopsis) {
   app_.formatter(std::make_shared<UsageFormatter>(synopsis));

@@ -187,7 +187,11 @@ void DotLock::release() {
   if (!held_) return;
   held_ = false;
   if (!still_ours()) {
-    log::warning("lock " + path_ + " was taken over by another process; left in place");
+    if (access(path_.c_str(), F_OK) != 0) {
+      log::warning("lock " + path_ + " vanished while we held it");
+    } else {
+      log::warning("lock " + path_ + " was taken over by another process; left in place");
+    }
     return;
   }
   if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
@@ -212,10 +216,11 @@ std::string DotLock::holder() const {
   struct stat st {};
   fstat(fd, &st);
   ::close(fd);
-  std::string age = std::to_string(std::max<time_t>(0, time(nullptr) - st.st_mtime)) + " s old";
+  // procmail writes "0", dotlockfile without -p "0\n": no pid to name then.
   long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
-  if (pid <= 0) return "lock file " + age;
-  return describe_pid(static_cast<pid_t>(pid)) + ", lock file " + age;
+  std::string age = std::to_string(std::max<time_t>(0, time(nullptr) - st.st_mtime));
+  return (pid > 0 ? describe_pid(static_cast<pid_t>(pid)) + ", " : std::string()) +
+         "lock made " + age + " s ago";
 }
 
 }  // namespace forumgate::lock

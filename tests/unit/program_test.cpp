@@ -32,10 +32,11 @@ Outcome run(std::vector<std::string> words, const std::function<int()>& body = [
 
 TEST(Program, ReadsItsOwnSectionOfTheConfigFile) {
   test::TempDir dir;
-  std::ofstream(dir / "forumgate.conf") << "[mailsplit]\nwait = 9\n[lockrun]\nwait = 7\n";
+  std::ofstream(dir / "forumgate.conf")
+      << "wait = 1\n[mailsplit]\nwait = 9\n[lockrun]\nverbose = true\nwait = 7\n[other]\nwait = 8\n";
   Outcome r = run({"--config", dir / "forumgate.conf"});
   EXPECT_EQ(r.status, 0);
-  EXPECT_EQ(r.wait, 7);
+  EXPECT_EQ(r.wait, 7) << "the second key of the section counts too";
   EXPECT_EQ(run({"--config", dir / "forumgate.conf", "-w", "3"}).wait, 3) << "argv wins";
 }
 

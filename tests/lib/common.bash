@@ -1,0 +1,63 @@
+# Shared set-up for the bats suites: bats-support, bats-assert, bats-file
+# from Debian's packages, the built binaries first on PATH, a temp dir per test.
+
+bats_require_minimum_version 1.5.0
+export BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+FORUMGATE_SOURCE=${FORUMGATE_SOURCE:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+FORUMGATE_BIN=${FORUMGATE_BIN:-$FORUMGATE_SOURCE/build/bin}
+PATH=$FORUMGATE_BIN:$PATH
+export FORUMGATE_SOURCE FORUMGATE_BIN PATH
+
+# No /etc/forumgate.conf of the machine may change what a test sees.
+export FORUMGATE_CONFIG=/nonexistent/forumgate.conf
+
+common_setup() {
+  T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/forumgate.XXXXXX")
+  chmod 755 "$T"
+  cd "$T" || return 1
+}
+
+common_teardown() {
+  # Kill what a test left running in the background (by pid, never by name).
+  local pid
+  for pid in ${BG_PIDS:-}; do kill "$pid" 2>/dev/null; done
+  for pid in ${BG_PIDS:-}; do wait "$pid" 2>/dev/null; done
+  cd / && rm -rf "$T"
+}
+
+# bg CMD...: run CMD in the background, remembered for teardown; sets BG_PID.
+bg() {
+  "$@" 3>&- &
+  BG_PID=$!
+  BG_PIDS="${BG_PIDS:-} $BG_PID"
+}
+
+# wait_status PID: wait for a background job; its exit status in $status.
+wait_status() {
+  status=0
+  wait "$1" || status=$?
+}
+
+# wait_for_file PATH [TENTHS]: wait until PATH exists (a peer holds its lock).
+wait_for_file() {
+  local i
+  for ((i = 0; i < ${2:-100}; i++)); do
+    [ -e "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for $1" >&2
+  return 1
+}
+
+# as_nobody CMD...: run CMD as an unprivileged user (root ignores permissions).
+as_nobody() {
+  if [ "$(id -u)" -eq 0 ]; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+  else
+    "$@"
+  fi
+}
