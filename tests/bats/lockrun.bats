@@ -12,6 +12,15 @@ hold() {
   wait_for_file held
 }
 
+@test "a signal ignored on entry stays ignored for the command" {
+  bg env --ignore-signal=TERM lockrun cron.lock -- sh -c 'touch held; sleep 1; echo survived > out'
+  wait_for_file held
+  kill -TERM "$BG_PID"
+  wait_status "$BG_PID"
+  assert_equal "$status" 0
+  assert_file_contains out survived
+}
+
 @test "runs the command and passes its exit status through" {
   run lockrun cron.lock -- sh -c 'echo ran; exit 42'
   assert_equal "$status" 42
@@ -139,7 +148,10 @@ hold() {
 @test "SIGTERM, SIGINT and SIGHUP are forwarded to the command" {
   for sig in TERM INT HUP; do
     rm -f held out
-    bg lockrun cron.lock -- sh -c "trap 'echo got $sig > out; exit 3' $sig; touch held; while :; do sleep 0.05; done"
+    # bash starts background jobs with SIGINT ignored, and an ignored signal
+    # stays ignored for lockrun and its command: restore the default first.
+    bg env --default-signal=INT lockrun cron.lock -- sh -c \
+      "trap 'echo got $sig > out; exit 3' $sig; touch held; for i in \$(seq 400); do sleep 0.05; done"
     wait_for_file held
     kill -s "$sig" "$BG_PID"
     wait_status "$BG_PID"
