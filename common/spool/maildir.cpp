@@ -1,0 +1,146 @@
+#include "spool/maildir.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "cli/error.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void make_dir(const std::string& path) {
+  if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw system_error(Exit::cantcreat, "cannot create " + path);
+  }
+}
+
+// maildir(5) wants '/' and ':' out of the host part.
+std::string safe_host() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || !host[0]) return "localhost";
+  std::string out;
+  for (char c : std::string(host)) {
+    if (c == '/') out += "\\057";
+    else if (c == ':') out += "\\072";
+    else out += c;
+  }
+  return out;
+}
+
+void write_all(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw system_error(Exit::ioerr, "cannot write " + path);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+bool is_maildir(const std::string& path) {
+  return is_dir(path + "/cur") && is_dir(path + "/new") && is_dir(path + "/tmp");
+}
+
+std::vector<std::string> maildir_messages(const std::string& maildir) {
+  std::vector<std::string> out;
+  for (const char* sub : {"new", "cur"}) {
+    std::string dir = maildir + "/" + sub;
+    DIR* d = opendir(dir.c_str());
+    if (!d) throw system_error(Exit::noinput, "cannot read " + dir);
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      names.emplace_back(e->d_name);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (auto& n : names) out.push_back(dir + "/" + n);
+  }
+  return out;
+}
+
+void sync_directory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw system_error(Exit::ioerr, "cannot open " + dir);
+  int r = fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (r != 0) throw system_error(Exit::ioerr, "cannot sync " + dir, err);
+}
+
+MaildirWriter::MaildirWriter(std::string maildir) : path_(std::move(maildir)), host_(safe_host()) {
+  make_dir(path_);
+  for (const char* sub : {"/tmp", "/new", "/cur"}) make_dir(path_ + sub);
+  dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) throw system_error(Exit::cantcreat, "cannot open " + path_ + "/tmp");
+  if (faccessat(dir_fd_, ".", W_OK, AT_EACCESS) != 0 || access((path_ + "/new").c_str(), W_OK) != 0) {
+    throw system_error(Exit::cantcreat, "cannot write into " + path_);
+  }
+}
+
+MaildirWriter::~MaildirWriter() {
+  rollback();
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+// time.MusecPpidQcounter.host,S=size: unique per maildir(5) (time, pid and a
+// counter within the process), with Courier's and Dovecot's size field.
+std::string MaildirWriter::unique_name(size_t size) {
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  return std::to_string(tv.tv_sec) + ".M" + std::to_string(tv.tv_usec) + "P" +
+         std::to_string(getpid()) + "Q" + std::to_string(++counter_) + "." + host_ +
+         ",S=" + std::to_string(size);
+}
+
+std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces) {
+  size_t size = 0;
+  for (auto p : pieces) size += p.size();
+  std::string name = unique_name(size);
+  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
+  pending_.push_back(name);
+  try {
+    for (auto p : pieces) write_all(fd, p, path_ + "/tmp/" + name);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path_ + "/tmp/" + name);
+  return name;
+}
+
+std::vector<std::string> MaildirWriter::commit() {
+  std::vector<std::string> published;
+  if (pending_.empty()) return published;
+  // One syncfs for the whole batch instead of an fsync per message.
+  if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
+  for (const auto& name : pending_) {
+    std::string to = path_ + "/new/" + name;
+    if (rename((path_ + "/tmp/" + name).c_str(), to.c_str()) != 0) {
+      throw system_error(Exit::ioerr, "cannot move " + name + " into " + path_ + "/new");
+    }
+    published.push_back(std::move(to));
+  }
+  pending_.clear();
+  sync_directory(path_ + "/new");
+  return published;
+}
+
+void MaildirWriter::rollback() {
+  for (const auto& name : pending_) unlinkat(dir_fd_, name.c_str(), 0);
+  pending_.clear();
+}
+
+}  // namespace forumgate::spool

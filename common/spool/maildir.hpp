@@ -1,0 +1,57 @@
+#pragma once
+// Maildirs (maildir(5)): reading the messages of one, and delivering into
+// one durably. Maildir++ subfolders such as ".failed/" are Maildirs too.
+//
+// Delivery follows the maildir(5) protocol, in batches: each message is
+// written to tmp/ under a unique name; commit() makes every file written so
+// far durable with one syncfs(2), renames them all into new/, and fsyncs
+// new/. Only after commit() returns may a source give the messages up. A
+// failure before that removes from tmp/ what the batch wrote (rollback()).
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forumgate::spool {
+
+// Whether path is a Maildir: a directory with cur/, new/ and tmp/.
+bool is_maildir(const std::string& path);
+
+// The message files of a Maildir, new/ then cur/, each in name order (which
+// is delivery-time order for the usual names); dot files and tmp/ skipped.
+std::vector<std::string> maildir_messages(const std::string& maildir);
+
+class MaildirWriter {
+ public:
+  // Creates the Maildir (mode 0700) when missing. Error(73) when it cannot
+  // be created or written.
+  explicit MaildirWriter(std::string maildir);
+  ~MaildirWriter();  // rolls back an uncommitted batch
+  MaildirWriter(const MaildirWriter&) = delete;
+  MaildirWriter& operator=(const MaildirWriter&) = delete;
+
+  // Writes one message (the pieces, in order) to tmp/; returns its name.
+  // Error(74) when the disk is full or a write fails: the caller rolls back.
+  std::string add(std::initializer_list<std::string_view> pieces);
+  // Durable, then visible in new/; returns the paths in new/.
+  std::vector<std::string> commit();
+  void rollback();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string unique_name(size_t size);
+
+  std::string path_;
+  int dir_fd_ = -1;
+  std::vector<std::string> pending_;  // names in tmp/
+  unsigned counter_ = 0;
+  std::string host_;
+};
+
+// fsync(2) on a directory, so that renames and unlinks in it are durable.
+void sync_directory(const std::string& dir);
+
+}  // namespace forumgate::spool

@@ -1,0 +1,217 @@
+#include "spool/mbox_reader.hpp"
+
+#include <cctype>
+#include <cstdlib>
+
+#include "cli/error.hpp"
+#include "spool/from_line.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+bool is_blank(std::string_view line) { return line == "\n" || line == "\r\n"; }
+
+std::string_view without_eol(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
+// Case-insensitive "Name:" at the start of a header line; the value after it.
+bool header_is(std::string_view line, std::string_view name, std::string_view& value) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
+  value = without_eol(line.substr(name.size() + 1));
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  return true;
+}
+
+// A line quoted by the writer: ">From " (mboxo), ">>*From " (mboxrd).
+size_t quote_depth(std::string_view line) {
+  size_t n = 0;
+  while (n < line.size() && line[n] == '>') ++n;
+  return n > 0 && line.substr(n, 5) == "From " ? n : 0;
+}
+
+// The line, quoted for a message of the user, with control bytes shown.
+std::string quoted(std::string_view line) {
+  line = without_eol(line);
+  std::string out = "\"";
+  for (char c : line.substr(0, 80)) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static const char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[(c >> 4) & 0xf];
+      out += hex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + (line.size() > 80 ? "...\"" : "\"");
+}
+
+}  // namespace
+
+// mboxcl (mutt) quotes ">From " in bodies even though Content-Length is there.
+void MboxReader::unquote_from(std::string& data, size_t from) {
+  std::string out;
+  out.reserve(data.size() - from);
+  size_t pos = from;
+  while (pos < data.size()) {
+    size_t nl = data.find('\n', pos);
+    size_t end = nl == std::string::npos ? data.size() : nl + 1;
+    std::string_view line(data.data() + pos, end - pos);
+    if (quote_depth(line) == 1) line.remove_prefix(1);
+    out.append(line);
+    pos = end;
+  }
+  data.resize(from);
+  data += out;
+}
+
+MboxFormat parse_mbox_format(const std::string& name) {
+  if (name == "auto") return MboxFormat::automatic;
+  if (name == "mboxo") return MboxFormat::mboxo;
+  if (name == "mboxrd") return MboxFormat::mboxrd;
+  if (name == "mboxcl") return MboxFormat::mboxcl;
+  if (name == "mboxcl2") return MboxFormat::mboxcl2;
+  throw Error(Exit::usage, "unknown mbox format '" + name + "' (auto, mboxo, mboxrd, mboxcl, mboxcl2)");
+}
+
+MboxReader::MboxReader(int fd, std::string name, MboxFormat format)
+    : in_(fd, name), name_(std::move(name)), format_(format) {}
+
+void MboxReader::append_line(MboxMessage& m, std::string_view line, bool unquote) {
+  if (unquote) {
+    size_t depth = quote_depth(line);
+    bool strip = format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1;
+    if (strip) line.remove_prefix(1);
+  }
+  m.data.append(line);
+}
+
+bool MboxReader::next(MboxMessage& m) {
+  m = MboxMessage();
+  if (!started_) {
+    started_ = true;
+    std::string_view line;
+    do {
+      line = in_.next_line();
+    } while (is_blank(line));
+    if (line.empty()) return false;  // an empty mbox
+    if (!is_from_line(line)) {
+      throw Error(Exit::dataerr, name_ + " is not an mbox: its first line is " + quoted(line) +
+                                     ", not a From_ line");
+    }
+    pending_from_ = std::string(line);
+    pending_offset_ = in_.offset() - line.size();
+  }
+  if (pending_from_.empty()) return false;
+
+  m.from_line = std::string(without_eol(pending_from_));
+  m.sender = std::string(from_line_sender(m.from_line).value_or(""));
+  m.offset = pending_offset_;
+  pending_from_.clear();
+
+  int64_t content_length = -1;
+  bool ended = false;
+  read_headers(m, content_length, ended);
+  if (!ended) {
+    const bool by_length = content_length >= 0 && format_ != MboxFormat::mboxo &&
+                           format_ != MboxFormat::mboxrd;
+    if (!by_length || !take_by_content_length(m, static_cast<uint64_t>(content_length))) {
+      read_body_lines(m);
+    }
+  }
+  // The blank line the writer put between messages is not the message's.
+  if (m.data.ends_with("\r\n\r\n")) m.data.resize(m.data.size() - 2);
+  else if (m.data.ends_with("\n\n")) m.data.pop_back();
+  m.length = (pending_from_.empty() ? in_.offset() : pending_offset_) - m.offset;
+  return true;
+}
+
+void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& ended) {
+  for (;;) {
+    std::string_view line = in_.next_line();
+    if (line.empty()) {
+      ended = true;  // end of file inside the header: a truncated message
+      return;
+    }
+    if (is_from_line(line)) {  // a message with no body, or no blank line
+      pending_from_ = std::string(line);
+      pending_offset_ = in_.offset() - line.size();
+      ended = true;
+      return;
+    }
+    std::string_view value;
+    if (header_is(line, "content-length", value)) {
+      char* end = nullptr;
+      std::string digits(value);
+      long long n = std::strtoll(digits.c_str(), &end, 10);
+      if (!digits.empty() && end && *end == '\0' && n >= 0) content_length = n;
+    } else if (header_is(line, "return-path", value)) {
+      m.has_return_path = true;
+    } else if (header_is(line, "status", value) || header_is(line, "x-status", value)) {
+      m.status.append(value);
+    }
+    append_line(m, line, format_ != MboxFormat::mboxcl2);
+    if (is_blank(line)) return;
+  }
+}
+
+// Takes the body by its Content-Length when a From_ line, or the end of the
+// file, follows there (after the blank line the writer adds); otherwise puts
+// the bytes back and returns false.
+bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
+  const size_t header_size = m.data.size();
+  const uint64_t got = in_.read_into(m.data, length);
+  auto follows = [&] {
+    std::string_view next = in_.peek_line();
+    if (next.empty()) return true;
+    if (is_from_line(next)) return true;
+    if (!is_blank(next)) return false;
+    std::string blank(in_.next_line());
+    std::string_view after = in_.peek_line();
+    bool ok = after.empty() || is_from_line(after);
+    in_.unread(blank);
+    return ok;
+  };
+  if (got == length && follows()) {
+    if (format_ == MboxFormat::mboxcl) unquote_from(m.data, header_size);
+    std::string_view next = in_.peek_line();
+    if (is_blank(next)) m.data.append(in_.next_line());
+    next = in_.next_line();
+    if (!next.empty()) {
+      pending_from_ = std::string(next);
+      pending_offset_ = in_.offset() - next.size();
+    }
+    return true;
+  }
+  in_.unread(std::string_view(m.data).substr(header_size));
+  m.data.resize(header_size);
+  return false;
+}
+
+void MboxReader::read_body_lines(MboxMessage& m) {
+  const bool unquote = format_ != MboxFormat::mboxcl2;
+  for (;;) {
+    std::string_view line = in_.next_line();
+    if (line.empty()) return;
+    if (is_from_line(line)) {
+      pending_from_ = std::string(line);
+      pending_offset_ = in_.offset() - line.size();
+      return;
+    }
+    append_line(m, line, unquote);
+  }
+}
+
+std::string return_path_line(const MboxMessage& m) {
+  if (m.has_return_path || m.sender.empty()) return {};
+  size_t nl = m.data.find('\n');
+  const bool crlf = nl != std::string::npos && nl > 0 && m.data[nl - 1] == '\r';
+  std::string sender = m.sender == "MAILER-DAEMON" ? "" : m.sender;
+  return "Return-Path: <" + sender + ">" + (crlf ? "\r\n" : "\n");
+}
+
+}  // namespace forumgate::spool

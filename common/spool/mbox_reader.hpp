@@ -1,0 +1,73 @@
+#pragma once
+// Messages out of an mbox, one at a time, in bounded memory (the message at
+// hand and one read buffer).
+//
+// Variants (mbox(5); "From " lines in bodies are quoted by the writer):
+//   mboxo    Postfix local(8), procmail: ">From " is un-quoted to "From ".
+//   mboxrd   qmail, getmail, mblaze: one ">" is removed from ">>*From ".
+//   mboxcl   mutt: like mboxo, with a Content-Length header.
+//   mboxcl2  Dovecot: nothing is quoted; Content-Length tells the end.
+//   auto     mboxo, except that a message whose Content-Length is right
+//            (a From_ line or the end of the file follows there) is taken
+//            by it, unquoted, as mboxcl2 (Dovecot) writes it.
+// Content-Length is trusted only when a From_ line, or the end of the file,
+// follows at that offset; otherwise the From_ lines decide.
+//
+// Every byte but the From_ line, the quoting and the blank line that ends
+// each message is kept as it was: CRLF line ends, 8-bit and binary bytes, a
+// missing final newline. Leading blank lines and an empty file are fine; a
+// file whose first line is not a From_ line is not an mbox (Error 65).
+
+#include <cstdint>
+#include <string>
+
+#include "spool/line_reader.hpp"
+
+namespace forumgate::spool {
+
+enum class MboxFormat { automatic, mboxo, mboxrd, mboxcl, mboxcl2 };
+
+// "auto", "mboxo", "mboxrd", "mboxcl", "mboxcl2"; Error(64) otherwise.
+MboxFormat parse_mbox_format(const std::string& name);
+
+struct MboxMessage {
+  std::string data;         // the message, From_ line and quoting removed
+  std::string from_line;    // without its line end
+  std::string sender;       // the From_ line's envelope sender
+  uint64_t offset = 0;      // of the From_ line in the mbox
+  uint64_t length = 0;      // bytes of the mbox it took, blank line included
+  bool has_return_path = false;
+  std::string status;       // Status: and X-Status: letters, e.g. "ROA"
+};
+
+class MboxReader {
+ public:
+  MboxReader(int fd, std::string name, MboxFormat format);
+
+  // The next message; false at the end. Throws Error(65) when the file is
+  // not an mbox, Error(74) on a read error.
+  bool next(MboxMessage& message);
+  // Bytes of the mbox read so far.
+  uint64_t offset() const { return in_.offset(); }
+
+ private:
+  void read_headers(MboxMessage& m, int64_t& content_length, bool& ended);
+  bool take_by_content_length(MboxMessage& m, uint64_t length);
+  void read_body_lines(MboxMessage& m);
+  void append_line(MboxMessage& m, std::string_view line, bool unquote);
+  static void unquote_from(std::string& data, size_t from);
+
+  LineReader in_;
+  std::string name_;
+  MboxFormat format_;
+  bool started_ = false;
+  std::string pending_from_;  // the From_ line that ended the last message
+  uint64_t pending_offset_ = 0;
+};
+
+// The header line to put before the message so that it keeps its envelope
+// sender: "Return-Path: <sender>" when it has none ("" otherwise; Postfix's
+// "MAILER-DAEMON" is <>). Separate, so a large message is never copied.
+std::string return_path_line(const MboxMessage& m);
+
+}  // namespace forumgate::spool

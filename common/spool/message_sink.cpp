@@ -1,0 +1,175 @@
+#include "spool/message_sink.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "cli/error.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+void write_all(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw system_error(Exit::ioerr, "cannot write " + what);
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// The Maildir is made when the first message comes, so that a source found
+// not to be an mbox leaves nothing behind; whether it can be made is checked
+// at once, so that a queue we cannot write is reported before any reading.
+class QueueSink final : public MessageSink {
+ public:
+  explicit QueueSink(std::string maildir) : path_(std::move(maildir)) {
+    std::string dir = path_;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (access(dir.c_str(), F_OK) != 0) {
+      auto slash = dir.rfind('/');
+      dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+    }
+    if (access(dir.c_str(), W_OK | X_OK) != 0) {
+      throw system_error(Exit::cantcreat, "cannot create or write the queue " + path_);
+    }
+  }
+  std::string add(const OutgoingMessage& m) override {
+    if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
+    return "tmp/" + writer_->add({m.prefix, m.data});
+  }
+  void commit() override {
+    if (writer_) writer_->commit();
+  }
+  void rollback() override {
+    if (writer_) writer_->rollback();
+  }
+  bool durable() const override { return true; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<MaildirWriter> writer_;
+};
+
+class NumberedFilesSink final : public MessageSink {
+ public:
+  NumberedFilesSink(std::string dir, int width, uint64_t first)
+      : dir_(std::move(dir)), width_(width), next_(first) {
+    if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw system_error(Exit::cantcreat, "cannot create " + dir_);
+    }
+    if (access(dir_.c_str(), W_OK) != 0) throw system_error(Exit::cantcreat, "cannot write into " + dir_);
+  }
+  ~NumberedFilesSink() override { rollback(); }
+  std::string add(const OutgoingMessage& m) override {
+    char name[32];
+    std::snprintf(name, sizeof name, "%0*llu", width_, static_cast<unsigned long long>(next_++));
+    std::string path = dir_ + "/" + name;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
+    written_.push_back(path);
+    try {
+      write_all(fd, m.prefix, path);
+      write_all(fd, m.data, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path);
+    return name;
+  }
+  void commit() override {
+    if (written_.empty()) return;
+    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
+      int err = errno;
+      if (fd >= 0) ::close(fd);
+      throw system_error(Exit::ioerr, "cannot sync " + dir_, err);
+    }
+    ::close(fd);
+    written_.clear();
+  }
+  void rollback() override {
+    for (const auto& p : written_) ::unlink(p.c_str());
+    written_.clear();
+  }
+  bool durable() const override { return true; }
+
+ private:
+  std::string dir_;
+  int width_;
+  uint64_t next_;
+  std::vector<std::string> written_;
+};
+
+// mboxrd: every line that matches ^>*From  gets one more '>', so that a
+// reader can give back exactly what was written.
+class MboxrdStreamSink final : public MessageSink {
+ public:
+  explicit MboxrdStreamSink(int fd) : fd_(fd) {
+    struct stat st {};
+    durable_ = fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+  }
+  std::string add(const OutgoingMessage& m) override {
+    out_.append(m.from_line).push_back('\n');
+    quote_into(m.prefix);
+    quote_into(m.data);
+    if (!m.data.empty() && m.data.back() != '\n') out_.push_back('\n');
+    out_.push_back('\n');
+    if (out_.size() >= (1u << 20)) flush();
+    return "-";
+  }
+  void commit() override {
+    flush();
+    if (durable_ && fsync(fd_) != 0) throw system_error(Exit::ioerr, "cannot sync standard output");
+  }
+  void rollback() override { out_.clear(); }
+  bool durable() const override { return durable_; }
+
+ private:
+  void quote_into(std::string_view data) {
+    size_t pos = 0;
+    while (pos < data.size()) {
+      size_t nl = data.find('\n', pos);
+      size_t end = nl == std::string_view::npos ? data.size() : nl + 1;
+      std::string_view line = data.substr(pos, end - pos);
+      size_t n = 0;
+      while (n < line.size() && line[n] == '>') ++n;
+      if (line.substr(n, 5) == "From ") out_.push_back('>');
+      out_.append(line);
+      pos = end;
+    }
+  }
+  void flush() {
+    write_all(fd_, out_, "standard output");
+    out_.clear();
+  }
+
+  int fd_;
+  bool durable_ = false;
+  std::string out_;
+};
+
+class CountSink final : public MessageSink {
+ public:
+  std::string add(const OutgoingMessage&) override { return "counted"; }
+  void commit() override {}
+  void rollback() override {}
+  bool durable() const override { return false; }
+};
+
+}  // namespace
+
+std::unique_ptr<MessageSink> queue_sink(const std::string& maildir) {
+  return std::make_unique<QueueSink>(maildir);
+}
+std::unique_ptr<MessageSink> numbered_files_sink(const std::string& dir, int width, uint64_t first) {
+  return std::make_unique<NumberedFilesSink>(dir, width, first);
+}
+std::unique_ptr<MessageSink> mboxrd_stream_sink(int fd) { return std::make_unique<MboxrdStreamSink>(fd); }
+std::unique_ptr<MessageSink> count_sink() { return std::make_unique<CountSink>(); }
+
+}  // namespace forumgate::spool

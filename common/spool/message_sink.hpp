@@ -1,0 +1,44 @@
+#pragma once
+// Where mailsplit puts the messages it takes. A sink may hold messages back
+// until commit(), which returns only when every message given to it is
+// durable (or, for a stream, written out); rollback() undoes what commit()
+// has not yet made durable.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "spool/maildir.hpp"
+
+namespace forumgate::spool {
+
+// One message on its way: a prefix (a Return-Path line, or nothing), the
+// message itself, and the From_ line it had or should have.
+struct OutgoingMessage {
+  std::string_view from_line;
+  std::string_view prefix;
+  std::string_view data;
+};
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Returns where the message went, for -v ("new/1795...", "0003", "-").
+  virtual std::string add(const OutgoingMessage& m) = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  // Whether commit() makes messages durable, so that --drain may follow it.
+  virtual bool durable() const = 0;
+};
+
+// Into a queue Maildir: tmp/ -> syncfs -> new/ (see MaildirWriter).
+std::unique_ptr<MessageSink> queue_sink(const std::string& maildir);
+// Numbered files DIR/0001, DIR/0002, ... like git mailsplit -o.
+std::unique_ptr<MessageSink> numbered_files_sink(const std::string& dir, int width, uint64_t first);
+// An mboxrd stream on a file descriptor (standard output).
+std::unique_ptr<MessageSink> mboxrd_stream_sink(int fd);
+// Nothing written; counted only.
+std::unique_ptr<MessageSink> count_sink();
+
+}  // namespace forumgate::spool

@@ -1,0 +1,211 @@
+#include "spool/splitter.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <memory>
+
+#include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "lock/mailbox_lock.hpp"
+#include "spool/maildir.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+bool is_remote(const std::string& s) {
+  for (const char* scheme : {"pop3://", "pop3s://", "imap://", "imaps://"})
+    if (s.rfind(scheme, 0) == 0) return true;
+  return false;
+}
+
+std::string read_file(const std::string& path, time_t& mtime) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
+  struct stat st {};
+  fstat(fd, &st);
+  mtime = st.st_mtime;
+  std::string data;
+  data.resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  for (;;) {
+    if (got == data.size()) data.resize(data.size() + 65536);
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw system_error(Exit::ioerr, "cannot read " + path, err);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(got);
+  return data;
+}
+
+// A From_ line for a message that had none: its Return-Path, else
+// MAILER-DAEMON, and the time it was delivered.
+std::string make_from_line(std::string_view message, time_t when) {
+  std::string sender = "MAILER-DAEMON";
+  size_t header_end = message.find("\n\n");
+  std::string_view header = message.substr(0, header_end);
+  for (size_t pos = 0; pos < header.size();) {
+    size_t nl = header.find('\n', pos);
+    std::string_view line = header.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+    if (line.size() > 12 && (line.substr(0, 12) == "Return-Path:" || line.substr(0, 12) == "return-path:")) {
+      size_t lt = line.find('<'), gt = line.find('>');
+      if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt + 1) {
+        sender = std::string(line.substr(lt + 1, gt - lt - 1));
+      }
+      break;
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  char date[64];
+  tm t{};
+  gmtime_r(&when, &t);
+  strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &t);
+  return "From " + sender + " " + date;
+}
+
+void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) throw system_error(Exit::ioerr, "cannot stat " + path);
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (size > consumed) {
+    // Written by someone who ignored the locks: keep what they wrote.
+    log::warning(path + " grew while locked; keeping the " + std::to_string(size - consumed) +
+                 " new bytes");
+    std::string tail(size - consumed, '\0');
+    if (pread(fd, tail.data(), tail.size(), static_cast<off_t>(consumed)) !=
+            static_cast<ssize_t>(tail.size()) ||
+        pwrite(fd, tail.data(), tail.size(), 0) != static_cast<ssize_t>(tail.size())) {
+      throw system_error(Exit::ioerr, "cannot rewrite " + path);
+    }
+  }
+  if (ftruncate(fd, static_cast<off_t>(size - consumed)) != 0 || fsync(fd) != 0) {
+    throw system_error(Exit::ioerr, "cannot truncate " + path);
+  }
+}
+
+SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
+  std::unique_ptr<lock::MailboxLock> lk;
+  int own_fd = -1;
+  int fd = STDIN_FILENO;
+  if (rq.source != "-") {
+    if (rq.drain || access(rq.source.c_str(), W_OK) == 0) {
+      lk = std::make_unique<lock::MailboxLock>(rq.source, rq.stale_age);
+      auto deadline = lock::Deadline::after(std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::duration<double>(rq.lock_wait_seconds)));
+      if (!lk->acquire(deadline)) {
+        std::string who = lk->holder();
+        throw Error(Exit::tempfail, rq.source + " is locked" + (who.empty() ? "" : " (" + who + ")") +
+                                        "; try again later");
+      }
+      fd = lk->fd();
+      lseek(fd, 0, SEEK_SET);
+    } else {
+      own_fd = ::open(rq.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (own_fd < 0) throw system_error(Exit::noinput, "cannot open " + rq.source);
+      fd = own_fd;
+      log::warning("reading " + rq.source + " without its locks (it is not writable for us)");
+    }
+  }
+  struct CloseFd {
+    int fd;
+    ~CloseFd() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_own{own_fd};
+
+  SplitReport report;
+  MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format);
+  MboxMessage m;
+  try {
+    while (reader.next(m)) {
+      std::string prefix = return_path_line(m);
+      std::string where = sink.add({m.from_line, prefix, m.data});
+      ++report.taken;
+      report.bytes += m.length;
+      if (rq.on_message) rq.on_message(m.offset, m.length, where);
+    }
+    sink.commit();
+  } catch (...) {
+    sink.rollback();
+    throw;
+  }
+  if (rq.drain && lk) {
+    drain_mbox(fd, rq.source, reader.offset());
+    report.drained = true;
+  }
+  return report;  // the locks go with lk, after the truncation
+}
+
+SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
+  SplitReport report;
+  std::vector<std::string> taken;
+  try {
+    for (const auto& path : maildir_messages(rq.source)) {
+      time_t mtime = 0;
+      std::string data;
+      try {
+        data = read_file(path, mtime);
+      } catch (const Error& e) {
+        if (access(path.c_str(), F_OK) != 0) continue;  // taken by another reader meanwhile
+        throw;
+      }
+      std::string where = sink.add({make_from_line(data, mtime), "", data});
+      taken.push_back(path);
+      ++report.taken;
+      report.bytes += data.size();
+      if (rq.on_message) rq.on_message(0, data.size(), where + " <- " + path);
+    }
+    sink.commit();
+  } catch (...) {
+    sink.rollback();
+    throw;
+  }
+  if (rq.drain) {
+    for (const auto& path : taken) {
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        throw system_error(Exit::ioerr, "cannot remove " + path);
+      }
+    }
+    sync_directory(rq.source + "/new");
+    sync_directory(rq.source + "/cur");
+    report.drained = true;
+  }
+  return report;
+}
+
+}  // namespace
+
+SplitReport split_spool(const SplitRequest& rq, MessageSink& sink) {
+  if (is_remote(rq.source)) {
+    throw Error(Exit::unavailable, rq.source + ": remote mailboxes are not supported yet");
+  }
+  if (rq.drain && !sink.durable()) {
+    throw Error(Exit::usage, "--drain needs a durable destination: a queue Maildir, -o DIR, or --stdout into a file");
+  }
+  if (rq.source == "-") {
+    if (rq.drain) throw Error(Exit::usage, "--drain needs a spool to drain, not standard input");
+    return split_mbox(rq, sink);
+  }
+  struct stat st {};
+  if (stat(rq.source.c_str(), &st) != 0) throw system_error(Exit::noinput, rq.source);
+  if (S_ISDIR(st.st_mode)) {
+    if (!is_maildir(rq.source)) {
+      throw Error(Exit::noinput, rq.source + " is a directory but not a Maildir (no cur/, new/, tmp/)");
+    }
+    return split_maildir(rq, sink);
+  }
+  if (access(rq.source.c_str(), R_OK) != 0) throw system_error(Exit::noinput, "cannot read " + rq.source);
+  return split_mbox(rq, sink);
+}
+
+}  // namespace forumgate::spool

@@ -1,0 +1,47 @@
+#pragma once
+// Taking the messages out of a spool into a sink: what mailsplit does.
+//
+// Sources: an mbox file (read under the MTA's locks, see lock/mailbox_lock.hpp),
+// a Maildir (new/ then cur/), or "-" for an mbox on standard input.
+//
+// The one rule: with drain, the source gives up its messages (an mbox is
+// truncated, Maildir files are unlinked) only after the sink's commit() has
+// made every message taken durable, and an mbox stays locked from the first
+// byte read to the truncation, so nothing the MTA delivers meanwhile can be
+// lost. Any error before that rolls the sink back and leaves the source as
+// it was.
+//
+// Errors: 65 the source is not an mbox; 66 the source is missing or
+// unreadable; 69 a remote source (not supported yet); 73 the sink cannot be
+// created; 74 a read or write failed (the disk is full); 75 the mailbox is
+// locked by someone else for longer than the wait.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "lock/lock.hpp"
+#include "spool/mbox_reader.hpp"
+#include "spool/message_sink.hpp"
+
+namespace forumgate::spool {
+
+struct SplitRequest {
+  std::string source;  // mbox path, Maildir path, or "-"
+  MboxFormat format = MboxFormat::automatic;
+  bool drain = false;
+  double lock_wait_seconds = 30;
+  std::chrono::seconds stale_age = lock::default_stale_age;
+  // Called for each message taken: where it was, how big, where it went.
+  std::function<void(uint64_t offset, uint64_t size, const std::string& where)> on_message;
+};
+
+struct SplitReport {
+  uint64_t taken = 0;
+  uint64_t bytes = 0;
+  bool drained = false;
+};
+
+SplitReport split_spool(const SplitRequest& request, MessageSink& sink);
+
+}  // namespace forumgate::spool

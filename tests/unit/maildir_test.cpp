@@ -1,0 +1,63 @@
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "spool/maildir.hpp"
+#include "temp_dir.hpp"
+
+using namespace forumgate::spool;
+namespace fs = std::filesystem;
+
+namespace {
+size_t count(const fs::path& dir) {
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+}  // namespace
+
+TEST(MaildirWriter, WritesToTmpAndCommitsIntoNew) {
+  forumgate::test::TempDir dir;
+  MaildirWriter w(dir / "queue");
+  EXPECT_TRUE(is_maildir(dir / "queue"));
+  EXPECT_EQ(fs::status(dir / "queue").permissions() & fs::perms::all, fs::perms::owner_all);
+  std::string a = w.add({"Return-Path: <a@b>\n", "S: a\n\nx\n"});
+  std::string b = w.add({"", "S: b\n\ny\n"});
+  EXPECT_NE(a, b);
+  EXPECT_NE(a.find(",S=" + std::to_string(19 + 8)), std::string::npos) << a;
+  EXPECT_EQ(count(dir / "queue/tmp"), 2u);
+  EXPECT_EQ(count(dir / "queue/new"), 0u);
+  auto published = w.commit();
+  ASSERT_EQ(published.size(), 2u);
+  EXPECT_EQ(count(dir / "queue/tmp"), 0u);
+  EXPECT_EQ(slurp(published[0]), "Return-Path: <a@b>\nS: a\n\nx\n");
+  EXPECT_EQ(maildir_messages(dir / "queue"), published);
+}
+
+TEST(MaildirWriter, RollbackLeavesNothing) {
+  forumgate::test::TempDir dir;
+  {
+    MaildirWriter w(dir / "queue");
+    w.add({"S: a\n\nx\n"});
+    w.rollback();
+    w.add({"S: b\n\nx\n"});
+  }  // destroyed without commit: rolled back too
+  EXPECT_EQ(count(dir / "queue/tmp"), 0u);
+  EXPECT_EQ(count(dir / "queue/new"), 0u);
+}
+
+TEST(Maildir, ListsNewThenCurSkippingDotFiles) {
+  forumgate::test::TempDir dir;
+  MaildirWriter w(dir / "md");
+  std::ofstream(dir / "md/new/2.b") << "x";
+  std::ofstream(dir / "md/new/1.a") << "x";
+  std::ofstream(dir / "md/new/.hidden") << "x";
+  std::ofstream(dir / "md/cur/0.c:2,S") << "x";
+  std::ofstream(dir / "md/tmp/9.z") << "x";
+  EXPECT_EQ(maildir_messages(dir / "md"),
+            (std::vector<std::string>{dir / "md/new/1.a", dir / "md/new/2.b", dir / "md/cur/0.c:2,S"}));
+  EXPECT_FALSE(is_maildir(dir / "md/new"));
+}

@@ -1,0 +1,122 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "cli/error.hpp"
+#include "spool/mbox_reader.hpp"
+#include "temp_dir.hpp"
+
+using namespace forumgate;
+using namespace forumgate::spool;
+
+namespace {
+
+std::vector<MboxMessage> read_all(const std::string& mbox, MboxFormat format = MboxFormat::automatic) {
+  test::TempDir dir;
+  std::ofstream(dir / "mbox", std::ios::binary) << mbox;
+  int fd = ::open((dir / "mbox").c_str(), O_RDONLY);
+  MboxReader reader(fd, "mbox", format);
+  std::vector<MboxMessage> out;
+  MboxMessage m;
+  try {
+    while (reader.next(m)) out.push_back(m);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return out;
+}
+
+const std::string from1 = "From alice@example.org Mon Nov 23 10:00:00 2026\n";
+const std::string from2 = "From bob@example.org Mon Nov 23 10:01:00 2026\n";
+
+}  // namespace
+
+TEST(MboxReader, EmptyFileAndLeadingBlankLines) {
+  EXPECT_TRUE(read_all("").empty());
+  EXPECT_TRUE(read_all("\n\n").empty());
+  auto m = read_all("\n\n" + from1 + "Subject: a\n\nbody\n\n");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].data, "Subject: a\n\nbody\n");
+  EXPECT_EQ(m[0].sender, "alice@example.org");
+  EXPECT_EQ(m[0].offset, 2u);
+}
+
+TEST(MboxReader, SplitsAtFromLinesNotAtBodyLinesStartingWithFrom) {
+  auto m = read_all(from1 + "Subject: a\n\nFrom here on\n\n" + from2 + "Subject: b\n\nb\n\n");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "Subject: a\n\nFrom here on\n");
+  EXPECT_EQ(m[1].data, "Subject: b\n\nb\n");
+  EXPECT_EQ(m[1].offset, from1.size() + 26);  // "Subject: a\n" "\n" "From here on\n" "\n"
+  EXPECT_EQ(m[0].length, m[1].offset);
+}
+
+TEST(MboxReader, UnquotesPerVariant) {
+  const std::string box = from1 + "S: a\n\n>From x\n>>From y\n>Fromage\n\n";
+  EXPECT_EQ(read_all(box, MboxFormat::mboxo)[0].data, "S: a\n\nFrom x\n>>From y\n>Fromage\n");
+  EXPECT_EQ(read_all(box, MboxFormat::mboxrd)[0].data, "S: a\n\nFrom x\n>From y\n>Fromage\n");
+  EXPECT_EQ(read_all(box, MboxFormat::mboxcl2)[0].data, "S: a\n\n>From x\n>>From y\n>Fromage\n");
+  EXPECT_EQ(read_all(box)[0].data, "S: a\n\nFrom x\n>>From y\n>Fromage\n") << "auto is mboxo";
+}
+
+TEST(MboxReader, TrustsContentLengthOnlyWhenAFromLineFollows) {
+  // Dovecot's mboxcl2: nothing quoted, a From_ line in the body.
+  const std::string body = "From alice@example.org Mon Nov 23 09:00:00 2026\nsaid hi\n";
+  const std::string box = from1 + "Content-Length: " + std::to_string(body.size()) + "\n\n" + body +
+                          "\n" + from2 + "S: b\n\nb\n\n";
+  auto m = read_all(box);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "Content-Length: " + std::to_string(body.size()) + "\n\n" + body);
+  EXPECT_EQ(m[1].data, "S: b\n\nb\n");
+  // A wrong length: the From_ lines decide, and no byte is lost.
+  const std::string wrong = from1 + "Content-Length: 3\n\nabcdef\n\n" + from2 + "S: b\n\nb\n\n";
+  auto w = read_all(wrong);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].data, "Content-Length: 3\n\nabcdef\n");
+  // mboxo ignores Content-Length altogether.
+  EXPECT_EQ(read_all(box, MboxFormat::mboxo).size(), 3u);
+}
+
+TEST(MboxReader, KeepsCrlfAndAMissingFinalNewline) {
+  auto m = read_all("From a@b Mon Nov 23 10:00:00 2026\r\nS: a\r\n\r\nx\r\n\r\n" + from2 + "S: b\n\nno newline");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "S: a\r\n\r\nx\r\n");
+  EXPECT_EQ(m[1].data, "S: b\n\nno newline");
+}
+
+TEST(MboxReader, KeepsBinaryBytesAndLongLines) {
+  std::string binary("S: a\n\n\x00\x01\xff\xfe\n", 11);
+  std::string longline(3 << 20, 'x');  // longer than the read buffer
+  auto m = read_all(from1 + binary + "\n" + from2 + "S: b\n\n" + longline + "\n\n");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, binary);
+  EXPECT_EQ(m[1].data, "S: b\n\n" + longline + "\n");
+}
+
+TEST(MboxReader, NotAnMboxIsDataErrorQuotingTheLine) {
+  try {
+    read_all("Subject: no From_ line\x01\nbody\n");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), Exit::dataerr);
+    EXPECT_NE(std::string(e.what()).find("\"Subject: no From_ line\\x01\""), std::string::npos) << e.what();
+  }
+}
+
+TEST(MboxReader, EnvelopeSenderBecomesReturnPath) {
+  auto m = read_all(from1 + "S: a\n\nx\n\n" + "From MAILER-DAEMON Mon Nov 23 10:00:00 2026\r\nS: b\r\n\r\nx\r\n\r\n" +
+                    from2 + "Return-Path: <bounce@example.org>\nS: c\n\nx\n\n");
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(return_path_line(m[0]), "Return-Path: <alice@example.org>\n");
+  EXPECT_EQ(return_path_line(m[1]), "Return-Path: <>\r\n");
+  EXPECT_EQ(return_path_line(m[2]), "");
+}
+
+TEST(MboxReader, MapsStatusHeaders) {
+  auto m = read_all(from1 + "Status: RO\nX-Status: A\n\nx\n\n");
+  EXPECT_EQ(m[0].status, "ROA");
+}
