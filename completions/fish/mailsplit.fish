@@ -1,0 +1,17 @@
+# fish completion for mailsplit(1)
+
+complete -c mailsplit -s h -l help -d 'Print a summary of the options and exit'
+complete -c mailsplit -l version -d 'Print the version and exit'
+complete -c mailsplit -s v -l verbose -d 'Tell each message taken'
+complete -c mailsplit -s q -l quiet -d 'Say nothing but errors'
+complete -c mailsplit -l syslog -d 'Also log to syslog, facility mail'
+complete -c mailsplit -l config -r -F -d 'Read options from the [mailsplit] section of FILE'
+complete -c mailsplit -s F -l format -x -a 'auto mboxo mboxrd mboxcl mboxcl2' -d 'mbox variant'
+complete -c mailsplit -s o -l output-dir -r -a '(__fish_complete_directories)' -d 'Write numbered files into DIR'
+complete -c mailsplit -s d -l digits -x -d 'Width of the numbered file names'
+complete -c mailsplit -s f -l first -x -d 'Number of the first numbered file'
+complete -c mailsplit -l stdout -d 'Write an mboxrd stream to standard output'
+complete -c mailsplit -l count -d 'Print how many messages there are'
+complete -c mailsplit -l drain -d 'Remove the messages from the source once durable'
+complete -c mailsplit -s w -l wait -x -d 'Wait at most SECS for the locks'
+complete -c mailsplit -s s -l stale -x -d 'Break a dotlock older than SECS'

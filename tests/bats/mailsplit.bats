@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# mailsplit(1): taking messages out of a spool, safely.
+
+load ../lib/common
+
+setup() {
+  common_setup
+  # Two messages as Postfix local(8) writes them (mboxo): the first body has a
+  # line starting with "From " (quoted by the writer) and no Return-Path.
+  printf '%s\n' \
+    'From alice@example.org  Mon Nov 23 10:00:00 2026' \
+    'From: Alice <alice@example.org>' \
+    'Subject: first' \
+    '' \
+    '>From here on, all is well.' \
+    '' \
+    'From bob@example.org  Mon Nov 23 10:01:00 2026' \
+    'Return-Path: <bob@example.org>' \
+    'From: bob@example.org' \
+    'Subject: second' \
+    '' \
+    'Two.' \
+    '' > box
+  # What each message must be, written by hand.
+  printf '%s\n' 'Return-Path: <alice@example.org>' 'From: Alice <alice@example.org>' \
+    'Subject: first' '' 'From here on, all is well.' > expected1
+  printf '%s\n' 'Return-Path: <bob@example.org>' 'From: bob@example.org' \
+    'Subject: second' '' 'Two.' > expected2
+}
+teardown() { common_teardown; }
+
+# The files of a queue Maildir's new/, in delivery order.
+queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
+
+@test "delivers each message into the queue Maildir, byte for byte" {
+  run mailsplit box queue
+  assert_success
+  assert_output ""
+  run queued queue
+  assert_equal "${#lines[@]}" 2
+  cmp "${lines[0]}" expected1
+  cmp "${lines[1]}" expected2
+  assert_equal "$(stat -c %a queue)" 700
+  run ls -A queue/tmp
+  assert_output ""
+  assert_file_exists box
+  assert_equal "$(grep -c '^From ' box)" 2
+}
+
+@test "--count counts and writes nothing; -v tells offsets and sizes" {
+  run mailsplit --count box
+  assert_success
+  assert_output 2
+  run mailsplit -v box queue
+  # 49 + 32 + 15 + 1 + 28 + 1 bytes, then 47 + 31 + 22 + 16 + 1 + 5 + 1 (wc -c: 249)
+  assert_line --index 0 --regexp '^mailsplit: offset 0, 126 bytes -> tmp/'
+  assert_line --index 1 --regexp '^mailsplit: offset 126, 123 bytes -> tmp/'
+  assert_line --index 2 "mailsplit: took 2 message(s), 249 bytes, from box"
+}
+
+@test "-o DIR writes numbered files like git mailsplit; -d and -f set width and start" {
+  run mailsplit -o out box
+  assert_success
+  cmp out/0001 expected1
+  cmp out/0002 expected2
+  run mailsplit -o out2 -d 2 -f 7 box
+  assert_success
+  run ls out2
+  assert_output "$(printf '07\n08')"
+}
+
+@test "--stdout writes mboxrd that reads back to the same messages" {
+  printf 'From x@example.org Mon Nov 23 10:02:00 2026\nSubject: q\n\n>From one\n>>From two\nFrom: not a header\n\n' >> box
+  mailsplit box direct
+  run mailsplit --stdout box
+  assert_success
+  # The source is mboxo: ">From one" was "From one", ">>From two" was itself.
+  assert_line ">From one"
+  assert_line ">>>From two"
+  assert_line "From: not a header"
+  mailsplit --stdout box > stream
+  mailsplit -F mboxrd stream roundtrip
+  diff <(cat $(queued direct)) <(cat $(queued roundtrip))
+}
+
+@test "--drain empties the mbox only after the copies are in new/" {
+  run mailsplit --drain box queue
+  assert_success
+  assert_equal "$(stat -c %s box)" 0
+  run queued queue
+  assert_equal "${#lines[@]}" 2
+  cmp "${lines[1]}" expected2
+  assert_file_not_exists box.lock
+  run mailsplit --drain box queue
+  assert_success
+  assert_equal "$(ls queue/new | wc -l)" 2
+}
+
+@test "--drain waits for the MTA's locks, and gives up with 75 leaving the mbox as it was" {
+  bg lockrun --mailbox box -- sh -c 'touch held; sleep 30'
+  wait_for_file held
+  cp box before
+  run mailsplit --drain -w 0.3 box queue
+  assert_equal "$status" 75
+  assert_output --partial "box is locked"
+  assert_output --partial "try again later"
+  cmp box before
+  assert_file_not_exists queue
+}
+
+@test "--drain of a Maildir unlinks the messages taken; dot files stay" {
+  mkdir -p md/new md/cur md/tmp
+  cp expected1 md/new/1795430400.M1P1Q1.host
+  cp expected2 "md/cur/1795430401.M1P1Q2.host:2,S"
+  touch md/new/.keep
+  run mailsplit --drain md queue
+  assert_success
+  run queued queue
+  assert_equal "${#lines[@]}" 2
+  cmp "${lines[0]}" expected1
+  cmp "${lines[1]}" expected2
+  run ls -A md/new md/cur
+  assert_output --partial ".keep"
+  refute_output --partial "1795430400"
+}
+
+@test "standard input: - reads an mbox; --drain of it is refused" {
+  run sh -c 'mailsplit - queue < box'
+  assert_success
+  assert_equal "$(ls queue/new | wc -l)" 2
+  run sh -c 'mailsplit --drain - queue2 < box'
+  assert_equal "$status" 64
+  assert_output --partial "not standard input"
+}
+
+@test "CRLF, binary bytes and a missing final newline come back as they were" {
+  printf 'From a@b Mon Nov 23 10:00:00 2026\r\nSubject: crlf\r\n\r\nline\r\n\r\nFrom b@c Mon Nov 23 10:00:00 2026\nSubject: bin\n\n\001\377\000x\nend without newline' > odd
+  run mailsplit -o out odd
+  assert_success
+  cmp out/0001 <(printf 'Return-Path: <a@b>\r\nSubject: crlf\r\n\r\nline\r\n')
+  cmp out/0002 <(printf 'Return-Path: <b@c>\nSubject: bin\n\n\001\377\000x\nend without newline')
+}
+
+@test "not an mbox: 65, the line quoted, nothing written" {
+  printf 'Subject: a lone message\n\nhi\n' > notbox
+  run mailsplit notbox queue
+  assert_equal "$status" 65
+  assert_output --partial 'its first line is "Subject: a lone message"'
+  assert_file_not_exists queue
+  run mailsplit --drain notbox queue
+  assert_equal "$status" 65
+  assert_equal "$(cat notbox)" "$(printf 'Subject: a lone message\n\nhi')"
+}
+
+@test "missing or unreadable source: 66; a directory that is no Maildir: 66" {
+  run mailsplit absent queue
+  assert_equal "$status" 66
+  assert_output --partial "absent"
+  mkdir plain
+  run mailsplit plain queue
+  assert_equal "$status" 66
+  assert_output --partial "not a Maildir"
+  chmod 600 box
+  run as_nobody mailsplit --count "$T/box"
+  assert_equal "$status" 66
+}
+
+@test "queue that cannot be created: 73, before anything is read" {
+  run mailsplit box "$T/no/such/dir/queue"
+  assert_equal "$status" 73
+  assert_output --partial "no/such/dir/queue"
+  mkdir ro && chmod 555 ro
+  run as_nobody mailsplit "$T/box" "$T/ro/queue"
+  assert_equal "$status" 73
+}
+
+@test "disk full while writing: 74, tmp/ rolled back, source untouched" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+  mkdir small
+  mount -t tmpfs -o size=64k tmpfs small || skip "cannot mount tmpfs here"
+  head -c 200000 /dev/urandom | base64 > big
+  { printf 'From a@b Mon Nov 23 10:00:00 2026\nSubject: big\n\n'; cat big; printf '\n'; } > bigbox
+  cp bigbox before
+  run mailsplit --drain bigbox small/queue
+  local st=$status out=$output
+  local left
+  left=$(find small/queue/tmp small/queue/new -type f 2>/dev/null | wc -l)
+  umount small
+  assert_equal "$st" 74
+  [[ $out == *"No space left on device"* ]] || fail "no ENOSPC message: $out"
+  assert_equal "$left" 0
+  cmp bigbox before
+}
+
+@test "usage errors: 64" {
+  run mailsplit
+  assert_equal "$status" 64
+  run mailsplit box
+  assert_equal "$status" 64
+  assert_output --partial "no destination"
+  run mailsplit --count -o out box
+  assert_equal "$status" 64
+  run mailsplit -F mbox box queue
+  assert_equal "$status" 64
+  mkdir -p md/new md/cur md/tmp
+  run mailsplit md md
+  assert_equal "$status" 64
+  assert_output --partial "is the source itself"
+  run mailsplit --drain --count box
+  assert_equal "$status" 64
+}
+
+@test "remote sources are refused for now: 69" {
+  run mailsplit pop3://user@localhost/ queue
+  assert_equal "$status" 69
+  assert_output --partial "not supported yet"
+}
+
+@test "round trip through real procmail deliveries" {
+  command -v procmail >/dev/null || fail "procmail is not installed (scripts/deps test)"
+  printf 'DEFAULT=%s/pm.mbox\nLOGFILE=/dev/null\n' "$T" > rc
+  for i in 1 2 3; do
+    printf 'From: user%s@example.org\nSubject: message %s\n\nFrom the start, line one.\nline %s\n' "$i" "$i" "$i" > "msg$i"
+    procmail -f "user$i@example.org" -m rc < "msg$i"
+  done
+  run mailsplit --drain pm.mbox queue
+  assert_success
+  assert_equal "$(stat -c %s pm.mbox)" 0
+  run queued queue
+  assert_equal "${#lines[@]}" 3
+  for i in 1 2 3; do
+    cmp "${lines[$((i - 1))]}" <(printf 'Return-Path: <user%s@example.org>\n' "$i"; cat "msg$i")
+  done
+}

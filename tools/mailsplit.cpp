@@ -1,0 +1,109 @@
+// mailsplit: take messages out of a spool into single files, safely. See mailsplit(1).
+
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "cli/program.hpp"
+#include "spool/splitter.hpp"
+
+using namespace forumgate;
+
+namespace {
+
+struct Options {
+  std::string source;
+  std::string queue;
+  std::string format = "auto";
+  std::string output_dir;
+  int digits = 4;
+  uint64_t first = 1;
+  bool to_stdout = false;
+  bool count = false;
+  bool drain = false;
+  double wait = 30;
+  double stale = static_cast<double>(lock::default_stale_age.count());
+};
+
+std::string real(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) ? std::string(buf) : path;
+}
+
+std::unique_ptr<spool::MessageSink> make_sink(const Options& o) {
+  const int chosen = !o.queue.empty() + !o.output_dir.empty() + o.to_stdout + o.count;
+  if (chosen == 0) throw Error(Exit::usage, "no destination: give QUEUE, -o DIR, --stdout or --count");
+  if (chosen > 1) throw Error(Exit::usage, "give one destination: QUEUE, -o DIR, --stdout or --count");
+  if (o.count) return spool::count_sink();
+  if (o.to_stdout) return spool::mboxrd_stream_sink(STDOUT_FILENO);
+  if (!o.output_dir.empty()) return spool::numbered_files_sink(o.output_dir, o.digits, o.first);
+  if (o.source != "-" && real(o.source) == real(o.queue)) {
+    throw Error(Exit::usage, "the queue " + o.queue + " is the source itself");
+  }
+  return spool::queue_sink(o.queue);
+}
+
+int run(const Options& o) {
+  auto sink = make_sink(o);
+  spool::SplitRequest rq;
+  rq.source = o.source;
+  rq.format = spool::parse_mbox_format(o.format);
+  rq.drain = o.drain;
+  rq.lock_wait_seconds = o.wait;
+  rq.stale_age = std::chrono::seconds(static_cast<long>(o.stale));
+  if (log::enabled(log::Level::info)) {
+    rq.on_message = [](uint64_t offset, uint64_t size, const std::string& where) {
+      log::info("offset " + std::to_string(offset) + ", " + std::to_string(size) + " bytes -> " + where);
+    };
+  }
+  spool::SplitReport report = spool::split_spool(rq, *sink);
+  if (o.count) std::cout << report.taken << "\n";
+  log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
+            " bytes, from " + o.source + (report.drained ? "; drained it" : ""));
+  return status(Exit::ok);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::Program program("mailsplit", "Take the messages out of a spool, one file per message, safely.");
+  program.usage("[OPTIONS] SOURCE [QUEUE]");
+  Options o;
+  CLI::App& app = program.app();
+  app.add_option("source", o.source, "An mbox file, a Maildir, or - for an mbox on standard input")
+      ->required();
+  app.add_option("queue", o.queue, "The queue Maildir to deliver into (created when missing)");
+  app.add_option("-F,--format", o.format, "mbox variant: auto, mboxo, mboxrd, mboxcl or mboxcl2")
+      ->type_name("FORMAT")
+      ->check(CLI::IsMember({"auto", "mboxo", "mboxrd", "mboxcl", "mboxcl2"}))
+      ->capture_default_str();
+  app.add_option("-o,--output-dir", o.output_dir, "Write numbered files DIR/0001, DIR/0002, ...")
+      ->type_name("DIR");
+  app.add_option("-d,--digits", o.digits, "Width of the numbered file names")
+      ->type_name("N")
+      ->check(CLI::Range(1, 18))
+      ->capture_default_str();
+  app.add_option("-f,--first", o.first, "Number of the first numbered file")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_flag("--stdout", o.to_stdout, "Write the messages to standard output as an mboxrd stream");
+  app.add_flag("--count", o.count, "Print how many messages there are; write nothing");
+  app.add_flag("--drain", o.drain,
+               "Remove the messages from the source once their copies are durable");
+  app.add_option("-w,--wait", o.wait, "Wait at most SECS for the mailbox's locks")
+      ->type_name("SECS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("-s,--stale", o.stale, "Break a mailbox dotlock older than SECS")
+      ->type_name("SECS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.footer(
+      "Exit status: 0 done, 64 usage, 65 not an mbox, 66 source missing or unreadable,\n"
+      "69 remote source, 73 destination cannot be created, 74 read or write error (disk\n"
+      "full), 75 mailbox locked: try again later. See mailsplit(1).");
+  return program.run(argc, argv, [&] { return run(o); });
+}
