@@ -41,7 +41,7 @@ class QueueSink final : public MessageSink {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
     return "tmp/" + writer_->add({m.prefix, m.data});
   }
-  void commit() override {
+  void commit(bool) override {
     if (writer_) writer_->commit();
   }
   void rollback() override {
@@ -81,8 +81,11 @@ class NumberedFilesSink final : public MessageSink {
     if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path);
     return name;
   }
-  void commit() override {
-    if (written_.empty()) return;
+  void commit(bool durable) override {
+    if (written_.empty() || !durable) {
+      written_.clear();
+      return;
+    }
     int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
       int err = errno;
@@ -122,9 +125,9 @@ class MboxrdStreamSink final : public MessageSink {
     if (out_.size() >= (1u << 20)) flush();
     return "-";
   }
-  void commit() override {
+  void commit(bool durable) override {
     flush();
-    if (durable_ && fsync(fd_) != 0) throw system_error(Exit::ioerr, "cannot sync standard output");
+    if (durable && durable_ && fsync(fd_) != 0) throw system_error(Exit::ioerr, "cannot sync standard output");
   }
   void rollback() override { out_.clear(); }
   bool durable() const override { return durable_; }
@@ -156,7 +159,7 @@ class MboxrdStreamSink final : public MessageSink {
 class CountSink final : public MessageSink {
  public:
   std::string add(const OutgoingMessage&) override { return "counted"; }
-  void commit() override {}
+  void commit(bool) override {}
   void rollback() override {}
   bool durable() const override { return false; }
 };

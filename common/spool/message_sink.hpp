@@ -1,8 +1,11 @@
 #pragma once
 // Where mailsplit puts the messages it takes. A sink may hold messages back
-// until commit(), which returns only when every message given to it is
-// durable (or, for a stream, written out); rollback() undoes what commit()
-// has not yet made durable.
+// until commit(durable), which returns once every message given to it is
+// written out and, when durable is true, on stable storage; rollback()
+// undoes what commit() has not yet done. Durability costs a sync of the file
+// system: numbered files and streams pay it only when asked (--drain), a
+// queue Maildir always, as maildir(5) wants its consumers to see only
+// complete files.
 
 #include <cstdint>
 #include <memory>
@@ -26,9 +29,9 @@ class MessageSink {
   virtual ~MessageSink() = default;
   // Returns where the message went, for -v ("new/1795...", "0003", "-").
   virtual std::string add(const OutgoingMessage& m) = 0;
-  virtual void commit() = 0;
+  virtual void commit(bool durable) = 0;
   virtual void rollback() = 0;
-  // Whether commit() makes messages durable, so that --drain may follow it.
+  // Whether commit(true) can make messages durable, so that --drain may follow it.
   virtual bool durable() const = 0;
 };
 

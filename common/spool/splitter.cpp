@@ -134,7 +134,7 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       report.bytes += m.length;
       if (rq.on_message) rq.on_message(m.offset, m.length, where);
     }
-    sink.commit();
+    sink.commit(rq.drain);
   } catch (...) {
     sink.rollback();
     throw;
@@ -165,7 +165,7 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
       report.bytes += data.size();
       if (rq.on_message) rq.on_message(0, data.size(), where + " <- " + path);
     }
-    sink.commit();
+    sink.commit(rq.drain);
   } catch (...) {
     sink.rollback();
     throw;
