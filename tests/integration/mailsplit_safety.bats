@@ -47,7 +47,10 @@ ids() { cat "$@" 2>/dev/null | sed -n 's/^Message-ID: <\([0-9]*\)@test>.*/\1/p' 
     [ -s missing ] && { lost=$((lost + 1)); echo "trial $t lost after rerun: $(tr '\n' ' ' < missing)" >&3; }
     dups=$((dups + $(wc -l < queued) - $(sort -un queued | wc -l)))
   done
-  echo "# $trials trials; duplicates in the queue (absorbed later by forumpost's Message-ID key): $dups" >&3
+  # A drain killed between its durable copies and the truncation leaves them
+  # in the queue twice after the next run: in two places at most briefly, as
+  # ARCHITECTURE.md allows; forumpost's Message-ID key absorbs them.
+  echo "# $trials trials; duplicates left in the queue: $dups" >&3
   assert_equal "$lost" 0
   assert_equal "$twice" 0
 }
