@@ -1,0 +1,306 @@
+#include "spool/spool_check.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <thread>
+
+#include "spool/from_line.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+// Closes a descriptor when the scope ends.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// "SPOOL: [DOING: ]strerror".
+SpoolError errno_error(const std::string& spool, int errnum, const std::string& doing = "") {
+  return SpoolError(errnum == EACCES || errnum == EPERM ? Exit::noperm : Exit::noinput, spool,
+                    (doing.empty() ? "" : doing + ": ") + std::strerror(errnum));
+}
+
+int open_new(const std::string& maildir) {
+  return open((maildir + "/new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+// Reads new/ with getdents64(2) into a buffer on the stack: no DIR to
+// allocate, and the first message ends the read when only presence counts.
+SpoolState read_new(int dir, const std::string& spool, Detail detail) {
+  SpoolState state{SpoolType::maildir, false, 0};
+  alignas(8) std::array<char, 32 * 1024> buf;
+  constexpr size_t name_at = offsetof(struct dirent64, d_name);
+  constexpr size_t reclen_at = offsetof(struct dirent64, d_reclen);
+  for (;;) {
+    ssize_t n = getdents64(dir, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw errno_error(spool, errno, "cannot read new/");
+    }
+    if (n == 0) return state;
+    for (size_t at = 0; at < static_cast<size_t>(n);) {
+      unsigned short reclen;
+      std::memcpy(&reclen, buf.data() + at + reclen_at, sizeof reclen);
+      // ".", "..", and the dot files some tools leave (.DS_Store, .nfs*)
+      // are no mail.
+      if (buf[at + name_at] != '.') {
+        state.new_mail = true;
+        ++state.count;
+        if (detail == Detail::presence) return state;
+      }
+      at += reclen;
+    }
+  }
+}
+
+SpoolState check_maildir(const std::string& spool, Detail detail) {
+  Fd dir(open_new(spool));
+  if (dir.get() < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      throw SpoolError(Exit::dataerr, spool, "not a spool: a directory without new/ (no Maildir)");
+    }
+    throw errno_error(spool, errno, "cannot read new/");
+  }
+  return read_new(dir.get(), spool, detail);
+}
+
+SpoolState check_mbox(const std::string& spool, const struct stat& st, Detail detail) {
+  // The size alone says whether there is mail, but a spool we could not
+  // read later must not look fine now. Its owner's permission bits are the
+  // whole answer for its owner, even with ACLs: no second system call.
+  static const uid_t euid = geteuid();
+  bool owner_may_read = st.st_uid == euid && (st.st_mode & S_IRUSR);
+  if (!owner_may_read && faccessat(AT_FDCWD, spool.c_str(), R_OK, AT_EACCESS) != 0) {
+    throw errno_error(spool, errno);
+  }
+  SpoolState state{SpoolType::mbox, st.st_size > 0, 0};
+  if (detail == Detail::count && state.new_mail) {
+    Fd fd(open(spool.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (fd.get() < 0) throw errno_error(spool, errno);
+    posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    try {
+      state.count = count_mbox_messages(fd.get());
+    } catch (const Error& e) {
+      throw SpoolError(e.status(), spool, e.what());
+    }
+  }
+  return state;
+}
+
+// One thread per CPU we may run on, at most 8, and none for fewer than
+// 1024 spools: starting a thread costs about as much as checking 30.
+unsigned thread_count(size_t spools) {
+  cpu_set_t cpus;
+  unsigned online = sched_getaffinity(0, sizeof cpus, &cpus) == 0
+                        ? static_cast<unsigned>(CPU_COUNT(&cpus))
+                        : std::thread::hardware_concurrency();
+  size_t useful = std::max<size_t>(1, spools / 1024);
+  return static_cast<unsigned>(std::clamp<size_t>(std::min<size_t>(online, useful), 1, 8));
+}
+
+bool read_all(int fd, std::string& out) {
+  std::array<char, 64 * 1024> buf;
+  for (;;) {
+    ssize_t n = read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    out.append(buf.data(), static_cast<size_t>(n));
+  }
+}
+
+}  // namespace
+
+const char* type_name(SpoolType type) {
+  switch (type) {
+    case SpoolType::missing: return "missing";
+    case SpoolType::mbox: return "mbox";
+    case SpoolType::maildir: return "maildir";
+  }
+  return "?";
+}
+
+SpoolError::SpoolError(Exit status, std::string spool, std::string reason)
+    : Error(status, spool + ": " + reason), spool_(std::move(spool)), reason_(std::move(reason)) {}
+
+bool is_remote_spool(std::string_view name) {
+  for (std::string_view scheme : {"pop3://", "pop3s://", "imap://", "imaps://"}) {
+    if (name.substr(0, scheme.size()) == scheme) return true;
+  }
+  return false;
+}
+
+SpoolState check_spool(const std::string& spool, Detail detail) {
+  if (is_remote_spool(spool)) {
+    throw SpoolError(Exit::unavailable, spool, "remote spools are not supported yet");
+  }
+  struct stat st {};
+  if (stat(spool.c_str(), &st) != 0) {
+    if (errno == ENOENT) return SpoolState{};
+    throw errno_error(spool, errno);
+  }
+  if (S_ISREG(st.st_mode)) return check_mbox(spool, st, detail);
+  if (S_ISDIR(st.st_mode)) return check_maildir(spool, detail);
+  throw SpoolError(Exit::dataerr, spool, "not a spool: neither an mbox file nor a Maildir");
+}
+
+SpoolResult check_one(const std::string& spool, Detail detail) {
+  SpoolResult result;
+  result.checked = true;
+  try {
+    result.state = check_spool(spool, detail);
+  } catch (const SpoolError& e) {
+    result.error = e.reason();
+  }
+  return result;
+}
+
+namespace {
+
+// check_one for a spool that is likely a Maildir, as the one before was:
+// opening new/ at once spares a stat(2), which is a third of a Maildir's
+// cost. When new/ cannot be opened, check_spool starts over and tells why.
+SpoolResult check_likely_maildir(const std::string& spool, Detail detail) {
+  if (!is_remote_spool(spool)) {
+    Fd dir(open_new(spool));
+    if (dir.get() >= 0) {
+      SpoolResult result;
+      result.checked = true;
+      try {
+        result.state = read_new(dir.get(), spool, detail);
+      } catch (const SpoolError& e) {
+        result.error = e.reason();
+      }
+      return result;
+    }
+  }
+  return check_one(spool, detail);
+}
+
+}  // namespace
+
+std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,
+                                      bool stop_at_mail) {
+  std::vector<SpoolResult> results(spools.size());
+  constexpr size_t chunk = 128;  // spools a thread takes at a time
+  std::atomic<size_t> next{0};
+  std::atomic<bool> found{false};
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    try {
+      for (;;) {
+        if ((stop_at_mail && found.load(std::memory_order_relaxed)) ||
+            failed.load(std::memory_order_relaxed)) {
+          return;
+        }
+        size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
+        if (begin >= spools.size()) return;
+        size_t end = std::min(begin + chunk, spools.size());
+        bool maildir_likely = false;
+        for (size_t i = begin; i < end; ++i) {
+          results[i] = maildir_likely ? check_likely_maildir(spools[i], detail)
+                                      : check_one(spools[i], detail);
+          const auto& state = results[i].state;
+          maildir_likely = state && state->type == SpoolType::maildir;
+          if (stop_at_mail && results[i].new_mail()) {
+            found.store(true, std::memory_order_relaxed);
+            return;
+          }
+        }
+      }
+    } catch (...) {  // out of memory: rethrown on the calling thread
+      if (!failed.exchange(true)) failure = std::current_exception();
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < thread_count(spools.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
+std::uint64_t count_mbox_messages(int fd) {
+  // A From_ line is short; a longer line starting with "From " is a body
+  // line, and keeping only its start bounds the memory a hostile mbox costs.
+  constexpr size_t longest_from_line = 1024;
+  constexpr size_t block = 256 * 1024;
+  auto buf = std::make_unique<char[]>(block);
+  std::string line;  // a line that starts with 'F', as far as read
+  bool collecting = false;
+  bool at_line_start = true;
+  std::uint64_t count = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf.get(), block);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw system_error(Exit::ioerr, "read");
+    if (n == 0) break;
+    const char* p = buf.get();
+    const char* const end = p + n;
+    while (p < end) {
+      if (!collecting && at_line_start && *p == 'F') {
+        collecting = true;
+        line.clear();
+      }
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      const char* stop = nl ? nl : end;
+      if (collecting && line.size() < longest_from_line) {
+        line.append(p, std::min(static_cast<size_t>(stop - p), longest_from_line - line.size()));
+      }
+      if (!nl) {
+        at_line_start = false;
+        break;
+      }
+      if (collecting && is_from_line(line)) ++count;
+      collecting = false;
+      at_line_start = true;
+      p = nl + 1;
+    }
+  }
+  // The last line of a file without a final newline.
+  if (collecting && is_from_line(line)) ++count;
+  return count;
+}
+
+std::vector<std::string> read_spool_names(const std::string& file) {
+  std::string text;
+  if (file == "-") {
+    if (!read_all(STDIN_FILENO, text)) throw system_error(Exit::noinput, "standard input");
+  } else {
+    Fd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0 || !read_all(fd.get(), text)) throw system_error(Exit::noinput, file);
+  }
+  std::vector<std::string> names;
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > at) names.emplace_back(text, at, nl - at);
+    at = nl + 1;
+  }
+  return names;
+}
+
+}  // namespace forumgate::spool

@@ -1,0 +1,93 @@
+#pragma once
+// Is there new mail in a spool? Cheaply: a stat for an mbox, one directory
+// read that stops at the first message for a Maildir; no message is opened.
+//
+//   mbox      a regular file; it has mail when it is not empty.
+//   Maildir   a directory with a new/ subdirectory (maildir(5)); it has new
+//             mail when new/ holds an entry whose name does not start with a
+//             dot. Mail in cur/ has been seen already and does not count.
+//   missing   a spool that does not exist has no mail: mailers delete an
+//             empty mbox, and a cron job must not complain every minute.
+//
+// Counting (Detail::count) reads further: the From_ lines of an mbox (see
+// from_line.hpp), the entries of new/ that do not start with a dot.
+//
+// A spool that cannot be read, or that is neither an mbox nor a Maildir, is
+// a SpoolError. So are remote spools (pop3://, pop3s://, imap://, imaps://),
+// which this version does not check yet.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/error.hpp"
+
+namespace forumgate::spool {
+
+enum class SpoolType { missing, mbox, maildir };
+
+// "missing", "mbox", "maildir".
+const char* type_name(SpoolType type);
+
+// What was found in a spool.
+struct SpoolState {
+  SpoolType type = SpoolType::missing;
+  bool new_mail = false;
+  // Messages (mbox) or new files (Maildir); counted with Detail::count only.
+  std::uint64_t count = 0;
+};
+
+enum class Detail {
+  presence,  // whether there is new mail at all: the least work
+  count,     // how many messages
+};
+
+// A spool that could not be checked. what() is "SPOOL: REASON".
+class SpoolError : public Error {
+ public:
+  SpoolError(Exit status, std::string spool, std::string reason);
+  const std::string& spool() const noexcept { return spool_; }
+  const std::string& reason() const noexcept { return reason_; }
+
+ private:
+  std::string spool_;
+  std::string reason_;
+};
+
+// Whether name is a pop3://, pop3s://, imap:// or imaps:// URL.
+bool is_remote_spool(std::string_view name);
+
+// Throws SpoolError.
+SpoolState check_spool(const std::string& spool, Detail detail = Detail::presence);
+
+// One spool of many, as checked.
+struct SpoolResult {
+  bool checked = false;              // false: skipped once mail was found
+  std::optional<SpoolState> state;   // none when it could not be checked
+  std::string error;                 // then why: SpoolError::reason()
+
+  bool new_mail() const { return state && state->new_mail; }
+};
+
+// check_spool, with a SpoolError kept as the result's error.
+SpoolResult check_one(const std::string& spool, Detail detail = Detail::presence);
+
+// Checks every spool; results are in the order of spools. Many spools are
+// checked on several threads, one per CPU: each check is a system call or
+// three on a path, and the kernel serves them in parallel. With
+// stop_at_mail, returns as soon as one spool has new mail, leaving some
+// unchecked.
+std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,
+                                      bool stop_at_mail = false);
+
+// The From_ lines in the mbox open on fd, read from its current offset to
+// its end in large blocks. Throws Error(ioerr) when a read fails.
+std::uint64_t count_mbox_messages(int fd);
+
+// The spool names in file, one per line; empty lines are skipped. "-" is
+// standard input. Throws Error(noinput) when the file cannot be read.
+std::vector<std::string> read_spool_names(const std::string& file);
+
+}  // namespace forumgate::spool

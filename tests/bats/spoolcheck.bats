@@ -1,0 +1,291 @@
+#!/usr/bin/env bats
+# spoolcheck(1): is there new mail in these spools?
+
+load ../lib/common
+
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+FROM_LINE='From alice@example.org Mon Nov 23 10:00:00 2026'
+
+# mbox NAME [MESSAGES]: an mbox holding MESSAGES messages (default 0: empty).
+mbox() {
+  : > "$1"
+  local i
+  for ((i = 0; i < ${2:-0}; i++)); do
+    printf '%s\nSubject: %d\n\nFrom here on, a body line.\n\n' "$FROM_LINE" "$i" >> "$1"
+  done
+}
+
+# maildir NAME: an empty Maildir.
+maildir() { mkdir -p "$1/tmp" "$1/new" "$1/cur"; }
+
+# deliver MAILDIR NAME: as maildir(5) says, write in tmp/, then rename into new/.
+deliver() {
+  printf '%s\n\nhello\n' "$FROM_LINE" > "$1/tmp/$2"
+  mv "$1/tmp/$2" "$1/new/$2"
+}
+
+@test "exit 0 and the names of the spools with new mail; 1 when none has any" {
+  mbox empty
+  mbox full 2
+  maildir md-empty
+  maildir md-full
+  deliver md-full 1700000000.1.host
+  run spoolcheck empty full md-empty md-full
+  assert_success
+  assert_output "$(printf 'full\nmd-full')"
+  run spoolcheck empty md-empty
+  assert_equal "$status" 1
+  assert_output ""
+}
+
+@test "a missing spool has no mail and is no error" {
+  mbox full 1
+  run spoolcheck "$T/absent"
+  assert_equal "$status" 1
+  assert_output ""
+  run spoolcheck "$T/absent" full
+  assert_success
+  assert_output "full"
+}
+
+@test "Maildir: dot files in new/ and mail in cur/ or tmp/ are no new mail" {
+  maildir md
+  touch md/new/.DS_Store md/new/.nfs000123
+  echo seen > md/cur/1700000000.1.host:2,S
+  echo delivering > md/tmp/1700000001.2.host
+  run spoolcheck md
+  assert_equal "$status" 1
+  assert_output ""
+  run spoolcheck -c md
+  assert_equal "$status" 1
+  assert_output "0 md"
+  deliver md 1700000002.3.host
+  run spoolcheck md
+  assert_success
+  assert_output "md"
+}
+
+@test "-q prints nothing; exit 0 at the first spool with mail, even after an error" {
+  mbox empty
+  mbox full 1
+  run spoolcheck -q empty full
+  assert_success
+  assert_output ""
+  run spoolcheck -q empty
+  assert_equal "$status" 1
+  assert_output ""
+  run spoolcheck -q pop3://mail.example.org full
+  assert_success
+  assert_output --partial "remote spools are not supported yet"
+  run spoolcheck -q pop3://mail.example.org empty
+  assert_equal "$status" 2
+}
+
+@test "-c prints COUNT SPOOL for every spool; From_ lines only count" {
+  mbox empty
+  mbox three 3
+  maildir md
+  deliver md a.host
+  deliver md b.host
+  touch md/new/.hidden
+  run spoolcheck -c empty three md "$T/absent"
+  assert_success
+  assert_output "$(printf '0 empty\n3 three\n2 md\n0 %s' "$T/absent")"
+}
+
+@test "--json describes every spool, for jq" {
+  mbox full 2
+  maildir md
+  run --separate-stderr spoolcheck --json -c full md absent pop3://h/
+  assert_equal "$status" 2
+  [ "$(jq -r .new_mail <<<"$output")" = true ]
+  [ "$(jq -r '.spools | length' <<<"$output")" = 4 ]
+  [ "$(jq -r '.spools[0] | "\(.spool) \(.type) \(.new_mail) \(.count)"' <<<"$output")" = "full mbox true 2" ]
+  [ "$(jq -r '.spools[1] | "\(.spool) \(.type) \(.new_mail) \(.count)"' <<<"$output")" = "md maildir false 0" ]
+  [ "$(jq -r '.spools[2] | "\(.spool) \(.type) \(.new_mail)"' <<<"$output")" = "absent missing false" ]
+  [ "$(jq -r '.spools[3].error' <<<"$output")" = "remote spools are not supported yet" ]
+  [ "$(jq -r '.spools[3].type' <<<"$output")" = null ]
+  [ "$(jq -r '.spools[0] | has("error")' <<<"$output")" = false ]
+  run spoolcheck --json md
+  assert_equal "$status" 1
+  [ "$(jq -r '.new_mail, (.spools[0] | has("count"))' <<<"$output" | tr '\n' ' ')" = "false false " ]
+}
+
+@test "--json: quotes and bytes that are not UTF-8 in a name are still valid JSON" {
+  name=$(printf 'odd "name"\\ \xff\xfe box')
+  mbox "$name" 1
+  run spoolcheck --json "$name"
+  assert_success
+  [ "$(jq -r '.spools[0].spool' <<<"$output")" = "$(printf 'odd "name"\\ \xef\xbf\xbd\xef\xbf\xbd box')" ]
+}
+
+@test "-f FILE and -f - read spool names, one per line, with those of the command line" {
+  mbox a 1
+  mbox b
+  maildir c
+  deliver c 1.host
+  mbox d 1
+  printf 'a\n\nb\n' > list
+  run spoolcheck -f list c
+  assert_success
+  assert_output "$(printf 'c\na')"
+  run spoolcheck -f - -c d < <(printf 'c\nb\n')
+  assert_success
+  assert_output "$(printf '1 d\n1 c\n0 b')"
+  run spoolcheck -f list -f - < <(printf 'd\n')
+  assert_output "$(printf 'a\nd')"
+  : > empty-list
+  run spoolcheck -f empty-list
+  assert_equal "$status" 1
+  run spoolcheck -f "$T/no-list" a
+  assert_equal "$status" 2
+  assert_output --partial "spoolcheck: $T/no-list: No such file or directory"
+}
+
+@test "an unreadable spool is an error (2), naming it; the others are still checked" {
+  mbox box 1
+  chmod 000 box
+  maildir md
+  deliver md 1.host
+  chmod 000 md/new
+  mbox full 1
+  run as_nobody spoolcheck "$T/box" "$T/md" "$T/full"
+  assert_equal "$status" 2
+  assert_line "spoolcheck: $T/box: Permission denied"
+  assert_line "spoolcheck: $T/md: cannot read new/: Permission denied"
+  assert_line "$T/full"
+}
+
+@test "what is neither an mbox nor a Maildir is an error (2)" {
+  mkfifo fifo
+  mkdir plain
+  run spoolcheck fifo plain
+  assert_equal "$status" 2
+  assert_line "spoolcheck: fifo: not a spool: neither an mbox file nor a Maildir"
+  assert_line --partial "spoolcheck: plain: not a spool"
+}
+
+@test "remote spools are an error (2) saying they are not supported yet" {
+  for url in pop3://u@mail.example.org pop3s://mail.example.org imap://h/INBOX imaps://h/INBOX; do
+    run spoolcheck "$url"
+    assert_equal "$status" 2
+    assert_output "spoolcheck: $url: remote spools are not supported yet"
+  done
+}
+
+@test "bad usage is 64 with a message" {
+  run spoolcheck
+  assert_equal "$status" 64
+  assert_output --partial "spoolcheck: no SPOOL given"
+  run spoolcheck --no-such-option box
+  assert_equal "$status" 64
+  run spoolcheck --timeout 1 box
+  assert_equal "$status" 64
+  assert_output --partial "--timeout requires --watch"
+  run spoolcheck -q -c box
+  assert_equal "$status" 64
+  run spoolcheck -q --json box
+  assert_equal "$status" 64
+  run spoolcheck --watch --timeout -1 box
+  assert_equal "$status" 64
+}
+
+@test "--watch: a delivery into an mbox ends the wait, naming the spool" {
+  mbox box
+  maildir md
+  bg sh -c "sleep 0.3; printf '%s\n\nhi\n' '$FROM_LINE' >> box"
+  run spoolcheck --watch --timeout 20 md box
+  assert_success
+  assert_output "box"
+}
+
+@test "--watch: a delivery into a Maildir (tmp/, then new/) ends the wait" {
+  mbox box
+  maildir md
+  bg sh -c "sleep 0.3; echo hi > md/tmp/1.host; mv md/tmp/1.host md/new/1.host"
+  run spoolcheck --watch --timeout 20 box md
+  assert_success
+  assert_output "md"
+}
+
+@test "--watch: an mbox created where there was none ends the wait" {
+  bg sh -c "sleep 0.3; printf '%s\n\nhi\n' '$FROM_LINE' > tmpbox; mv tmpbox box"
+  run spoolcheck --watch --timeout 20 -c box
+  assert_success
+  assert_output "1 box"
+}
+
+@test "--watch: a dot file in new/ does not end the wait; --timeout then exits 1" {
+  maildir md
+  bg sh -c "sleep 0.1; touch md/new/.hidden"
+  run spoolcheck --watch --timeout 1.5 md
+  assert_equal "$status" 1
+  assert_output ""
+  assert_file_exists md/new/.hidden
+}
+
+@test "--watch --timeout with no mail exits 1" {
+  mbox box
+  maildir md
+  run spoolcheck --watch --timeout 0.3 box md "$T/absent"
+  assert_equal "$status" 1
+  assert_output ""
+  run spoolcheck --watch --timeout 0.3 --json md
+  assert_equal "$status" 1
+  [ "$(jq -r .new_mail <<<"$output")" = false ]
+}
+
+@test "--watch exits at once when there is mail already" {
+  mbox box 1
+  maildir md
+  # No timeout: were it to wait, nothing would end it but timeout(1) (124).
+  run timeout 20 spoolcheck --watch md box
+  assert_success
+  assert_output "box"
+}
+
+@test "--watch: a spool that cannot be checked or watched is 2 at once" {
+  maildir md
+  run timeout 20 spoolcheck --watch md imap://h/INBOX
+  assert_equal "$status" 2
+  assert_output --partial "remote spools are not supported yet"
+  run timeout 20 spoolcheck --watch md "$T/no/such/dir/box"
+  assert_equal "$status" 2
+  assert_output --partial "spoolcheck: $T/no/such/dir/box: cannot watch $T/no/such/dir"
+}
+
+@test "options come from the [spoolcheck] section of the config file" {
+  mbox full 2
+  printf '[lockrun]\nwait = 3\n[spoolcheck]\ncount = true\n' > fg.conf
+  run spoolcheck --config fg.conf full
+  assert_success
+  assert_output "2 full"
+  run spoolcheck --config "$T/absent.conf" full
+  assert_equal "$status" 78
+}
+
+@test "--help, --version and -v" {
+  run spoolcheck --help
+  assert_success
+  assert_line --index 1 "Usage: spoolcheck [OPTIONS] SPOOL..."
+  run spoolcheck --version
+  assert_success
+  assert_output --regexp '^spoolcheck \(forumgate\) [0-9]+\.[0-9]+\.[0-9]+$'
+  mbox full 1
+  run spoolcheck -v full absent
+  assert_success
+  assert_line "full"
+  assert_line "spoolcheck: 2 spools checked: 1 with new mail, 0 not checked"
+}
+
+@test "thousands of spools: every one with mail is named, in order" {
+  mkdir spools
+  for i in $(seq 1 3000); do : > "spools/$i"; done
+  for i in 7 1500 2999; do echo x > "spools/$i"; done
+  seq 1 3000 | sed 's|^|spools/|' > list
+  run spoolcheck -f list
+  assert_success
+  assert_output "$(printf 'spools/7\nspools/1500\nspools/2999')"
+}
