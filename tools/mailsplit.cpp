@@ -23,6 +23,7 @@ struct Options {
   uint64_t first = 1;
   bool to_stdout = false;
   bool count = false;
+  std::string exec;
   bool drain = false;
   double wait = 30;
   double stale = static_cast<double>(lock::default_stale_age.count());
@@ -34,10 +35,11 @@ std::string real(const std::string& path) {
 }
 
 std::unique_ptr<spool::MessageSink> make_sink(const Options& o) {
-  const int chosen = !o.queue.empty() + !o.output_dir.empty() + o.to_stdout + o.count;
-  if (chosen == 0) throw Error(Exit::usage, "no destination: give QUEUE, -o DIR, --stdout or --count");
-  if (chosen > 1) throw Error(Exit::usage, "give one destination: QUEUE, -o DIR, --stdout or --count");
+  const int chosen = !o.queue.empty() + !o.output_dir.empty() + o.to_stdout + o.count + !o.exec.empty();
+  if (chosen == 0) throw Error(Exit::usage, "no destination: give QUEUE, -o DIR, --stdout, --exec or --count");
+  if (chosen > 1) throw Error(Exit::usage, "give one destination: QUEUE, -o DIR, --stdout, --exec or --count");
   if (o.count) return spool::count_sink();
+  if (!o.exec.empty()) return spool::exec_sink(o.exec, o.source, o.digits, o.first);
   if (o.to_stdout) return spool::mboxrd_stream_sink(STDOUT_FILENO);
   if (!o.output_dir.empty()) return spool::numbered_files_sink(o.output_dir, o.digits, o.first);
   if (o.source != "-" && real(o.source) == real(o.queue)) {
@@ -63,6 +65,11 @@ int run(const Options& o) {
   if (o.count) std::cout << report.taken << "\n";
   log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
             " bytes, from " + o.source + (report.drained ? "; drained it" : ""));
+  if (report.kept > 0) {
+    log::notice(std::to_string(report.kept) + " message(s) whose command failed stay in " + o.source +
+                (o.drain && !report.drained ? " (and, it being an mbox, so do the others)" : ""));
+    return status(Exit::tempfail);
+  }
   return status(Exit::ok);
 }
 
@@ -91,6 +98,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--stdout", o.to_stdout, "Write the messages to standard output as an mboxrd stream");
   app.add_flag("--count", o.count, "Print how many messages there are; write nothing");
+  app.add_option("--exec", o.exec, "Run CMD once per message, the message on its standard input")
+      ->type_name("CMD");
   app.add_flag("--drain", o.drain,
                "Remove the messages from the source once their copies are durable");
   app.add_option("-w,--wait", o.wait, "Wait at most SECS for the mailbox's locks")
@@ -104,6 +113,7 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 done, 64 usage, 65 not an mbox, 66 source missing or unreadable,\n"
       "69 remote source, 73 destination cannot be created, 74 read or write error (disk\n"
-      "full), 75 mailbox locked: try again later. See mailsplit(1).");
+      "full), 75 mailbox locked or an --exec command failed: try again later.\n"
+      "See mailsplit(1).");
   return program.run(argc, argv, [&] { return run(o); });
 }

@@ -8,8 +8,13 @@
 #include <vector>
 
 #include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "process/command.hpp"
 
 namespace forumgate::spool {
+
+std::string numbered_name(int width, uint64_t number);
+
 namespace {
 
 void write_all(int fd, std::string_view data, const std::string& what) {
@@ -37,9 +42,9 @@ class QueueSink final : public MessageSink {
       throw system_error(Exit::cantcreat, "cannot create or write the queue " + path_);
     }
   }
-  std::string add(const OutgoingMessage& m) override {
+  Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    return "tmp/" + writer_->add({m.prefix, m.data});
+    return {"tmp/" + writer_->add({m.prefix, m.data})};
   }
   void commit(bool) override {
     if (writer_) writer_->commit();
@@ -64,9 +69,8 @@ class NumberedFilesSink final : public MessageSink {
     if (access(dir_.c_str(), W_OK) != 0) throw system_error(Exit::cantcreat, "cannot write into " + dir_);
   }
   ~NumberedFilesSink() override { rollback(); }
-  std::string add(const OutgoingMessage& m) override {
-    char name[32];
-    std::snprintf(name, sizeof name, "%0*llu", width_, static_cast<unsigned long long>(next_++));
+  Placement add(const OutgoingMessage& m) override {
+    std::string name = numbered_name(width_, next_++);
     std::string path = dir_ + "/" + name;
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
@@ -79,7 +83,7 @@ class NumberedFilesSink final : public MessageSink {
       throw;
     }
     if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path);
-    return name;
+    return {name};
   }
   void commit(bool durable) override {
     if (written_.empty() || !durable) {
@@ -116,14 +120,14 @@ class MboxrdStreamSink final : public MessageSink {
     struct stat st {};
     durable_ = fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
   }
-  std::string add(const OutgoingMessage& m) override {
+  Placement add(const OutgoingMessage& m) override {
     out_.append(m.from_line).push_back('\n');
     quote_into(m.prefix);
     quote_into(m.data);
     if (!m.data.empty() && m.data.back() != '\n') out_.push_back('\n');
     out_.push_back('\n');
     if (out_.size() >= (1u << 20)) flush();
-    return "-";
+    return {"-"};
   }
   void commit(bool durable) override {
     flush();
@@ -156,15 +160,52 @@ class MboxrdStreamSink final : public MessageSink {
   std::string out_;
 };
 
+class ExecSink final : public MessageSink {
+ public:
+  ExecSink(const std::string& command, std::string source, int width, uint64_t first)
+      : argv_(process::command_argv(command)), source_(std::move(source)), width_(width), next_(first) {
+    if (argv_.empty()) throw Error(Exit::usage, "--exec needs a command");
+  }
+  Placement add(const OutgoingMessage& m) override {
+    std::string number = numbered_name(width_, next_++);
+    int status = process::run_with_input(argv_, {m.prefix, m.data},
+                                         {"FILENO=" + number, "MAILSPLIT_SOURCE=" + source_});
+    if (status == 0) return {argv_.back() + " took message " + number};
+    log::warning("message " + number + ": " + argv_[0] + " exited " + std::to_string(status) +
+                 "; the message stays in " + source_);
+    return {argv_[0] + " failed", false};
+  }
+  void commit(bool) override {}
+  void rollback() override {}
+  bool durable() const override { return true; }
+
+ private:
+  std::vector<std::string> argv_;
+  std::string source_;
+  int width_;
+  uint64_t next_;
+};
+
 class CountSink final : public MessageSink {
  public:
-  std::string add(const OutgoingMessage&) override { return "counted"; }
+  Placement add(const OutgoingMessage&) override { return {"counted"}; }
   void commit(bool) override {}
   void rollback() override {}
   bool durable() const override { return false; }
 };
 
 }  // namespace
+
+std::string numbered_name(int width, uint64_t number) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%0*llu", width, static_cast<unsigned long long>(number));
+  return name;
+}
+
+std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source,
+                                       int width, uint64_t first) {
+  return std::make_unique<ExecSink>(command, source, width, first);
+}
 
 std::unique_ptr<MessageSink> queue_sink(const std::string& maildir) {
   return std::make_unique<QueueSink>(maildir);

@@ -24,11 +24,18 @@ struct OutgoingMessage {
   std::string_view data;
 };
 
+// What became of one message: where it went, for -v ("tmp/1795...",
+// "0003", "-"), and whether it was taken. Only a command (--exec) can
+// decline a message, by failing; the source must then keep it.
+struct Placement {
+  std::string where;
+  bool taken = true;
+};
+
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
-  // Returns where the message went, for -v ("new/1795...", "0003", "-").
-  virtual std::string add(const OutgoingMessage& m) = 0;
+  virtual Placement add(const OutgoingMessage& m) = 0;
   virtual void commit(bool durable) = 0;
   virtual void rollback() = 0;
   // Whether commit(true) can make messages durable, so that --drain may follow it.
@@ -43,5 +50,11 @@ std::unique_ptr<MessageSink> numbered_files_sink(const std::string& dir, int wid
 std::unique_ptr<MessageSink> mboxrd_stream_sink(int fd);
 // Nothing written; counted only.
 std::unique_ptr<MessageSink> count_sink();
+// Runs command once per message, the message on its standard input, with
+// FILENO (the message's number, as -o would name it) and MAILSPLIT_SOURCE
+// in its environment. A message is taken when the command exits 0; what a
+// command does with it is the command's to make durable.
+std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source,
+                                       int width, uint64_t first);
 
 }  // namespace forumgate::spool

@@ -129,17 +129,17 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   try {
     while (reader.next(m)) {
       std::string prefix = return_path_line(m);
-      std::string where = sink.add({m.from_line, prefix, m.data});
-      ++report.taken;
+      Placement placed = sink.add({m.from_line, prefix, m.data});
+      ++(placed.taken ? report.taken : report.kept);
       report.bytes += m.length;
-      if (rq.on_message) rq.on_message(m.offset, m.length, where);
+      if (rq.on_message) rq.on_message(m.offset, m.length, placed.where);
     }
     sink.commit(rq.drain);
   } catch (...) {
     sink.rollback();
     throw;
   }
-  if (rq.drain && lk) {
+  if (rq.drain && lk && report.kept == 0) {
     drain_mbox(fd, rq.source, reader.offset());
     report.drained = true;
   }
@@ -159,11 +159,11 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
         if (access(path.c_str(), F_OK) != 0) continue;  // taken by another reader meanwhile
         throw;
       }
-      std::string where = sink.add({make_from_line(data, mtime), "", data});
-      taken.push_back(path);
-      ++report.taken;
+      Placement placed = sink.add({make_from_line(data, mtime), "", data});
+      if (placed.taken) taken.push_back(path);
+      ++(placed.taken ? report.taken : report.kept);
       report.bytes += data.size();
-      if (rq.on_message) rq.on_message(0, data.size(), where + " <- " + path);
+      if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- " + path);
     }
     sink.commit(rq.drain);
   } catch (...) {

@@ -11,6 +11,12 @@
 // lost. Any error before that rolls the sink back and leaves the source as
 // it was.
 //
+// A message the sink declines (a failed --exec command) stays in the source:
+// a Maildir keeps its file; an mbox is then not truncated at all, every
+// message staying, since an mbox cannot drop some messages in place without
+// a moment where a crash would lose one. Commands run by --exec must
+// therefore take the same message twice calmly, as forumpost does.
+//
 // Errors: 65 the source is not an mbox; 66 the source is missing or
 // unreadable; 69 a remote source (not supported yet); 73 the sink cannot be
 // created; 74 a read or write failed (the disk is full); 75 the mailbox is
@@ -38,6 +44,7 @@ struct SplitRequest {
 
 struct SplitReport {
   uint64_t taken = 0;
+  uint64_t kept = 0;  // declined by the sink (a failed --exec command): left in the source
   uint64_t bytes = 0;
   bool drained = false;
 };

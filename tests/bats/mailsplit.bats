@@ -210,6 +210,38 @@ queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
   assert_equal "$status" 64
 }
 
+@test "--exec runs the command once per message, the message on its input" {
+  run mailsplit --exec 'sh -c "cat > out.$FILENO; echo $MAILSPLIT_SOURCE"' box
+  assert_success
+  assert_output "$(printf 'box\nbox')"
+  cmp out.0001 expected1
+  cmp out.0002 expected2
+  # No shell syntax: run directly, its arguments split at blanks.
+  run mailsplit --exec 'grep -c Subject:' box
+  assert_success
+  assert_output "$(printf '1\n1')"
+  run -127 mailsplit --exec no-such-command-here box
+  assert_equal "$status" 127
+}
+
+@test "--exec --drain: a failed command keeps its message; an mbox keeps all then" {
+  cp box before
+  run mailsplit --drain --exec 'grep -q second' box
+  assert_equal "$status" 75
+  assert_output --partial "message 0001: grep exited 1; the message stays in box"
+  cmp box before
+  mkdir -p md/new md/cur md/tmp
+  cp expected1 md/new/1.a
+  cp expected2 md/new/2.b
+  run mailsplit --drain --exec 'grep -q second' md
+  assert_equal "$status" 75
+  run ls md/new
+  assert_output "1.a"
+  run mailsplit --drain --exec cat box
+  assert_success
+  assert_equal "$(stat -c %s box)" 0
+}
+
 @test "remote sources are refused for now: 69" {
   run mailsplit pop3://user@localhost/ queue
   assert_equal "$status" 69

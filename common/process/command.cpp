@@ -1,0 +1,83 @@
+#include "process/command.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+
+#include "cli/error.hpp"
+#include "process/signals.hpp"
+
+extern char** environ;
+
+namespace forumgate::process {
+
+std::vector<std::string> command_argv(const std::string& cmd) {
+  if (cmd.find_first_of("|&;<>()$`\\\"'*?[#~=%\n") != std::string::npos) {
+    return {"/bin/sh", "-c", cmd};
+  }
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < cmd.size()) {
+    while (i < cmd.size() && (cmd[i] == ' ' || cmd[i] == '\t')) ++i;
+    size_t start = i;
+    while (i < cmd.size() && cmd[i] != ' ' && cmd[i] != '\t') ++i;
+    if (i > start) words.push_back(cmd.substr(start, i - start));
+  }
+  return words;
+}
+
+int run_with_input(const std::vector<std::string>& argv,
+                   std::initializer_list<std::string_view> input,
+                   const std::vector<std::string>& extra_env) {
+  if (argv.empty()) throw Error(Exit::usage, "empty command");
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e) env.push_back(*e);
+  for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) throw system_error(Exit::software, "pipe");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipefd[0], STDIN_FILENO);
+  pid_t pid = 0;
+  int err = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipefd[0]);
+  if (err != 0) {
+    ::close(pipefd[1]);
+    throw system_error(err == ENOENT || err == ENOTDIR ? Exit::command_not_found : Exit::cannot_execute,
+                       "cannot run " + argv[0], err);
+  }
+
+  // The command may stop reading early: that is its business, not an error,
+  // so SIGPIPE is ignored while we write and EPIPE ends the writing.
+  struct sigaction ignore {}, old {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old);
+  for (std::string_view piece : input) {
+    while (!piece.empty()) {
+      ssize_t n = ::write(pipefd[1], piece.data(), piece.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      piece.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  ::close(pipefd[1]);
+  sigaction(SIGPIPE, &old, nullptr);
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw system_error(Exit::software, "waitpid");
+  }
+  return exit_status_of(status);
+}
+
+}  // namespace forumgate::process
