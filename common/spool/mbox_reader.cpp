@@ -1,5 +1,8 @@
 #include "spool/mbox_reader.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -79,14 +82,26 @@ MboxFormat parse_mbox_format(const std::string& name) {
 }
 
 MboxReader::MboxReader(int fd, std::string name, MboxFormat format)
-    : in_(fd, name), name_(std::move(name)), format_(format) {}
+    : in_(fd, name), fd_(fd), name_(std::move(name)), format_(format) {}
 
+void MboxReader::make_room(std::string& data, uint64_t more) {
+  constexpr uint64_t large = 1u << 20;
+  constexpr uint64_t most = uint64_t{4} << 30;  // the kernel may refuse more at once
+  if (data.size() + more <= data.capacity() || data.size() + more < large) return;
+  struct stat st {};
+  if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;  // a pipe: doubling it is
+  const uint64_t rest = static_cast<uint64_t>(st.st_size) > in_.offset()
+                            ? static_cast<uint64_t>(st.st_size) - in_.offset() : 0;
+  const uint64_t want = std::min(data.size() + more + rest, std::max(most, data.size() + more));
+  data.reserve(static_cast<size_t>(want));
+}
 void MboxReader::append_line(MboxMessage& m, std::string_view line, bool unquote) {
   if (unquote) {
     size_t depth = quote_depth(line);
     bool strip = format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1;
     if (strip) line.remove_prefix(1);
   }
+  make_room(m.data, line.size());
   m.data.append(line);
 }
 
@@ -164,6 +179,7 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
 // the bytes back and returns false.
 bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
   const size_t header_size = m.data.size();
+  make_room(m.data, length);
   const uint64_t got = in_.read_into(m.data, length);
   auto follows = [&] {
     std::string_view next = in_.peek_line();

@@ -17,6 +17,11 @@
 // each message is kept as it was: CRLF line ends, 8-bit and binary bytes, a
 // missing final newline. Leading blank lines and an empty file are fine; a
 // file whose first line is not a From_ line is not an mbox (Error 65).
+//
+// Memory: the message at hand is held once. Past 1 MiB a message of a
+// file grows into room for the rest of the file (at most 4 GiB), reserved
+// in one step (pages never written cost nothing), so a 1 GB message is not
+// copied while it grows, as doubling would, and held twice for that moment.
 
 #include <cstdint>
 #include <string>
@@ -55,9 +60,11 @@ class MboxReader {
   bool take_by_content_length(MboxMessage& m, uint64_t length);
   void read_body_lines(MboxMessage& m);
   void append_line(MboxMessage& m, std::string_view line, bool unquote);
+  void make_room(std::string& data, uint64_t more);
   static void unquote_from(std::string& data, size_t from);
 
   LineReader in_;
+  int fd_;
   std::string name_;
   MboxFormat format_;
   bool started_ = false;
