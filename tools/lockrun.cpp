@@ -48,8 +48,7 @@ Invocation split_arguments(std::vector<std::string> rest, bool mailbox) {
 
 lock::Deadline deadline_of(const Options& o) {
   if (o.nonblock) return lock::Deadline::now();
-  if (o.wait) return lock::Deadline::after(std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(*o.wait)));
+  if (o.wait) return lock::Deadline::after_seconds(*o.wait);
   return lock::Deadline::never();
 }
 

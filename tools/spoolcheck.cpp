@@ -14,6 +14,7 @@
 #include "cli/program.hpp"
 #include "spool/spool_check.hpp"
 #include "spool/spool_watch.hpp"
+#include "util/fd.hpp"
 
 using namespace forumgate;
 using spool::SpoolResult;
@@ -101,14 +102,7 @@ std::string render(const Options& o, const std::vector<std::string>& spools,
 }
 
 // One write for the lot: 30,000 names must not cost 30,000 system calls.
-void write_stdout(const std::string& text) {
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = write(STDOUT_FILENO, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw system_error(Exit::ioerr, "standard output");
-    done += static_cast<size_t>(n);
-  }
-}
+void write_stdout(const std::string& text) { util::write_all(STDOUT_FILENO, text, "standard output"); }
 
 int finish(const Options& o, const std::vector<std::string>& spools,
            const std::vector<SpoolResult>& results) {
@@ -135,10 +129,7 @@ int check_once(const Options& o, const std::vector<std::string>& spools) {
 }
 
 lock::Deadline deadline_of(const Options& o) {
-  // Beyond 30 years is for ever, and would overflow the nanoseconds.
-  if (!o.timeout || *o.timeout > 1e9) return lock::Deadline::never();
-  return lock::Deadline::after(std::chrono::duration_cast<std::chrono::nanoseconds>(
-      std::chrono::duration<double>(*o.timeout)));
+  return o.timeout ? lock::Deadline::after_seconds(*o.timeout) : lock::Deadline::never();
 }
 
 bool done_waiting(const std::vector<SpoolResult>& results) {

@@ -1,5 +1,7 @@
 #include "cli/log.hpp"
 
+#include "util/fd.hpp"
+
 #include <syslog.h>
 #include <unistd.h>
 
@@ -27,15 +29,7 @@ void write_stderr(std::string_view message) {
   std::string line;
   line.reserve(settings.program.size() + message.size() + 3);
   line.append(settings.program).append(": ").append(message).push_back('\n');
-  const char* p = line.data();
-  size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // nowhere left to say it
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  util::write_fully(STDERR_FILENO, line);  // if it fails, there is nowhere left to say so
 }
 
 }  // namespace

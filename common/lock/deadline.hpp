@@ -16,6 +16,13 @@ class Deadline {
   static Deadline never() { return Deadline(std::nullopt); }
   static Deadline now() { return Deadline(Clock::now()); }
   static Deadline after(std::chrono::nanoseconds d) { return Deadline(Clock::now() + d); }
+  // After a number of seconds as a user gives it (-w 0.5); beyond 30 years
+  // is never, which would overflow the clock.
+  static Deadline after_seconds(double seconds) {
+    if (seconds > 1e9) return never();
+    return after(std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(seconds)));
+  }
 
   // The wait also ends once *flag is non-zero (set by a signal handler).
   Deadline& cancelled_by(const volatile std::sig_atomic_t* flag) {

@@ -13,6 +13,7 @@
 #include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "lock/holder.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::lock {
 namespace {
@@ -54,10 +55,6 @@ std::string unique_name(const std::string& lock_path) {
 // lock, and we can tell our lock from a new one on a reused inode.
 std::string contents() { return std::to_string(getpid()) + "\n"; }
 
-bool write_all(int fd, const std::string& data) {
-  return ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-}
-
 // The unique file, unlinked whatever happens.
 class TempLink {
  public:
@@ -67,7 +64,7 @@ class TempLink {
       throw system_error(Exit::cantcreat,
                          "cannot create a lock file in " + dir_of(lock_path));
     }
-    if (!write_all(fd_, contents())) {
+    if (!util::write_fully(fd_, contents())) {
       int err = errno;
       remove();
       throw system_error(Exit::cantcreat, "cannot write a lock file in " + dir_of(lock_path), err);
@@ -135,7 +132,7 @@ bool DotLock::try_acquire() {
     if (no_hard_links(link_errno)) {
       int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
       if (fd >= 0) {
-        bool written = write_all(fd, contents());
+        bool written = util::write_fully(fd, contents());
         ::close(fd);
         if (!written) {
           ::unlink(path_.c_str());

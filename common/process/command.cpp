@@ -10,6 +10,7 @@
 
 #include "cli/error.hpp"
 #include "process/signals.hpp"
+#include "util/text.hpp"
 
 extern char** environ;
 
@@ -20,13 +21,7 @@ std::vector<std::string> command_argv(const std::string& cmd) {
     return {"/bin/sh", "-c", cmd};
   }
   std::vector<std::string> words;
-  size_t i = 0;
-  while (i < cmd.size()) {
-    while (i < cmd.size() && (cmd[i] == ' ' || cmd[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < cmd.size() && cmd[i] != ' ' && cmd[i] != '\t') ++i;
-    if (i > start) words.push_back(cmd.substr(start, i - start));
-  }
+  for (std::string_view w : util::split_blanks(cmd)) words.emplace_back(w);
   return words;
 }
 

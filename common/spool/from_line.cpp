@@ -1,5 +1,7 @@
 #include "spool/from_line.hpp"
 
+#include "util/text.hpp"
+
 #include <array>
 #include <vector>
 
@@ -56,17 +58,6 @@ bool is_zone(std::string_view t) {
   return true;
 }
 
-std::vector<std::string_view> tokens(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
 
 // Whether the tokens from `at` on are a date, in one of the two orders, with
 // optional zones; nothing but zones may follow.
@@ -97,7 +88,7 @@ std::optional<std::string_view> from_line_sender(std::string_view line) {
   if (line.substr(0, 5) != "From ") return std::nullopt;
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   std::string_view rest = line.substr(5);
-  auto t = tokens(rest);
+  auto t = util::split_blanks(rest);
   // The date is at the end: try each place it could start. The sender is
   // whatever comes before (it may itself contain spaces, when quoted).
   for (size_t at = 0; at < t.size(); ++at) {

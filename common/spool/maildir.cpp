@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "cli/error.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -37,14 +38,6 @@ std::string safe_host() {
   return out;
 }
 
-void write_all(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw system_error(Exit::ioerr, "cannot write " + path);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
 
 }  // namespace
 
@@ -112,7 +105,7 @@ std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces) {
   if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
   pending_.push_back(name);
   try {
-    for (auto p : pieces) write_all(fd, p, path_ + "/tmp/" + name);
+    for (auto p : pieces) util::write_all(fd, p, path_ + "/tmp/" + name);
   } catch (...) {
     ::close(fd);
     throw;

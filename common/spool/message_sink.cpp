@@ -9,6 +9,7 @@
 
 #include "cli/error.hpp"
 #include "cli/log.hpp"
+#include "util/fd.hpp"
 #include "process/command.hpp"
 
 namespace forumgate::spool {
@@ -17,14 +18,6 @@ std::string numbered_name(int width, uint64_t number);
 
 namespace {
 
-void write_all(int fd, std::string_view data, const std::string& what) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw system_error(Exit::ioerr, "cannot write " + what);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
 
 // The Maildir is made when the first message comes, so that a source found
 // not to be an mbox leaves nothing behind; whether it can be made is checked
@@ -76,8 +69,8 @@ class NumberedFilesSink final : public MessageSink {
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
     written_.push_back(path);
     try {
-      write_all(fd, m.prefix, path);
-      write_all(fd, m.data, path);
+      util::write_all(fd, m.prefix, path);
+      util::write_all(fd, m.data, path);
     } catch (...) {
       ::close(fd);
       throw;
@@ -151,7 +144,7 @@ class MboxrdStreamSink final : public MessageSink {
     }
   }
   void flush() {
-    write_all(fd_, out_, "standard output");
+    util::write_all(fd_, out_, "standard output");
     out_.clear();
   }
 

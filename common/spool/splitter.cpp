@@ -100,8 +100,7 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   if (rq.source != "-") {
     if (rq.drain || access(rq.source.c_str(), W_OK) == 0) {
       lk = std::make_unique<lock::MailboxLock>(rq.source, rq.stale_age);
-      auto deadline = lock::Deadline::after(std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::duration<double>(rq.lock_wait_seconds)));
+      auto deadline = lock::Deadline::after_seconds(rq.lock_wait_seconds);
       if (!lk->acquire(deadline)) {
         std::string who = lk->holder();
         throw Error(Exit::tempfail, rq.source + " is locked" + (who.empty() ? "" : " (" + who + ")") +

@@ -1,0 +1,16 @@
+#pragma once
+// Writing to file descriptors, whole.
+
+#include <string>
+#include <string_view>
+
+namespace forumgate::util {
+
+// Writes all of data, retrying short writes and EINTR; false (errno set)
+// on an error.
+bool write_fully(int fd, std::string_view data);
+
+// The same, throwing Error(74) "cannot write WHAT: reason" on an error.
+void write_all(int fd, std::string_view data, const std::string& what);
+
+}  // namespace forumgate::util
