@@ -1,0 +1,71 @@
+# A private Postfix instance for tests: its own config directory, queue and
+# alias map under DIR, no network listener, started with `postfix -c` and
+# stopped by the master's pid. Needs root (Postfix's queue permissions).
+#
+#   postfix_start DIR     PF_DIR, PF_LOG set; aliases from $DIR/aliases.in
+#   postfix_send ARGS...  sendmail -C $PF_DIR ARGS... (message on stdin)
+#   postfix_wait_sent N   until N deliveries are logged as sent
+#   postfix_stop
+
+postfix_start() {
+  PF_DIR=$1/postfix
+  PF_LOG=$PF_DIR/maillog
+  mkdir -p "$PF_DIR/queue" "$PF_DIR/data"
+  cat > "$PF_DIR/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $PF_DIR/queue
+data_directory = $PF_DIR/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = localhost.localdomain
+mydomain = localdomain
+myorigin = localhost.localdomain
+mydestination = localhost, localhost.localdomain
+inet_interfaces = loopback-only
+alias_maps = hash:$PF_DIR/aliases
+alias_database = hash:$PF_DIR/aliases
+maillog_file = $PF_LOG
+maillog_file_prefixes = $PF_DIR
+mailbox_delivery_lock = fcntl, dotlock
+default_privs = nobody
+allow_mail_to_files = alias
+CF
+  # Every service of Debian's master.cf but the SMTP listener.
+  grep -v '^smtp *inet' /etc/postfix/master.cf > "$PF_DIR/master.cf"
+  cp "$1/aliases.in" "$PF_DIR/aliases"
+  postalias "$PF_DIR/aliases"
+  postfix -c "$PF_DIR" set-permissions create-missing >/dev/null 2>&1
+  postfix -c "$PF_DIR" start >/dev/null 2>&1 || { echo "postfix did not start" >&2; return 1; }
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [ -s "$PF_DIR/queue/pid/master.pid" ] && return 0
+    sleep 0.1
+  done
+  echo "postfix master wrote no pid" >&2
+  return 1
+}
+
+postfix_send() { sendmail -C "$PF_DIR" "$@"; }
+
+postfix_wait_sent() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [ "$(grep -c 'status=sent' "$PF_LOG" 2>/dev/null)" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "only $(grep -c 'status=sent' "$PF_LOG" 2>/dev/null) of $1 deliveries logged" >&2
+  return 1
+}
+
+postfix_stop() {
+  local pid
+  pid=$(tr -d ' ' < "$PF_DIR/queue/pid/master.pid" 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  local i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
