@@ -32,10 +32,23 @@ int run_with_input(const std::vector<std::string>& argv,
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // An inherited variable of the same name must not shadow ours.
+  auto overridden = [&](const char* e) {
+    for (const auto& x : extra_env) {
+      size_t eq = x.find('=');
+      if (std::strncmp(e, x.c_str(), eq + 1) == 0) return true;
+    }
+    return false;
+  };
   std::vector<char*> env;
-  for (char** e = environ; *e; ++e) env.push_back(*e);
+  for (char** e = environ; *e; ++e)
+    if (!overridden(*e)) env.push_back(*e);
   for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
   env.push_back(nullptr);
+
+  // An inherited "ignore SIGCHLD" makes the kernel reap the command before
+  // we could read its status.
+  signal(SIGCHLD, SIG_DFL);
 
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw system_error(Exit::software, "pipe");

@@ -1,6 +1,7 @@
 #include "spool/mbox_reader.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -93,7 +94,11 @@ void MboxReader::make_room(std::string& data, uint64_t more) {
   const uint64_t rest = static_cast<uint64_t>(st.st_size) > in_.offset()
                             ? static_cast<uint64_t>(st.st_size) - in_.offset() : 0;
   const uint64_t want = std::min(data.size() + more + rest, std::max(most, data.size() + more));
-  data.reserve(static_cast<size_t>(want));
+  try {
+    data.reserve(static_cast<size_t>(want));
+  } catch (const std::bad_alloc&) {
+    // Address space limited (ulimit -v, strict overcommit): grow as usual.
+  }
 }
 void MboxReader::append_line(MboxMessage& m, std::string_view line, bool unquote) {
   if (unquote) {
@@ -174,13 +179,37 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
   }
 }
 
-// Takes the body by its Content-Length when a From_ line, or the end of the
-// file, follows there (after the blank line the writer adds); otherwise puts
-// the bytes back and returns false.
+// For a file, whether a body of length bytes from here ends a line and is
+// followed by the end of the file or a From_ line (after the blank line the
+// writer adds), read with pread; true for a pipe, checked after reading.
+bool MboxReader::content_length_fits(uint64_t length) const {
+  struct stat st {};
+  if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return true;
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const uint64_t end = in_.offset() + length;
+  if (length > size - std::min(size, in_.offset())) return false;
+  char last = '\n';
+  if (length > 0 && pread(fd_, &last, 1, static_cast<off_t>(end - 1)) != 1) return false;
+  if (last != '\n') return false;
+  char buf[1024];
+  ssize_t n = pread(fd_, buf, sizeof buf, static_cast<off_t>(end));
+  if (n <= 0) return n == 0;
+  std::string_view next(buf, static_cast<size_t>(n));
+  if (next.starts_with("\r\n")) next.remove_prefix(2);
+  else if (next.starts_with("\n")) next.remove_prefix(1);
+  if (next.empty()) return end + static_cast<uint64_t>(n) == size;
+  return is_from_line(next.substr(0, next.find('\n')));
+}
+
+// Takes the body by its Content-Length when it ends a line and a From_ line,
+// or the end of the file, follows there (after the blank line the writer
+// adds); otherwise puts the bytes back and returns false.
 bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
+  if (!content_length_fits(length)) return false;
   const size_t header_size = m.data.size();
   make_room(m.data, length);
   const uint64_t got = in_.read_into(m.data, length);
+  const bool ends_line = length == 0 || m.data.back() == '\n';
   auto follows = [&] {
     std::string_view next = in_.peek_line();
     if (next.empty()) return true;
@@ -192,7 +221,7 @@ bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
     in_.unread(blank);
     return ok;
   };
-  if (got == length && follows()) {
+  if (got == length && ends_line && follows()) {
     if (format_ == MboxFormat::mboxcl) unquote_from(m.data, header_size);
     std::string_view next = in_.peek_line();
     if (is_blank(next)) m.data.append(in_.next_line());

@@ -10,8 +10,10 @@
 //   auto     mboxo, except that a message whose Content-Length is right
 //            (a From_ line or the end of the file follows there) is taken
 //            by it, unquoted, as mboxcl2 (Dovecot) writes it.
-// Content-Length is trusted only when a From_ line, or the end of the file,
-// follows at that offset; otherwise the From_ lines decide.
+// Content-Length is trusted only when the body it delimits ends a line and a
+// From_ line, or the end of the file, follows; otherwise the From_ lines
+// decide. In a file this is checked with pread before anything is read, so a
+// forged or absurd length neither splits a message mid-line nor sizes memory.
 //
 // Every byte but the From_ line, the quoting and the blank line that ends
 // each message is kept as it was: CRLF line ends, 8-bit and binary bytes, a
@@ -58,6 +60,7 @@ class MboxReader {
  private:
   void read_headers(MboxMessage& m, int64_t& content_length, bool& ended);
   bool take_by_content_length(MboxMessage& m, uint64_t length);
+  bool content_length_fits(uint64_t length) const;
   void read_body_lines(MboxMessage& m);
   void append_line(MboxMessage& m, std::string_view line, bool unquote);
   void make_room(std::string& data, uint64_t more);

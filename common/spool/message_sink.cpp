@@ -65,7 +65,11 @@ class NumberedFilesSink final : public MessageSink {
   Placement add(const OutgoingMessage& m) override {
     std::string name = numbered_name(width_, next_++);
     std::string path = dir_ + "/" + name;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // Never over a file of an earlier run: after a drain it is the only copy.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+      throw Error(Exit::cantcreat, path + " exists already: give -f N to number on, or another -o DIR");
+    }
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
     written_.push_back(path);
     try {
@@ -164,6 +168,12 @@ class ExecSink final : public MessageSink {
     int status = process::run_with_input(argv_, {m.prefix, m.data},
                                          {"FILENO=" + number, "MAILSPLIT_SOURCE=" + source_});
     if (status == 0) return {argv_.back() + " took message " + number};
+    if ((status == 126 || status == 127) && argv_[0] == "/bin/sh") {
+      // The shell's way of saying it could not run the command: no message
+      // will fare better, so stop here rather than decline them all.
+      throw Error(status == 127 ? Exit::command_not_found : Exit::cannot_execute,
+                  "--exec: the shell could not run: " + argv_.back());
+    }
     log::warning("message " + number + ": " + argv_[0] + " exited " + std::to_string(status) +
                  "; the message stays in " + source_);
     return {argv_[0] + " failed", false};

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <memory>
+#include <optional>
 
 #include "cli/error.hpp"
 #include "cli/log.hpp"
@@ -21,11 +22,22 @@ bool is_remote(const std::string& s) {
   return false;
 }
 
-std::string read_file(const std::string& path, time_t& mtime) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+// A message file of a Maildir; nullopt (with a warning) for what is no
+// regular file: a symlink is not followed, a FIFO not waited on, a
+// directory not read, and none of them is ever unlinked by a drain.
+std::optional<std::string> read_message_file(const std::string& path, time_t& mtime) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0 && (errno == ELOOP || errno == EISDIR)) {
+    log::warning("skipping " + path + ": not a regular file");
+    return std::nullopt;
+  }
   if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
   struct stat st {};
-  fstat(fd, &st);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    log::warning("skipping " + path + ": not a regular file");
+    return std::nullopt;
+  }
   mtime = st.st_mtime;
   std::string data;
   data.resize(static_cast<size_t>(st.st_size));
@@ -76,21 +88,16 @@ std::string make_from_line(std::string_view message, time_t when) {
 void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
   struct stat st {};
   if (fstat(fd, &st) != 0) throw system_error(Exit::ioerr, "cannot stat " + path);
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (size > consumed) {
-    // Written by someone who ignored the locks: keep what they wrote.
-    log::warning(path + " grew while locked; keeping the " + std::to_string(size - consumed) +
-                 " new bytes");
-    std::string tail(size - consumed, '\0');
-    if (pread(fd, tail.data(), tail.size(), static_cast<off_t>(consumed)) !=
-            static_cast<ssize_t>(tail.size()) ||
-        pwrite(fd, tail.data(), tail.size(), 0) != static_cast<ssize_t>(tail.size())) {
-      throw system_error(Exit::ioerr, "cannot rewrite " + path);
-    }
+  if (static_cast<uint64_t>(st.st_size) != consumed) {
+    // Written (or cut) by someone who ignored the locks. Moving their bytes
+    // to the front has a moment where a crash mixes old and new; better to
+    // leave the mbox whole: what was taken comes again next time, and the
+    // Message-ID key absorbs it.
+    log::warning(path + " changed while locked (" + std::to_string(consumed) + " bytes read, " +
+                 std::to_string(st.st_size) + " now); not truncating it");
+    return;
   }
-  if (ftruncate(fd, static_cast<off_t>(size - consumed)) != 0 || fsync(fd) != 0) {
-    throw system_error(Exit::ioerr, "cannot truncate " + path);
-  }
+  if (ftruncate(fd, 0) != 0 || fsync(fd) != 0) throw system_error(Exit::ioerr, "cannot truncate " + path);
 }
 
 SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
@@ -153,7 +160,9 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
       time_t mtime = 0;
       std::string data;
       try {
-        data = read_file(path, mtime);
+        auto read = read_message_file(path, mtime);
+        if (!read) continue;
+        data = std::move(*read);
       } catch (const Error& e) {
         if (access(path.c_str(), F_OK) != 0) continue;  // taken by another reader meanwhile
         throw;

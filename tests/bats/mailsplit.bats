@@ -69,6 +69,22 @@ queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
   assert_output "$(printf '07\n08')"
 }
 
+@test "-o never overwrites: a second drain into the same DIR is refused before taking anything" {
+  run mailsplit --drain -o out box
+  assert_success
+  printf 'From c@example.org Mon Nov 23 11:00:00 2026\nSubject: third\n\nThree.\n\n' > box
+  cp box before
+  run mailsplit --drain -o out box
+  assert_equal "$status" 73
+  assert_output --partial "out/0001 exists already"
+  cmp out/0001 expected1
+  cmp out/0002 expected2
+  cmp box before
+  run mailsplit --drain -o out -f 3 box
+  assert_success
+  assert_file_exists out/0003
+}
+
 @test "--stdout writes mboxrd that reads back to the same messages" {
   printf 'From x@example.org Mon Nov 23 10:02:00 2026\nSubject: q\n\n>From one\n>>From two\nFrom: not a header\n\n' >> box
   mailsplit box direct
@@ -122,6 +138,32 @@ queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
   run ls -A md/new md/cur
   assert_output --partial ".keep"
   refute_output --partial "1795430400"
+}
+
+@test "a Maildir source: symlinks, directories and FIFOs are skipped, never unlinked" {
+  mkdir -p md/new md/cur md/tmp
+  cp expected1 md/new/1.a
+  ln -s /etc/hostname md/new/2.link
+  mkdir md/new/3.dir
+  mkfifo md/new/4.fifo
+  run timeout 20 mailsplit --drain md queue
+  assert_success
+  assert_output --partial "skipping md/new/2.link: not a regular file"
+  assert_equal "$(ls queue/new | wc -l)" 1
+  cmp queue/new/* expected1
+  run ls md/new
+  assert_output "$(printf '2.link\n3.dir\n4.fifo')"
+}
+
+@test "--exec: an inherited SIGCHLD ignore, or FILENO, changes nothing" {
+  run perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' mailsplit --exec 'sh -c "echo \$FILENO"' box
+  assert_success
+  assert_output "$(printf '0001\n0002')"
+  FILENO=stale MAILSPLIT_SOURCE=stale run mailsplit --exec 'sh -c "echo \$FILENO \$MAILSPLIT_SOURCE"' box
+  assert_output "$(printf '0001 box\n0002 box')"
+  run -127 mailsplit --drain --exec 'no-such-command-here > /dev/null' box
+  assert_output --partial "the shell could not run"
+  assert_equal "$(grep -c '^From ' box)" 2
 }
 
 @test "standard input: - reads an mbox; --drain of it is refused" {

@@ -120,3 +120,22 @@ TEST(MboxReader, MapsStatusHeaders) {
   auto m = read_all(from1 + "Status: RO\nX-Status: A\n\nx\n\n");
   EXPECT_EQ(m[0].status, "ROA");
 }
+
+TEST(MboxReader, ContentLengthMustEndALine) {
+  // A sender's body line "xxFrom evil..." (which no writer quotes) and a
+  // forged Content-Length: 2 must not split the message mid-line.
+  const std::string box = from1 + "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
+                          "Message-ID: <forged@x>\n\nbody\n\n";
+  auto m = read_all(box);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].data, "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
+                       "Message-ID: <forged@x>\n\nbody\n");
+}
+
+TEST(MboxReader, AbsurdContentLengthIsIgnoredNotAllocated) {
+  for (const char* length : {"99999999999999", "9223372036854775807", "18446744073709551615"}) {
+    auto m = read_all(from1 + "Content-Length: " + length + "\n\nbody\n\n" + from2 + "S: b\n\nb\n\n");
+    ASSERT_EQ(m.size(), 2u) << length;
+    EXPECT_EQ(m[0].data, std::string("Content-Length: ") + length + "\n\nbody\n");
+  }
+}
