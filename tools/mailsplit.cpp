@@ -8,6 +8,7 @@
 #include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
+#include "process/signals.hpp"
 #include "spool/splitter.hpp"
 
 using namespace forumgate;
@@ -61,7 +62,17 @@ int run(const Options& o) {
       log::info("offset " + std::to_string(offset) + ", " + std::to_string(size) + " bytes -> " + where);
     };
   }
-  spool::SplitReport report = spool::split_spool(rq, *sink);
+  // SIGINT, SIGTERM, SIGHUP: stop between messages, leaving the source
+  // whole and no lock behind.
+  process::ForwardedSignals signals;
+  rq.cancel = signals.cancel_flag();
+  spool::SplitReport report;
+  try {
+    report = spool::split_spool(rq, *sink);
+  } catch (const spool::Interrupted& e) {
+    log::notice(e.what());
+    return 128 + signals.caught();
+  }
   if (o.count) std::cout << report.taken << "\n";
   log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
             " bytes, from " + o.source + (report.drained ? "; drained it" : ""));

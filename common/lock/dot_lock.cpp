@@ -110,9 +110,11 @@ void DotLock::break_if_stale(time_t fs_now) {
   if (lstat(path_.c_str(), &st) != 0) return;
   const time_t age = fs_now - st.st_mtime;
   if (age <= stale_age_.count()) return;
-  // As procmail and Postfix do. Two processes breaking the same stale lock at
-  // once could remove each other's new lock; the age test makes that need a
-  // holder silent for the whole stale age, and refresh() keeps ours fresh.
+  // As procmail and Postfix do, with their race: two processes that both
+  // find the same lock stale may both unlink, the second removing the new
+  // lock the first just made. It needs a lock already abandoned for the
+  // whole stale age; for mailboxes the fcntl lock taken first still keeps
+  // the two apart.
   if (::unlink(path_.c_str()) == 0) {
     log::notice("removed stale lock " + path_ + " (" + std::to_string(age) + " s old)");
   }

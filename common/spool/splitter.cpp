@@ -108,7 +108,9 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
     if (rq.drain || access(rq.source.c_str(), W_OK) == 0) {
       lk = std::make_unique<lock::MailboxLock>(rq.source, rq.stale_age);
       auto deadline = lock::Deadline::after_seconds(rq.lock_wait_seconds);
+      deadline.cancelled_by(rq.cancel);
       if (!lk->acquire(deadline)) {
+        if (rq.cancel && *rq.cancel) throw Interrupted();
         std::string who = lk->holder();
         throw Error(Exit::tempfail, rq.source + " is locked" + (who.empty() ? "" : " (" + who + ")") +
                                         "; try again later");
@@ -132,8 +134,15 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   SplitReport report;
   MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format);
   MboxMessage m;
+  auto refreshed = std::chrono::steady_clock::now();
   try {
     while (reader.next(m)) {
+      if (rq.cancel && *rq.cancel) throw Interrupted();
+      // A long run (a slow --exec) must not let the MTA think our dotlock stale.
+      if (lk && std::chrono::steady_clock::now() - refreshed > lk->refresh_interval()) {
+        lk->refresh();
+        refreshed = std::chrono::steady_clock::now();
+      }
       std::string prefix = return_path_line(m);
       Placement placed = sink.add({m.from_line, prefix, m.data});
       ++(placed.taken ? report.taken : report.kept);
@@ -157,6 +166,7 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
   std::vector<std::string> taken;
   try {
     for (const auto& path : maildir_messages(rq.source)) {
+      if (rq.cancel && *rq.cancel) throw Interrupted();
       time_t mtime = 0;
       std::string data;
       try {

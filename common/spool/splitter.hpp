@@ -22,10 +22,12 @@
 // created; 74 a read or write failed (the disk is full); 75 the mailbox is
 // locked by someone else for longer than the wait.
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <string>
 
+#include "cli/error.hpp"
 #include "lock/lock.hpp"
 #include "spool/mbox_reader.hpp"
 #include "spool/message_sink.hpp"
@@ -38,6 +40,9 @@ struct SplitRequest {
   bool drain = false;
   double lock_wait_seconds = 30;
   std::chrono::seconds stale_age = lock::default_stale_age;
+  // Set by a signal handler: stop between messages, roll the sink back,
+  // give nothing up, release the locks (throws Interrupted).
+  const volatile std::sig_atomic_t* cancel = nullptr;
   // Called for each message taken: where it was, how big, where it went.
   std::function<void(uint64_t offset, uint64_t size, const std::string& where)> on_message;
 };
@@ -47,6 +52,13 @@ struct SplitReport {
   uint64_t kept = 0;  // declined by the sink (a failed --exec command): left in the source
   uint64_t bytes = 0;
   bool drained = false;
+};
+
+// The split stopped at a signal (SplitRequest::cancel) before giving up
+// anything; what the sink had not committed was rolled back.
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error(Exit::tempfail, "interrupted; nothing was taken from the source") {}
 };
 
 SplitReport split_spool(const SplitRequest& request, MessageSink& sink);

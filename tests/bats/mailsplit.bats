@@ -140,6 +140,19 @@ queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
   refute_output --partial "1795430400"
 }
 
+@test "SIGTERM during a drain: 143, the mbox whole, no lock left behind" {
+  cp box before
+  bg env --default-signal=INT mailsplit --drain --exec 'sh -c "touch held; sleep 1; cat > /dev/null"' box
+  wait_for_file held
+  kill -TERM "$BG_PID"
+  wait_status "$BG_PID"
+  assert_equal "$status" 143
+  cmp box before
+  assert_file_not_exists box.lock
+  run mailsplit -w 0 --drain box queue
+  assert_success
+}
+
 @test "a Maildir source: symlinks, directories and FIFOs are skipped, never unlinked" {
   mkdir -p md/new md/cur md/tmp
   cp expected1 md/new/1.a
