@@ -12,6 +12,7 @@
 #include "cli/log.hpp"
 #include "lock/mailbox_lock.hpp"
 #include "spool/maildir.hpp"
+#include "spool/pop3_source.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -59,31 +60,6 @@ std::optional<std::string> read_message_file(const std::string& path, time_t& mt
   return data;
 }
 
-// A From_ line for a message that had none: its Return-Path, else
-// MAILER-DAEMON, and the time it was delivered.
-std::string make_from_line(std::string_view message, time_t when) {
-  std::string sender = "MAILER-DAEMON";
-  size_t header_end = message.find("\n\n");
-  std::string_view header = message.substr(0, header_end);
-  for (size_t pos = 0; pos < header.size();) {
-    size_t nl = header.find('\n', pos);
-    std::string_view line = header.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    if (line.size() > 12 && (line.substr(0, 12) == "Return-Path:" || line.substr(0, 12) == "return-path:")) {
-      size_t lt = line.find('<'), gt = line.find('>');
-      if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt + 1) {
-        sender = std::string(line.substr(lt + 1, gt - lt - 1));
-      }
-      break;
-    }
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
-  char date[64];
-  tm t{};
-  gmtime_r(&when, &t);
-  strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &t);
-  return "From " + sender + " " + date;
-}
 
 void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
   struct stat st {};
@@ -203,9 +179,34 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
 
 }  // namespace
 
+std::string make_from_line(std::string_view message, time_t when) {
+  std::string sender = "MAILER-DAEMON";
+  size_t header_end = message.find("\n\n");
+  std::string_view header = message.substr(0, header_end);
+  for (size_t pos = 0; pos < header.size();) {
+    size_t nl = header.find('\n', pos);
+    std::string_view line = header.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+    if (line.size() > 12 && (line.substr(0, 12) == "Return-Path:" || line.substr(0, 12) == "return-path:")) {
+      size_t lt = line.find('<'), gt = line.find('>');
+      if (lt != std::string_view::npos && gt != std::string_view::npos && gt > lt + 1) {
+        sender = std::string(line.substr(lt + 1, gt - lt - 1));
+      }
+      break;
+    }
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  char date[64];
+  tm t{};
+  gmtime_r(&when, &t);
+  strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", &t);
+  return "From " + sender + " " + date;
+}
+
 SplitReport split_spool(const SplitRequest& rq, MessageSink& sink) {
+  if (is_pop3_url(rq.source)) return split_pop3(rq, sink);
   if (is_remote(rq.source)) {
-    throw Error(Exit::unavailable, rq.source + ": remote mailboxes are not supported yet");
+    throw Error(Exit::unavailable, rq.source + ": IMAP mailboxes are not supported yet");
   }
   if (rq.drain && !sink.durable()) {
     throw Error(Exit::usage, "--drain needs a durable destination: a queue Maildir, -o DIR, or --stdout into a file");

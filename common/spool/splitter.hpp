@@ -23,6 +23,7 @@
 // locked by someone else for longer than the wait.
 
 #include <csignal>
+#include <ctime>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -62,5 +63,9 @@ class Interrupted : public Error {
 };
 
 SplitReport split_spool(const SplitRequest& request, MessageSink& sink);
+
+// A From_ line for a message that had none (Maildir, POP3): its
+// Return-Path's address, else MAILER-DAEMON, and the given time.
+std::string make_from_line(std::string_view message, time_t when);
 
 }  // namespace forumgate::spool

@@ -297,8 +297,8 @@ queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
   assert_equal "$(stat -c %s box)" 0
 }
 
-@test "remote sources are refused for now: 69" {
-  run mailsplit pop3://user@localhost/ queue
+@test "IMAP sources are refused for now: 69" {
+  run mailsplit imaps://user@localhost/ queue
   assert_equal "$status" 69
   assert_output --partial "not supported yet"
 }

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# mailsplit against a real POP3 server: a private Dovecot (tests/lib/dovecot.bash)
+# on 127.0.0.1, the password in a netrc file.
+
+load ../lib/common
+load ../lib/dovecot
+
+setup() {
+  common_setup
+  [ "$(id -u)" -eq 0 ] || skip "needs root to run a private Dovecot"
+  [ -x /usr/lib/dovecot/pop3 ] || fail "dovecot-pop3d is not installed (scripts/deps test)"
+  dovecot_start "$T" alice 'open-sesame'
+  dovecot_netrc "$T/netrc" 'open-sesame'
+  export MAILSPLIT_NETRC=$T/netrc
+  URL=pop3://alice@127.0.0.1:$DC_PORT/
+  # A line that starts with a dot (POP3 dot-stuffs it), a From_ line in a
+  # body, and a message without a final newline.
+  printf 'From: a@example.org\nSubject: one\nMessage-ID: <1@example.org>\n\nFirst.\n.\n..two dots\n' > msg1
+  printf 'From: b@example.org\nSubject: two\nMessage-ID: <2@example.org>\n\nForwarded:\nFrom c@example.org Mon Nov 23 09:00:00 2026\n>From quoted\n' > msg2
+  printf 'From: e@example.org\nSubject: three\nMessage-ID: <3@example.org>\n\nno final newline' > msg3
+}
+teardown() {
+  dovecot_stop
+  common_teardown
+}
+
+# The queue's messages, oldest first.
+queue_files() { ls "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
+
+@test "three messages are taken byte for byte, and stay on the server without --drain" {
+  dovecot_deliver msg1 msg2 msg3
+  run mailsplit --count "$URL"
+  assert_success
+  assert_output 3
+  run mailsplit "$URL" queue
+  assert_success
+  local files=($(queue_files queue))
+  assert_equal "${#files[@]}" 3
+  for i in 1 2 3; do
+    # POP3 ends every message with a line end: Dovecot adds one to the third.
+    diff "${files[$((i - 1))]}" <(cat "msg$i"; [ "$i" = 3 ] && echo) || fail "message $i differs"
+  done
+  run grep -c $'\r' "${files[@]}"
+  refute_output --partial ':1'
+  assert_equal "$(dovecot_count)" 3
+  # A second run takes them again.
+  run mailsplit "$URL" queue2
+  assert_success
+  assert_equal "$(ls queue2/new | wc -l)" 3
+}
+
+@test "--drain deletes them on the server once they are in the queue" {
+  dovecot_deliver msg1 msg2 msg3
+  run mailsplit --drain "$URL" queue
+  assert_success
+  assert_equal "$(ls queue/new | wc -l)" 3
+  assert_equal "$(dovecot_count)" 0
+  run mailsplit --count "$URL"
+  assert_success
+  assert_output 0
+}
+
+@test "a wrong password: 77, and nothing is deleted" {
+  dovecot_deliver msg1 msg2 msg3
+  dovecot_netrc "$T/netrc" 'wrong'
+  run mailsplit --drain "$URL" queue
+  assert_equal "$status" 77
+  assert_output --partial 'netrc'
+  assert_equal "$(dovecot_count)" 3
+  assert_equal "$(ls queue/new 2>/dev/null | wc -l)" 0
+}
+
+@test "no server on the port: 75, try again later" {
+  local port
+  port=$(free_port)
+  run mailsplit --count "pop3://alice@127.0.0.1:$port/"
+  assert_equal "$status" 75
+  assert_output --partial 'try again later'
+}
+
+@test "a password in the URL: 64, and nothing is fetched" {
+  dovecot_deliver msg1
+  run mailsplit --drain "pop3://alice:open-sesame@127.0.0.1:$DC_PORT/" queue
+  assert_equal "$status" 64
+  assert_output --partial 'netrc'
+  assert_equal "$(dovecot_count)" 1
+}
+
+@test "--drain needs a durable destination" {
+  dovecot_deliver msg1
+  run mailsplit --drain --count "$URL"
+  assert_equal "$status" 64
+  assert_equal "$(dovecot_count)" 1
+}
+
+# kill_during_drain DIR: drain 50 messages of 150 kB into queue, and kill
+# the server hard (master and children, by pid) once DIR has a file in it.
+kill_during_drain() {
+  local i pad
+  pad=$(head -c 150000 /dev/zero | tr '\0' 'x' | fold -w 76)
+  for i in $(seq 1 50); do
+    printf 'From: s@example.org\nSubject: number %d\nMessage-ID: <%d@example.org>\n\n%s\n' "$i" "$i" "$pad" > "m$i"
+  done
+  dovecot_deliver $(for i in $(seq 1 50); do echo "m$i"; done)
+  local master
+  master=$(dovecot_master_pid)
+  bg mailsplit --drain "$URL" queue
+  local pid=$BG_PID
+  for ((i = 0; i < 500; i++)); do
+    [ -n "$(ls -A "$1" 2>/dev/null)" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  kill -9 "$master" $(pgrep -P "$master") 2>/dev/null || true
+  wait_status "$pid"
+}
+
+# Every one of the 50 messages is in the queue or on the server.
+assert_none_lost() {
+  local where
+  where=$(cat queue/new/* "$DC_MAILDIR"/new/* "$DC_MAILDIR"/cur/* 2>/dev/null |
+          sed -n 's/^Subject: number //p' | sort -un | wc -l)
+  assert_equal "$where" 50
+  # No half-written copy stays in the queue.
+  assert_equal "$(ls -A queue/tmp 2>/dev/null | wc -l)" 0
+}
+
+@test "the server killed while messages are fetched: all stay on the server" {
+  kill_during_drain queue/tmp
+  assert_none_lost
+  if [ "$status" -ne 0 ]; then
+    assert_equal "$status" 75
+    # Cut before the commit: the queue is rolled back, the server keeps all.
+    assert_equal "$(ls queue/new 2>/dev/null | wc -l)" 0
+    assert_equal "$(dovecot_count)" 50
+  fi
+}
+
+@test "the server killed after the commit: none lost, at worst taken twice later" {
+  kill_during_drain queue/new
+  assert_none_lost
+  if [ "$status" -ne 0 ]; then
+    assert_equal "$status" 75
+    # Cut before or during the QUIT: the queue has all; the server has
+    # those it had not expunged yet when it died (all, some, or none).
+    assert_equal "$(ls queue/new | wc -l)" 50
+  fi
+}

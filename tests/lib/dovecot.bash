@@ -1,0 +1,131 @@
+# A private Dovecot POP3 server for tests: its own config, base_dir,
+# state_dir and log under DIR, one POP3 listener on 127.0.0.1 and a free
+# port, a passwd-file with one user, started with `dovecot -c` and stopped
+# by the master's pid. Needs root (Dovecot drops to its own users); the
+# mail user is nobody (65534), since Dovecot refuses uid 0 for mail.
+#
+#   dovecot_start DIR USER PASSWORD   DC_DIR, DC_PORT, DC_LOG, DC_MAILDIR set
+#   dovecot_deliver FILE...           put each FILE into the user's Maildir/new, in order
+#   dovecot_netrc FILE [PASSWORD]     write a netrc for the user (0600)
+#   dovecot_master_pid                the master's pid
+#   dovecot_stop
+
+# free_port: a TCP port nobody listens on at 127.0.0.1 (from the kernel's
+# ephemeral range, checked with ss).
+free_port() {
+  local port i
+  for ((i = 0; i < 100; i++)); do
+    port=$((20000 + RANDOM % 20000))
+    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+dovecot_start() {
+  DC_DIR=$1/dovecot
+  DC_USER=$2
+  DC_LOG=$DC_DIR/log
+  DC_PORT=$(free_port) || { echo "no free port" >&2; return 1; }
+  mkdir -p "$DC_DIR/base" "$DC_DIR/state" "$DC_DIR/home/$DC_USER/Maildir/"{new,cur,tmp}
+  DC_MAILDIR=$DC_DIR/home/$DC_USER/Maildir
+  chown -R 65534:65534 "$DC_DIR/home"
+  chmod 755 "$DC_DIR" "$DC_DIR/home"
+  printf '%s:{PLAIN}%s\n' "$DC_USER" "$3" > "$DC_DIR/passwd"
+  chmod 644 "$DC_DIR/passwd"
+  cat > "$DC_DIR/dovecot.conf" <<CF
+base_dir = $DC_DIR/base
+state_dir = $DC_DIR/state
+log_path = $DC_LOG
+info_log_path = $DC_LOG
+protocols = pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain
+mail_location = maildir:~/Maildir
+first_valid_uid = 65534
+last_valid_uid = 65534
+first_valid_gid = 65534
+pop3_uidl_format = %08Xu%08Xv
+service pop3-login {
+  inet_listener pop3 {
+    port = $DC_PORT
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service submission-login {
+  inet_listener submission {
+    port = 0
+  }
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0600
+  }
+}
+passdb {
+  driver = passwd-file
+  args = $DC_DIR/passwd
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$DC_DIR/home/%u
+}
+CF
+  /usr/sbin/dovecot -c "$DC_DIR/dovecot.conf" || { echo "dovecot did not start" >&2; cat "$DC_LOG" >&2; return 1; }
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [ -s "$DC_DIR/base/master.pid" ] && ss -Htln "sport = :$DC_PORT" | grep -q . && return 0
+    sleep 0.1
+  done
+  echo "dovecot is not listening on $DC_PORT" >&2
+  cat "$DC_LOG" >&2
+  return 1
+}
+
+dovecot_master_pid() { tr -d ' \n' < "$DC_DIR/base/master.pid"; }
+
+# Each file as one message, in order (distinct mtimes and names sort as given).
+dovecot_deliver() {
+  local f n=0 base=$(( $(date +%s) - 100000 ))
+  for f in "$@"; do
+    n=$((n + 1))
+    local name=$((base + n)).M${n}P$$.test
+    cp "$f" "$DC_MAILDIR/tmp/$name"
+    chown 65534:65534 "$DC_MAILDIR/tmp/$name"
+    touch -d "@$((base + n))" "$DC_MAILDIR/tmp/$name"
+    mv "$DC_MAILDIR/tmp/$name" "$DC_MAILDIR/new/$name"
+  done
+}
+
+dovecot_netrc() {
+  printf 'machine 127.0.0.1 login %s password %s\n' "$DC_USER" "${2:-}" > "$1"
+  chmod 600 "$1"
+}
+
+# How many messages the user's Maildir holds.
+dovecot_count() { find "$DC_MAILDIR/new" "$DC_MAILDIR/cur" -type f | wc -l; }
+
+dovecot_stop() {
+  [ -n "${DC_DIR:-}" ] || return 0
+  local pid
+  pid=$(dovecot_master_pid 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || return 0
+  local i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
