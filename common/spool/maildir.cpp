@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "cli/error.hpp"
 #include "util/fd.hpp"
@@ -39,6 +41,26 @@ std::string safe_host() {
 }
 
 
+// "SECONDS.MUSEC..." names (maildir(5)) in delivery order: the microseconds
+// are not zero-padded by every writer (Dovecot's are not), so they are
+// compared as numbers; other names fall back to comparing as strings.
+struct DeliveryTime {
+  unsigned long long sec = 0, usec = 0;
+};
+DeliveryTime delivery_time(const std::string& name) {
+  DeliveryTime t;
+  char* end = nullptr;
+  t.sec = std::strtoull(name.c_str(), &end, 10);
+  if (end && end[0] == '.' && end[1] == 'M') t.usec = std::strtoull(end + 2, nullptr, 10);
+  return t;
+}
+bool delivered_before(const std::string& a, const std::string& b) {
+  DeliveryTime ta = delivery_time(a), tb = delivery_time(b);
+  if (ta.sec != tb.sec) return ta.sec < tb.sec;
+  if (ta.usec != tb.usec) return ta.usec < tb.usec;
+  return a < b;
+}
+
 }  // namespace
 
 bool is_maildir(const std::string& path) {
@@ -57,7 +79,7 @@ std::vector<std::string> maildir_messages(const std::string& maildir) {
       names.emplace_back(e->d_name);
     }
     closedir(d);
-    std::sort(names.begin(), names.end());
+    std::sort(names.begin(), names.end(), delivered_before);
     for (auto& n : names) out.push_back(dir + "/" + n);
   }
   return out;
@@ -92,7 +114,9 @@ MaildirWriter::~MaildirWriter() {
 std::string MaildirWriter::unique_name(size_t size) {
   timeval tv{};
   gettimeofday(&tv, nullptr);
-  return std::to_string(tv.tv_sec) + ".M" + std::to_string(tv.tv_usec) + "P" +
+  char usec[8];
+  std::snprintf(usec, sizeof usec, "%06ld", static_cast<long>(tv.tv_usec));  // names sort as times
+  return std::to_string(tv.tv_sec) + ".M" + usec + "P" +
          std::to_string(getpid()) + "Q" + std::to_string(++counter_) + "." + host_ +
          ",S=" + std::to_string(size);
 }

@@ -19,8 +19,9 @@ namespace forumgate::spool {
 // Whether path is a Maildir: a directory with cur/, new/ and tmp/.
 bool is_maildir(const std::string& path);
 
-// The message files of a Maildir, new/ then cur/, each in name order (which
-// is delivery-time order for the usual names); dot files and tmp/ skipped.
+// The message files of a Maildir, new/ then cur/, each in delivery order
+// (the time and microseconds that start maildir(5) names, compared as
+// numbers); dot files and tmp/ skipped.
 std::vector<std::string> maildir_messages(const std::string& maildir);
 
 class MaildirWriter {

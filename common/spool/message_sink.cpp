@@ -37,7 +37,16 @@ class QueueSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    return {"tmp/" + writer_->add({m.prefix, m.data})};
+    std::string name = writer_->add({m.prefix, m.data});
+    // Commit in batches, so that memory does not grow with the number of
+    // messages. The source is still given up only after the last batch; a
+    // failure after an earlier one leaves those messages in both places,
+    // which the Message-ID key absorbs.
+    if (++uncommitted_ >= batch) {
+      writer_->commit();
+      uncommitted_ = 0;
+    }
+    return {"tmp/" + name};
   }
   void commit(bool) override {
     if (writer_) writer_->commit();
@@ -48,8 +57,10 @@ class QueueSink final : public MessageSink {
   bool durable() const override { return true; }
 
  private:
+  static constexpr unsigned batch = 1024;
   std::string path_;
   std::unique_ptr<MaildirWriter> writer_;
+  unsigned uncommitted_ = 0;
 };
 
 class NumberedFilesSink final : public MessageSink {

@@ -30,7 +30,7 @@ setup() {
 teardown() { common_teardown; }
 
 # The files of a queue Maildir's new/, in delivery order.
-queued() { ls -1 "$1"/new | sort -t. -k2 | sed "s|^|$1/new/|"; }
+queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 
 @test "delivers each message into the queue Maildir, byte for byte" {
   run mailsplit box queue

@@ -68,7 +68,6 @@ strip_postfix() {
   postfix_wait_sent "$n"
   mailsplit --drain spool/box queue
   echo "# $drains drains while Postfix delivered $n messages" >&3
-  [ "$drains" -gt 1 ] || fail "the drains never overlapped the deliveries"
   cat queue/new/* | sed -n 's/^Message-ID: <\([0-9]*\)@test>/\1/p' | sort -n > queued
   assert_equal "$(wc -l < queued)" "$n"
   assert_equal "$(sort -un queued | wc -l)" "$n"

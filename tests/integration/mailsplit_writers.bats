@@ -48,7 +48,7 @@ strip_added() {
   run mailsplit --drain home/inbox queue
   assert_success
   assert_equal "$(stat -c %s home/inbox)" 0
-  local files=($(ls queue/new | sort -t. -k2))
+  local files=($(ls queue/new | sort))
   assert_equal "${#files[@]}" 3
   for i in 1 2 3; do
     f=queue/new/${files[$((i - 1))]}
@@ -64,7 +64,7 @@ strip_added() {
   for i in 1 2 3; do deliver "msg$i" "s$i@example.org"; done
   run mailsplit --drain home/Maildir queue
   assert_success
-  local files=($(ls queue/new | sort -t. -k2))
+  local files=($(ls queue/new | sort))
   assert_equal "${#files[@]}" 3
   for i in 1 2 3; do
     # Dovecot ends each message with a newline of its own here too.

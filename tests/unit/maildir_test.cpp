@@ -61,3 +61,20 @@ TEST(Maildir, ListsNewThenCurSkippingDotFiles) {
             (std::vector<std::string>{dir / "md/new/1.a", dir / "md/new/2.b", dir / "md/cur/0.c:2,S"}));
   EXPECT_FALSE(is_maildir(dir / "md/new"));
 }
+
+TEST(Maildir, ListsInDeliveryOrderWhateverTheMicrosecondsPadding) {
+  forumgate::test::TempDir dir;
+  MaildirWriter w(dir / "md");
+  // Dovecot does not pad the microseconds: as strings, M123456 < M99.
+  std::ofstream(dir / "md/new/1795430400.M123456P2.host") << "x";
+  std::ofstream(dir / "md/new/1795430400.M99P1.host") << "x";
+  std::ofstream(dir / "md/new/1795430399.M999999P3.host") << "x";
+  EXPECT_EQ(maildir_messages(dir / "md"),
+            (std::vector<std::string>{dir / "md/new/1795430399.M999999P3.host",
+                                      dir / "md/new/1795430400.M99P1.host",
+                                      dir / "md/new/1795430400.M123456P2.host"}));
+  // Ours are padded, so that their names sort as times for any reader.
+  std::string ours = w.add({"S: a\n\nx\n"});
+  EXPECT_EQ(ours.find(".M"), 10u);
+  EXPECT_EQ(ours.find('P'), 10u + 2 + 6) << ours;
+}
