@@ -224,6 +224,7 @@ SplitReport split_pop3(const SplitRequest& rq, MessageSink& sink) {
     session = std::make_unique<Session>(rq.source, url);
     std::vector<Listed> listed = parse_uidl(rq.source, session->run("", "UIDL", true));
     for (const Listed& m : listed) {
+      if (rq.cancel && *rq.cancel) throw Interrupted();  // nothing deleted yet
       std::string data = crlf_to_lf(session->run(std::to_string(m.number), nullptr, true));
       Placement placed = sink.add({make_from_line(data, time(nullptr)), "", data});
       if (placed.taken) taken.push_back(m.number);

@@ -36,6 +36,18 @@ bg() {
   BG_PIDS="${BG_PIDS:-} $BG_PID"
 }
 
+# stop_pid PID: a server we started, stopped by its pid: TERM, up to 10 s
+# to go, then KILL.
+stop_pid() {
+  kill "$1" 2>/dev/null || return 0
+  local i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -9 "$1" 2>/dev/null || true
+}
+
 # wait_status PID: wait for a background job; its exit status in $status.
 wait_status() {
   status=0

@@ -61,11 +61,5 @@ postfix_stop() {
   local pid
   pid=$(tr -d ' ' < "$PF_DIR/queue/pid/master.pid" 2>/dev/null) || return 0
   [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  local i
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
+  stop_pid "$pid"
 }
