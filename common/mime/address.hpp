@@ -1,0 +1,32 @@
+#pragma once
+// RFC 5322 addresses, message identifiers and dates.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forumgate::mime {
+
+struct Address {
+  std::string name;     // display name, RFC 2047-decoded, UTF-8, unquoted
+  std::string address;  // local@domain as written (no angle brackets)
+};
+
+// An address-list: mailboxes, name-addrs, groups (flattened to their
+// members), comments (a comment is the name when there is no other), quoted
+// names with escapes, obsolete forms (routes, missing commas between
+// <...> addresses). Never throws; what cannot be parsed is skipped.
+std::vector<Address> parse_address_list(std::string_view raw);
+
+// The <...> identifiers of In-Reply-To / References / Message-ID, in order,
+// each with its angle brackets; comments and phrases skipped.
+std::vector<std::string> parse_message_ids(std::string_view raw);
+
+// An RFC 5322 date-time (and the obsolete forms: two-digit years, named
+// zones such as EST or UT, missing seconds, missing day of week) as seconds
+// since the epoch; nullopt when it is not a date.
+std::optional<std::int64_t> parse_date(std::string_view raw);
+
+}  // namespace forumgate::mime

@@ -1,0 +1,27 @@
+#pragma once
+// HTML, parsed with gumbo (an HTML5 parser, as a browser would parse it).
+// Input and output are UTF-8.
+
+#include <string>
+#include <string_view>
+
+namespace forumgate::mime {
+
+// Readable plain text: paragraphs and <br> as line breaks, lists as
+// "- item" / "1. item", links as "text <url>" (just the URL when the text
+// is the URL), headings and blockquotes kept as text, script/style/head
+// dropped, entities decoded, runs of blank lines collapsed.
+std::string html_to_text(std::string_view html);
+
+// The HTML with only an allow-list of elements and attributes kept: no
+// script, style, iframe, object, form, event attributes (on*), style
+// attributes, and no URL other than http:, https:, mailto: (nor relative
+// ones: no javascript:, data:, vbscript:). Text is escaped, the result is a
+// well-formed fragment (the body's content).
+std::string sanitize_html(std::string_view html);
+
+// Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
+// breaks as <br>, http(s) URLs as links.
+std::string text_to_html(std::string_view text);
+
+}  // namespace forumgate::mime
