@@ -1,0 +1,325 @@
+#include "mime/message.hpp"
+
+#include <mimetic/codec/base64.h>
+#include <mimetic/codec/code.h>
+#include <mimetic/codec/qp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+
+#include "mime/encoded_words.hpp"
+
+namespace forumgate::mime {
+
+namespace {
+
+constexpr std::string_view npos_view{};
+
+bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_wsp(s.front()) || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (is_wsp(s.back()) || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+// CRLF to LF in place; a text with CR but no LF gets LF for each CR.
+void normalize_line_ends(std::string& s, std::vector<std::string>& defects) {
+  const char* cr = static_cast<const char*>(std::memchr(s.data(), '\r', s.size()));
+  if (!cr) return;
+  if (!std::memchr(s.data(), '\n', s.size())) {
+    std::replace(s.begin(), s.end(), '\r', '\n');
+    defects.emplace_back("lines end in CR only");
+    return;
+  }
+  size_t out = static_cast<size_t>(cr - s.data());
+  for (size_t in = out; in < s.size(); ++in) {
+    if (s[in] == '\r' && in + 1 < s.size() && s[in + 1] == '\n') continue;
+    s[out++] = s[in];
+  }
+  s.resize(out);
+}
+
+// The end of the line that starts at pos (the offset of its '\n', or end).
+size_t line_end(std::string_view s, size_t pos, size_t end) {
+  const void* nl = std::memchr(s.data() + pos, '\n', end - pos);
+  return nl ? static_cast<size_t>(static_cast<const char*>(nl) - s.data()) : end;
+}
+
+bool valid_field_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name)
+    if (c <= 32 || c >= 127 || c == ':') return false;
+  return true;
+}
+
+// RFC 5322 2.2: fields up to the first empty line; continuation lines
+// (starting with WSP) unfolded. A line that is neither ends the header
+// (a defect): it is the first line of the body. Returns the body's offset.
+size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out,
+                    std::vector<std::string>& defects) {
+  while (pos < end) {
+    size_t eol = line_end(s, pos, end);
+    std::string_view line = s.substr(pos, eol - pos);
+    size_t next = eol < end ? eol + 1 : end;
+    if (line.empty()) return next;
+    if (is_wsp(line[0])) {
+      if (out.empty()) {
+        defects.emplace_back("header starts with a continuation line");
+      } else {
+        out.back().value.append(line);
+      }
+      pos = next;
+      continue;
+    }
+    size_t colon = line.find(':');
+    std::string_view name = colon == std::string_view::npos ? npos_view : line.substr(0, colon);
+    while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);  // obsolete "Name :"
+    if (!valid_field_name(name)) {
+      defects.emplace_back("header ends without an empty line");
+      return pos;
+    }
+    out.push_back({std::string(name), std::string(line.substr(colon + 1))});
+    pos = next;
+  }
+  return end;
+}
+
+void trim_values(Headers& headers) {
+  for (auto& field : headers) {
+    std::string_view v = trim(field.value);
+    if (v.size() != field.value.size()) field.value = std::string(v);
+  }
+}
+
+class Walker {
+ public:
+  Walker(Message& m, const Limits& limits) : m_(m), s_(m.data), limits_(limits) {}
+
+  // Parses the entity [begin, end) into part: header, then body by type.
+  void entity(Part& part, size_t begin, size_t end, size_t depth, const std::string& default_type) {
+    part.header_begin = begin;
+    part.body_begin = parse_header(s_, begin, end, part.headers, m_.defects);
+    part.body_end = end;
+    trim_values(part.headers);
+    describe(part, default_type);
+    if (part.is_multipart() || part.is_message()) {
+      if (depth >= limits_.max_depth) {
+        m_.defects.push_back("part " + part.number + ": nested too deep; not parsed further");
+        return;
+      }
+      if (part.is_multipart()) multipart(part, depth);
+      else message(part, depth);
+    }
+  }
+
+ private:
+  void describe(Part& part, const std::string& default_type) {
+    const std::string* ct = find_field(part.headers, "Content-Type");
+    if (ct) part.content_type = parse_header_value(*ct);
+    if (!ct || part.content_type.value.find('/') == std::string::npos) {
+      if (ct) m_.defects.push_back("part " + part.number + ": bad Content-Type \"" + *ct + "\"");
+      std::string charset;
+      if (ct && part.content_type.param("charset")) charset = *part.content_type.param("charset");
+      part.content_type = HeaderValue{default_type, {}};
+      if (!charset.empty()) part.content_type.params.emplace_back("charset", charset);
+    }
+    if (const std::string* cd = find_field(part.headers, "Content-Disposition"))
+      part.disposition = parse_header_value(*cd);
+    const std::string* cte = find_field(part.headers, "Content-Transfer-Encoding");
+    part.encoding = cte ? to_lower(trim(*cte)) : "7bit";
+    if (part.encoding.empty()) part.encoding = "7bit";
+  }
+
+  void multipart(Part& part, size_t depth) {
+    const std::string* boundary = part.content_type.param("boundary");
+    if (!boundary || boundary->empty()) {
+      // RFC 2046 5.1.1 makes the parameter mandatory; the body is kept as text.
+      m_.defects.push_back("part " + part.number + ": multipart without a boundary; read as text");
+      part.content_type = HeaderValue{"text/plain", {}};
+      return;
+    }
+    const std::string default_type =
+        part.type() == "multipart/digest" ? "message/rfc822" : "text/plain";
+    const std::string dash = "--" + *boundary;
+    size_t pos = part.body_begin;
+    size_t end = part.body_end;
+    size_t part_start = std::string::npos;  // after the last delimiter line
+    bool closed = false;
+    while (pos < end) {
+      size_t eol = line_end(s_, pos, end);
+      std::string_view line = std::string_view(s_).substr(pos, eol - pos);
+      size_t next = eol < end ? eol + 1 : end;
+      int kind = delimiter(line, dash);
+      if (kind != 0) {
+        // The line end before a delimiter belongs to the delimiter.
+        if (part_start != std::string::npos) add_child(part, part_start, pos > part_start ? pos - 1 : pos, depth);
+        if (kind == 2) {
+          closed = true;
+          break;
+        }
+        part_start = next;
+        if (parts_left_ == 0) {
+          m_.defects.push_back("part " + part.number + ": too many parts; the rest not parsed");
+          return;
+        }
+      }
+      pos = next;
+    }
+    if (part_start == std::string::npos) {
+      m_.defects.push_back("part " + part.number + ": boundary \"" + *boundary +
+                           "\" never found; read as text");
+      part.content_type = HeaderValue{"text/plain", {}};
+      return;
+    }
+    if (!closed) {
+      m_.defects.push_back("part " + part.number + ": missing end boundary");
+      add_child(part, part_start, end, depth);
+    }
+  }
+
+  // 0: not a delimiter; 1: "--boundary"; 2: "--boundary--" (RFC 2046 5.1.1:
+  // only transport padding may follow).
+  static int delimiter(std::string_view line, std::string_view dash) {
+    if (line.size() < dash.size() || line.compare(0, dash.size(), dash) != 0) return 0;
+    std::string_view rest = line.substr(dash.size());
+    int kind = 1;
+    if (rest.size() >= 2 && rest[0] == '-' && rest[1] == '-') {
+      kind = 2;
+      rest.remove_prefix(2);
+    }
+    for (char c : rest)
+      if (!is_wsp(c)) return 0;
+    return kind;
+  }
+
+  void add_child(Part& parent, size_t begin, size_t end, size_t depth) {
+    if (parts_left_ == 0) return;
+    --parts_left_;
+    Part& child = parent.children.emplace_back();
+    child.number = parent.number + "." + std::to_string(parent.children.size());
+    entity(child, begin, std::max(begin, end), depth + 1,
+           parent.type() == "multipart/digest" ? "message/rfc822" : "text/plain");
+  }
+
+  void message(Part& part, size_t depth) {
+    // An encapsulated message may only be 7bit, 8bit or binary (RFC 2046
+    // 5.2.1); one in base64 is kept whole, as an attachment.
+    if (part.encoding != "7bit" && part.encoding != "8bit" && part.encoding != "binary") return;
+    if (parts_left_ == 0) return;
+    --parts_left_;
+    Part& child = part.children.emplace_back();
+    child.number = part.number + ".1";
+    entity(child, part.body_begin, part.body_end, depth + 1, "text/plain");
+  }
+
+  Message& m_;
+  const std::string& s_;
+  const Limits& limits_;
+  size_t parts_left_ = limits_.max_parts;
+};
+
+}  // namespace
+
+bool Part::is_multipart() const { return content_type.value.rfind("multipart/", 0) == 0; }
+
+bool Part::is_message() const {
+  return content_type.value == "message/rfc822" || content_type.value == "message/global";
+}
+
+bool Part::is_attachment() const { return disposition.value == "attachment"; }
+
+std::string Part::filename() const {
+  if (const std::string* name = disposition.param("filename"); name && !name->empty()) return *name;
+  if (const std::string* name = content_type.param("name"); name && !name->empty()) return *name;
+  return {};
+}
+
+Message parse_message(std::string data, const Limits& limits) {
+  Message m;
+  m.original_size = data.size();
+  m.data = std::move(data);
+  normalize_line_ends(m.data, m.defects);
+  std::string_view s = m.data;
+  size_t begin = 0;
+  // An mbox From_ line before the header (mailsplit --stdout, formail):
+  // the envelope sender, not a header field.
+  if (s.rfind("From ", 0) == 0) {
+    size_t eol = line_end(s, 0, s.size());
+    std::string_view rest = s.substr(5, eol - 5);
+    m.envelope_sender = std::string(rest.substr(0, rest.find(' ')));
+    begin = eol < s.size() ? eol + 1 : eol;
+  }
+  m.root.number = "1";
+  Walker(m, limits).entity(m.root, begin, s.size(), 0, "text/plain");
+  m.has_header = !m.root.headers.empty();
+  return m;
+}
+
+namespace {
+
+bool is_base64_char(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
+}
+
+// The base64 alphabet only, so that mimetic's decoder sees nothing else;
+// whether anything else was there (other than line ends and blanks, or
+// data after the padding) is a defect.
+std::string base64_letters(std::string_view body, bool& bad) {
+  std::string out;
+  out.reserve(body.size());
+  bool padded = false;
+  for (unsigned char c : body) {
+    if (is_base64_char(c)) {
+      if (padded) bad = true;
+      out.push_back(static_cast<char>(c));
+    } else if (c == '=') {
+      padded = true;
+    } else if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
+      bad = true;
+    }
+  }
+  if (out.size() % 4 == 1) bad = true;  // six bits cannot make a byte
+  size_t pad = (4 - out.size() % 4) % 4;
+  out.append(pad, '=');
+  return out;
+}
+
+}  // namespace
+
+std::string decode_body(const Message& message, const Part& part, std::vector<std::string>* defects) {
+  std::string_view body = message.body(part);
+  std::string out;
+  if (part.encoding == "base64") {
+    bool bad = false;
+    std::string letters = base64_letters(body, bad);
+    out.reserve(letters.size() / 4 * 3);
+    mimetic::Base64::Decoder decoder;
+    mimetic::decode(letters.begin(), letters.end(), decoder, std::back_inserter(out));
+    if (bad && defects) defects->push_back("part " + part.number + ": bad base64");
+  } else if (part.encoding == "quoted-printable") {
+    out.reserve(body.size());
+    mimetic::QP::Decoder decoder;
+    mimetic::decode(body.begin(), body.end(), decoder, std::back_inserter(out));
+  } else {
+    if (part.encoding != "7bit" && part.encoding != "8bit" && part.encoding != "binary" && defects)
+      defects->push_back("part " + part.number + ": unknown transfer encoding \"" + part.encoding + "\"");
+    out.assign(body);
+  }
+  return out;
+}
+
+const Part* find_part(const Part& root, std::string_view number) {
+  if (root.number == number) return &root;
+  for (const auto& child : root.children) {
+    std::string_view prefix = child.number;
+    if (number == prefix || (number.size() > prefix.size() && number.rfind(prefix, 0) == 0 &&
+                             number[prefix.size()] == '.'))
+      return find_part(child, number);
+  }
+  return nullptr;
+}
+
+}  // namespace forumgate::mime

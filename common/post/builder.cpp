@@ -1,0 +1,261 @@
+#include "post/builder.hpp"
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+#include "mime/address.hpp"
+#include "mime/charset.hpp"
+#include "mime/classify.hpp"
+#include "mime/encoded_words.hpp"
+#include "mime/filename.hpp"
+#include "mime/html.hpp"
+#include "mime/text.hpp"
+
+namespace forumgate::post {
+
+using mime::Part;
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (!EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr))
+    throw std::runtime_error("SHA-256 failed");
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned i = 0; i < length; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 15]);
+  }
+  return out;
+}
+
+namespace {
+
+bool is_signature(const Part& p) {
+  return p.type() == "application/pgp-signature" || p.type() == "application/pkcs7-signature" ||
+         p.type() == "application/x-pkcs7-signature";
+}
+
+// The walk that decides, part by part, what is body and what is attachment
+// (RFC 2046: the alternatives of a multipart/alternative are one body; the
+// root of a multipart/related is the body and the rest its resources).
+class BodyWalker {
+ public:
+  BodyWalker(const mime::Message& m, std::vector<std::string>& defects) : m_(m), defects_(defects) {}
+
+  void walk(const Part& p) {
+    if (p.type() == "multipart/alternative") return alternative(p);
+    if (p.type() == "multipart/related") return related(p);
+    if (p.is_multipart()) {
+      for (const auto& child : p.children) walk(child);
+      return;
+    }
+    if (p.is_message() && &p == &m_.root) {
+      for (const auto& child : p.children) walk(child);
+      return;
+    }
+    if (is_signature(p)) return;
+    if (is_body_text(p)) return add_text(p);
+    attachments.push_back(&p);
+  }
+
+  std::string text;                   // UTF-8, parts joined by a blank line
+  std::optional<std::string> html;    // raw HTML (UTF-8) of the body, when it had HTML
+  std::vector<const Part*> attachments;
+
+ private:
+  bool is_body_text(const Part& p) const {
+    if (p.type() != "text/plain" && p.type() != "text/html") return false;
+    if (p.is_attachment()) return false;
+    return p.filename().empty() || p.disposition.value == "inline";
+  }
+
+  void alternative(const Part& p) {
+    // Prefer text/plain unless it is empty or a stub; else the HTML (which
+    // may sit in a multipart/related); keep the HTML either way.
+    const Part* plain = nullptr;
+    const Part* rich = nullptr;
+    for (const auto& child : p.children) {
+      if (child.type() == "text/plain" && !plain) plain = &child;
+      else if (child.type() == "text/html" || child.type() == "multipart/related" ||
+               child.type() == "multipart/mixed")
+        rich = &child;
+    }
+    std::string plain_text = plain ? decoded_text(*plain) : std::string();
+    if (rich) {
+      BodyWalker inner(m_, defects_);
+      inner.walk(*rich);
+      if (inner.html) html = std::move(inner.html);
+      for (const Part* a : inner.attachments) attachments.push_back(a);
+      if (!plain || mime::is_stub_text(plain_text)) {
+        append(inner.text);
+        return;
+      }
+    }
+    if (plain) return append(plain_text);
+    if (!p.children.empty()) walk(p.children.back());  // none we know: the richest
+  }
+
+  void related(const Part& p) {
+    if (p.children.empty()) return;
+    const Part* root = &p.children.front();
+    if (const std::string* start = p.content_type.param("start"))
+      for (const auto& child : p.children)
+        if (const std::string* id = find_field(child.headers, "Content-ID"); id && *id == *start)
+          root = &child;
+    walk(*root);
+    for (const auto& child : p.children)
+      if (&child != root) attachments.push_back(&child);
+  }
+
+  void add_text(const Part& p) {
+    std::string t = decoded_text(p);
+    if (p.type() == "text/html") {
+      if (!html) html = t;
+      else html->append(t);
+      t = mime::html_to_text(t);
+    }
+    append(t);
+  }
+
+  void append(const std::string& t) {
+    if (t.find_first_not_of(" \t\n") == std::string::npos) return;
+    if (!text.empty()) text.append(text.back() == '\n' ? "\n" : "\n\n");
+    text.append(t);
+  }
+
+  std::string decoded_text(const Part& p) {
+    std::string bytes = mime::decode_body(m_, p, &defects_);
+    const std::string* declared = p.content_type.param("charset");
+    mime::Converted c = mime::to_utf8(bytes, declared ? *declared : std::string());
+    if (c.unknown_charset)
+      defects_.push_back("part " + p.number + ": unknown charset \"" + *declared + "\"; read as " + c.charset);
+    if (c.replaced)
+      defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
+    if (p.type() == "text/plain") {
+      const std::string* format = p.content_type.param("format");
+      if (format && mime::iequals(*format, "flowed")) {
+        const std::string* delsp = p.content_type.param("delsp");
+        c.text = mime::unflow(c.text, delsp && mime::iequals(*delsp, "yes"));
+      }
+    }
+    return std::move(c.text);
+  }
+
+  const mime::Message& m_;
+  std::vector<std::string>& defects_;
+};
+
+std::optional<std::string> header(const mime::Message& m, std::string_view name) {
+  const std::string* v = find_field(m.root.headers, name);
+  return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+std::vector<Mailbox> mailboxes(const mime::Message& m, std::string_view name) {
+  std::vector<Mailbox> out;
+  for (const auto& field : m.root.headers)
+    if (mime::iequals(field.name, name))
+      for (auto& a : mime::parse_address_list(field.value)) out.push_back({std::move(a.name), std::move(a.address)});
+  return out;
+}
+
+std::optional<std::string> envelope_sender(const mime::Message& m) {
+  if (auto rp = header(m, "Return-Path")) {
+    auto open = rp->find('<');
+    auto close = rp->rfind('>');
+    if (open != std::string::npos && close != std::string::npos && close > open)
+      return rp->substr(open + 1, close - open - 1);
+    return *rp;
+  }
+  if (!m.envelope_sender.empty()) return m.envelope_sender == "<>" ? "" : m.envelope_sender;
+  return std::nullopt;
+}
+
+std::string trim_id(std::string_view id) {
+  while (!id.empty() && (id.front() == '<' || id.front() == ' ')) id.remove_prefix(1);
+  while (!id.empty() && (id.back() == '>' || id.back() == ' ')) id.remove_suffix(1);
+  return std::string(id);
+}
+
+}  // namespace
+
+std::string body_text(const mime::Message& message) {
+  std::vector<std::string> defects;
+  BodyWalker walker(message, defects);
+  walker.walk(message.root);
+  return walker.text;
+}
+
+Record build_record(const mime::Message& m, const BuildOptions& options) {
+  Record r;
+  r.size = m.original_size;
+  r.defects = m.defects;
+  if (auto v = header(m, "Message-ID")) {
+    auto ids = mime::parse_message_ids(*v);
+    if (!ids.empty()) r.message_id = ids.front();
+  }
+  if (auto v = header(m, "In-Reply-To")) {
+    auto ids = mime::parse_message_ids(*v);
+    if (!ids.empty()) r.in_reply_to = ids.back();
+  }
+  if (auto v = header(m, "References")) r.references = mime::parse_message_ids(*v);
+  if (auto v = header(m, "Date")) r.date = mime::parse_date(*v);
+  auto from = mailboxes(m, "From");
+  if (from.empty()) from = mailboxes(m, "Sender");
+  if (!from.empty()) r.from = from.front();
+  r.to = mailboxes(m, "To");
+  r.cc = mailboxes(m, "Cc");
+  r.reply_to = mailboxes(m, "Reply-To");
+  for (const auto& field : m.root.headers)
+    if (mime::iequals(field.name, "Delivered-To") || mime::iequals(field.name, "X-Original-To"))
+      r.delivered_to.push_back(field.value);
+  if (options.recipient) r.recipient = options.recipient;
+  else if (!r.delivered_to.empty()) r.recipient = r.delivered_to.front();
+  r.envelope_sender = envelope_sender(m);
+  if (auto v = header(m, "Subject")) r.subject = mime::decode_header_text(*v);
+
+  BodyWalker walker(m, r.defects);
+  walker.walk(m.root);
+  if (walker.html) r.html = mime::sanitize_html(*walker.html);
+  if (options.trim_reply) {
+    mime::TrimmedReply t = mime::trim_reply(walker.text);
+    r.text = std::move(t.text);
+    r.text_quoted = std::move(t.quoted);
+    r.signature = std::move(t.signature);
+  } else {
+    r.text = std::move(walker.text);
+  }
+
+  mime::FileNames names;
+  for (const Part* p : walker.attachments) {
+    Attachment a;
+    a.part = p->number;
+    a.content_type = p->type();
+    a.disposition = p->is_attachment() ? "attachment" : "inline";
+    if (const std::string* cid = find_field(p->headers, "Content-ID")) a.content_id = trim_id(*cid);
+    std::string raw_name = p->filename();
+    if (raw_name.empty() && p->is_message()) {
+      const std::string* subject = p->children.empty() ? nullptr : find_field(p->children.front().headers, "Subject");
+      raw_name = (subject ? mime::decode_header_text(*subject) : std::string("message")) + ".eml";
+    }
+    a.filename = names.add(raw_name, a.content_type);
+    std::string data = mime::decode_body(m, *p, &r.defects);
+    a.size = data.size();
+    a.sha256 = sha256_hex(data);
+    if (options.on_attachment) a.path = options.on_attachment(a, data);
+    r.attachments.push_back(std::move(a));
+  }
+
+  const std::string* report_type = m.root.content_type.param("report-type");
+  std::string sender = r.envelope_sender ? *r.envelope_sender : std::string();
+  mime::ClassifyInput in{m.root.headers, m.root.type(), report_type ? *report_type : std::string_view(),
+                         r.envelope_sender ? (sender.empty() ? std::string_view("<>") : std::string_view(sender))
+                                           : std::string_view(),
+                         r.subject, options.loop_value};
+  r.auto_kind = std::string(mime::to_string(mime::classify(in)));
+  return r;
+}
+
+}  // namespace forumgate::post
