@@ -143,29 +143,39 @@ class Walker {
     const std::string default_type =
         part.type() == "multipart/digest" ? "message/rfc822" : "text/plain";
     const std::string dash = "--" + *boundary;
+    const std::string nl_dash = "\n" + dash;
     size_t pos = part.body_begin;
     size_t end = part.body_end;
     size_t part_start = std::string::npos;  // after the last delimiter line
     bool closed = false;
+    // Candidates are found with memmem ("\n--boundary"), not line by line:
+    // each nesting level scans its body once, so this is most of the work.
+    bool at_line_start = true;
     while (pos < end) {
+      if (!at_line_start) {
+        const void* hit = ::memmem(s_.data() + pos, end - pos, nl_dash.data(), nl_dash.size());
+        if (!hit) break;
+        pos = static_cast<size_t>(static_cast<const char*>(hit) - s_.data()) + 1;
+      }
+      at_line_start = false;
       size_t eol = line_end(s_, pos, end);
       std::string_view line = std::string_view(s_).substr(pos, eol - pos);
       size_t next = eol < end ? eol + 1 : end;
       int kind = delimiter(line, dash);
-      if (kind != 0) {
-        // The line end before a delimiter belongs to the delimiter.
-        if (part_start != std::string::npos) add_child(part, part_start, pos > part_start ? pos - 1 : pos, depth);
-        if (kind == 2) {
-          closed = true;
-          break;
-        }
-        part_start = next;
-        if (parts_left_ == 0) {
-          m_.defects.push_back("part " + part.number + ": too many parts; the rest not parsed");
-          return;
-        }
+      if (kind == 0) continue;
+      // The line end before a delimiter belongs to the delimiter.
+      if (part_start != std::string::npos) add_child(part, part_start, pos > part_start ? pos - 1 : pos, depth);
+      if (kind == 2) {
+        closed = true;
+        break;
+      }
+      part_start = next;
+      if (parts_left_ == 0) {
+        m_.defects.push_back("part " + part.number + ": too many parts; the rest not parsed");
+        return;
       }
       pos = next;
+      at_line_start = true;
     }
     if (part_start == std::string::npos) {
       m_.defects.push_back("part " + part.number + ": boundary \"" + *boundary +

@@ -134,6 +134,8 @@ class BodyWalker {
       defects_.push_back("part " + p.number + ": unknown charset \"" + *declared + "\"; read as " + c.charset);
     if (c.replaced)
       defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
+    // A NUL byte is no text (and ends strings in the forum's PHP and C).
+    std::erase(c.text, '\0');
     if (p.type() == "text/plain") {
       const std::string* format = p.content_type.param("format");
       if (format && mime::iequals(*format, "flowed")) {

@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# mimeparse: records, the tree, text, headers, extraction, attachments, exit
+# statuses, and the pathological inputs the MIME layer must survive. The
+# expected values were worked out by hand from the sample messages in
+# tests/data/mime (dates with date -u, digests with sha256sum of the bytes).
+
+load ../lib/common
+
+setup() { common_setup; D=$FORUMGATE_SOURCE/tests/data/mime; }
+teardown() { common_teardown; }
+
+field() { jq -r "$1" record; }
+
+@test "a latin1 message with encoded headers: every field of its record" {
+  mimeparse "$D/latin1.eml" > record
+  [ "$(wc -l < record)" -eq 1 ]
+  [ "$(field .version)" = 1 ]
+  [ "$(field .message_id)" = "<20261123.1@example.org>" ]
+  [ "$(field .in_reply_to)" = null ]
+  [ "$(field .date)" = 1795431600 ]          # 2026-11-23 11:00:00 UTC
+  [ "$(field .from.name)" = "Amélie Durand" ]
+  [ "$(field .from.address)" = amelie@example.org ]
+  [ "$(field '.to[0].address')" = linux@forum.example.org ]
+  [ "$(field .subject)" = "Problème de montage NFS" ]
+  [ "$(field .recipient)" = linux@forum.example.org ]  # from Delivered-To
+  [ "$(field .envelope_sender)" = amelie@example.org ]
+  [ "$(field .text)" = "Déjà essayé ? Mon serveur refuse le montage." ]
+  [ "$(field .auto)" = none ]
+  [ "$(field '.defects | length')" = 0 ]
+  [ "$(field .size)" = "$(stat -c %s "$D/latin1.eml")" ]
+}
+
+@test "a flowed reply: ids, the quote and the signature split off" {
+  mimeparse "$D/reply.eml" > record
+  [ "$(field .in_reply_to)" = "<20261123.1@example.org>" ]
+  [ "$(field '.references | join(" ")')" = "<20261122.9@example.org> <20261123.1@example.org>" ]
+  [ "$(field .date)" = 1795444200 ]          # 2026-11-23 14:30:00 UTC
+  [ "$(field .subject)" = "Re: Problème de montage NFS" ]
+  [ "$(field .text)" = "Try the nolock option, it fixed the same problem here." ]
+  field .text_quoted | grep -q '^On Mon, 23 Nov 2026 at 12:00, Amélie Durand <amelie@example.org> wrote:$'
+  field .text_quoted | grep -q '^> Mon serveur refuse le montage.$'
+  [ "$(field .signature | grep -c Bob)" = 1 ]
+  mimeparse --no-trim "$D/reply.eml" > record
+  field .text | grep -q '^> Mon serveur refuse le montage.$'
+}
+
+@test "multipart: HTML chosen over a stub, sanitized, attachments named safely" {
+  mimeparse "$D/multi.eml" > record
+  [ "$(field .text)" = "See the log <https://example.org/log> attached." ]
+  field .html | grep -q 'href="https://example.org/log"'
+  ! field .html | grep -qi -e '<script' -e 'onerror' -e 'alert' -e '<style'
+  [ "$(field '.attachments | length')" = 2 ]
+  [ "$(field '.attachments[0].filename')" = "résumé.pdf" ]
+  [ "$(field '.attachments[0].content_type')" = application/pdf ]
+  [ "$(field '.attachments[0].disposition')" = attachment ]
+  [ "$(field '.attachments[0].size')" = 1024 ]
+  [ "$(field '.attachments[0].sha256')" = 785b0751fc2c53dc14a4ce3d800e69ef9ce1009eb327ccf458afe09c242c26c9 ]
+  [ "$(field '.attachments[1].filename')" = passwd ]
+  [ "$(field '.attachments[1].sha256')" = 89ef98f859f634507b321f5540785bedb26696c45ab130a70d9c61655ddfc5cc ]
+}
+
+@test "--tree shows the structure" {
+  run mimeparse --tree "$D/multi.eml"
+  assert_success
+  assert_output "1 multipart/mixed
+  1.1 multipart/alternative
+    1.1.1 text/plain; charset=us-ascii 64 bytes
+    1.1.2 text/html; charset=utf-8 quoted-printable 185 bytes
+  1.2 application/pdf base64 1024 bytes attachment \"résumé.pdf\"
+  1.3 text/plain 10 bytes attachment \"../../etc/passwd\""
+}
+
+@test "--extract writes one decoded part; --text and --header" {
+  mimeparse -x 1.2 "$D/multi.eml" > part
+  python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)' > expected
+  cmp part expected
+  run mimeparse --text "$D/latin1.eml"
+  assert_output "Déjà essayé ? Mon serveur refuse le montage."
+  run mimeparse -H subject -H From "$D/latin1.eml"
+  assert_output "Problème de montage NFS
+Amélie Durand <amelie@example.org>"
+  run mimeparse -x 9 "$D/multi.eml"
+  assert_failure 64
+  assert_output --partial "no part 9"
+}
+
+@test "--attachments writes into DIR only, never replacing a file" {
+  mkdir out
+  echo keep > out/passwd
+  mimeparse --attachments out "$D/multi.eml" > record
+  cmp out/résumé.pdf <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)')
+  [ "$(cat out/passwd)" = keep ]
+  [ "$(cat out/passwd-2)" = "root:x:0:0" ]
+  [ "$(field '.attachments[1].path')" = out/passwd-2 ]
+  [ "$(find . -type f | sort | tr '\n' ' ')" = "./out/passwd ./out/passwd-2 ./out/résumé.pdf ./record " ]
+  run mimeparse --attachments missing "$D/multi.eml"
+  assert_failure 73
+}
+
+@test "several files make JSON Lines; - is standard input" {
+  mimeparse "$D/latin1.eml" - "$D/reply.eml" < "$D/multi.eml" > record
+  [ "$(wc -l < record)" -eq 3 ]
+  [ "$(jq -r .subject record | sed -n 2p)" = logs ]
+}
+
+@test "exit statuses: unreadable 66, no message 65, the other files still read" {
+  printf '' > empty
+  head -c 3000 /dev/urandom | tr -d ':\n' > garbage
+  run mimeparse missing "$D/latin1.eml"
+  assert_failure 66
+  assert_output --partial "cannot open missing"
+  assert_output --partial '"subject":"Problème de montage NFS"'
+  run mimeparse /
+  assert_failure 66
+  run mimeparse empty
+  assert_failure 65
+  assert_output --partial "empty"
+  run mimeparse garbage
+  assert_failure 65
+  assert_output --partial "no header"
+  run mimeparse --tree --text "$D/latin1.eml"
+  assert_failure 64
+}
+
+@test "classification: auto-reply, bounce, list, loop" {
+  printf 'From: a@b\nAuto-Submitted: auto-replied\nSubject: x\n\nt\n' > m; mimeparse m > record
+  [ "$(field .auto)" = auto-reply ]
+  printf 'From: MAILER-DAEMON@b\nSubject: Undelivered Mail\n\nt\n' > m; mimeparse m > record
+  [ "$(field .auto)" = bounce ]
+  printf 'From: a@b\nList-Id: <l.example.org>\nSubject: x\n\nt\n' > m; mimeparse m > record
+  [ "$(field .auto)" = list ]
+  printf 'From: a@b\nX-Loop: forum@example.org\nSubject: x\n\nt\n' > m
+  mimeparse --loop forum@example.org m > record
+  [ "$(field .auto)" = loop ]
+  mimeparse m > record
+  [ "$(field .auto)" = none ]
+}
+
+# Pathological inputs: each must end with a record (the walk is bounded and
+# linear); times are printed by bats, never asserted.
+
+@test "pathological: 100,000 nested multiparts" {
+  python3 -c '
+import sys
+n = 100000
+out = sys.stdout
+out.write("From: a@b\n")
+for i in range(n):
+    out.write("Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i))
+out.write("Content-Type: text/plain\n\ndeep\n")' > m
+  mimeparse m > record
+  field '.defects[]' | grep -q "nested too deep"
+}
+
+@test "pathological: 100,000 flat parts" {
+  python3 -c '
+import sys
+sys.stdout.write("From: a@b\nContent-Type: multipart/mixed; boundary=b\n\n")
+sys.stdout.write("--b\nContent-Type: text/plain\n\nfirst\n")
+sys.stdout.write("--b\nContent-Type: application/octet-stream\n\nx\n" * 100000)
+sys.stdout.write("--b--\n")' > m
+  mimeparse m > record
+  [ "$(field .text)" = first ]
+  field '.defects[]' | grep -q "too many parts"
+  [ "$(field '.attachments | length')" = 9999 ]
+}
+
+@test "pathological: a 4 MB header line and a 1 MB folded encoded subject" {
+  { printf 'From: a@b\nX-Long: '; head -c 4194304 /dev/zero | tr '\0' x; printf '\n\nbody\n'; } > m
+  mimeparse m > record
+  [ "$(field .text)" = body ]
+  python3 -c '
+import sys
+word = "=?UTF-8?B?w6k=?="          # one encoded e-acute
+sys.stdout.write("From: a@b\nSubject: " + "\n ".join([word] * 60000) + "\n\nbody\n")' > m
+  [ "$(stat -c %s m)" -gt 1000000 ]
+  mimeparse m > record
+  [ "$(field .subject | wc -m)" -eq 60001 ]   # 60,000 characters and jq's newline
+  [ "$(field .subject | head -c 4)" = "éé" ]
+}
+
+@test "pathological: boundary in mid-line, multipart without boundary, NUL, CR-only" {
+  printf 'From: a@b\nContent-Type: multipart/mixed; boundary=x\n\n--x\n\nkeep --x in the line\n--x--\n' > m
+  mimeparse m > record
+  [ "$(field .text)" = "keep --x in the line" ]
+  printf 'From: a@b\nContent-Type: multipart/mixed\n\n--\nplain text\n' > m
+  mimeparse m > record
+  [ "$(field .text)" = "--
+plain text" ]
+  field '.defects[]' | grep -q "without a boundary"
+  printf 'From: a@b\nSubject: nul\n\nbefore\0after\n' > m
+  mimeparse m > record
+  [ "$(field .text)" = "beforeafter" ]
+  printf 'From: a@b\rSubject: mac\r\rold\rmac\r' > m
+  mimeparse m > record
+  [ "$(field .subject)" = mac ]
+  [ "$(field .text)" = "old
+mac" ]
+}

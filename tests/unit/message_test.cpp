@@ -1,0 +1,229 @@
+// The MIME walker: structure, boundaries, limits, line ends, decoding.
+
+#include "mime/message.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace forumgate::mime;
+
+namespace {
+
+std::string body_of(const Message& m, const Part& p) { return std::string(m.body(p)); }
+
+bool has_defect(const Message& m, std::string_view words) {
+  for (const auto& d : m.defects)
+    if (d.find(words) != std::string::npos) return true;
+  return false;
+}
+
+const std::string two_parts =
+    "From: a@example.org\n"
+    "Subject: two\n"
+    "Content-Type: multipart/mixed; boundary=\"XX\"\n"
+    "\n"
+    "preamble mentions --XX in mid-line\n"
+    "--XX\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Hello --XX\n"
+    "--XXY is not our boundary\n"
+    "\n"
+    "--XX  \t\n"
+    "Content-Type: application/octet-stream; name=\"a.bin\"\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "aGVs\n"
+    "bG8=\n"
+    "--XX--\n"
+    "epilogue\n";
+
+}  // namespace
+
+TEST(MessageTest, HeaderFieldsAreUnfoldedAndTrimmed) {
+  Message m = parse_message("Subject: a\n\tfolded\n  line  \nX-Empty:\nTo : b@c\n\nbody\n");
+  ASSERT_EQ(m.root.headers.size(), 3u);
+  EXPECT_EQ(m.root.headers[0].value, "a\tfolded  line");
+  EXPECT_EQ(m.root.headers[1].value, "");
+  EXPECT_EQ(m.root.headers[2].name, "To");  // obsolete "Name :" form
+  EXPECT_EQ(body_of(m, m.root), "body\n");
+  EXPECT_EQ(m.root.type(), "text/plain");
+  EXPECT_EQ(m.root.encoding, "7bit");
+  EXPECT_TRUE(m.defects.empty());
+}
+
+TEST(MessageTest, BoundariesOnlyAtTheStartOfALine) {
+  Message m = parse_message(two_parts);
+  ASSERT_TRUE(m.root.is_multipart());
+  ASSERT_EQ(m.root.children.size(), 2u);
+  const Part& text = m.root.children[0];
+  EXPECT_EQ(text.number, "1.1");
+  // The line end before a delimiter belongs to the delimiter (RFC 2046 5.1.1).
+  EXPECT_EQ(body_of(m, text), "Hello --XX\n--XXY is not our boundary\n");
+  const Part& bin = m.root.children[1];
+  EXPECT_EQ(bin.number, "1.2");
+  EXPECT_EQ(bin.filename(), "a.bin");
+  EXPECT_EQ(decode_body(m, bin), "hello");
+  EXPECT_TRUE(m.defects.empty());
+  EXPECT_EQ(find_part(m.root, "1.2"), &bin);
+  EXPECT_EQ(find_part(m.root, "1.3"), nullptr);
+}
+
+TEST(MessageTest, CrlfBecomesLf) {
+  std::string crlf;
+  for (char c : two_parts) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  Message m = parse_message(crlf);
+  EXPECT_EQ(m.original_size, crlf.size());
+  ASSERT_EQ(m.root.children.size(), 2u);
+  EXPECT_EQ(body_of(m, m.root.children[0]), "Hello --XX\n--XXY is not our boundary\n");
+  EXPECT_EQ(decode_body(m, m.root.children[1]), "hello");
+}
+
+TEST(MessageTest, CrOnlyLineEndsAreReadAsLines) {
+  Message m = parse_message("Subject: old mac\rFrom: a@b\r\rbody\rline\r");
+  ASSERT_EQ(m.root.headers.size(), 2u);
+  EXPECT_EQ(m.root.headers[0].value, "old mac");
+  EXPECT_EQ(body_of(m, m.root), "body\nline\n");
+  EXPECT_TRUE(has_defect(m, "CR only"));
+}
+
+TEST(MessageTest, MultipartWithoutBoundaryIsText) {
+  Message m = parse_message("Content-Type: multipart/mixed\n\n--\nnot a part\n--\n");
+  EXPECT_TRUE(m.root.children.empty());
+  EXPECT_EQ(m.root.type(), "text/plain");
+  EXPECT_EQ(body_of(m, m.root), "--\nnot a part\n--\n");
+  EXPECT_TRUE(has_defect(m, "without a boundary"));
+}
+
+TEST(MessageTest, BoundaryNeverFoundIsText) {
+  Message m = parse_message("Content-Type: multipart/mixed; boundary=b\n\njust text\n");
+  EXPECT_TRUE(m.root.children.empty());
+  EXPECT_EQ(m.root.type(), "text/plain");
+  EXPECT_TRUE(has_defect(m, "never found"));
+}
+
+TEST(MessageTest, MissingEndBoundaryKeepsTheLastPart) {
+  Message m = parse_message("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n");
+  ASSERT_EQ(m.root.children.size(), 2u);
+  EXPECT_EQ(body_of(m, m.root.children[0]), "one");
+  EXPECT_EQ(body_of(m, m.root.children[1]), "two\n");
+  EXPECT_TRUE(has_defect(m, "missing end boundary"));
+}
+
+TEST(MessageTest, EncapsulatedMessageIsParsed) {
+  Message m = parse_message(
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee below\n--b\n"
+      "Content-Type: message/rfc822\n\nSubject: inner\nContent-Type: text/html\n\n<p>x</p>\n--b--\n");
+  ASSERT_EQ(m.root.children.size(), 2u);
+  const Part& msg = m.root.children[1];
+  ASSERT_TRUE(msg.is_message());
+  ASSERT_EQ(msg.children.size(), 1u);
+  EXPECT_EQ(msg.children[0].number, "1.2.1");
+  EXPECT_EQ(*find_field(msg.children[0].headers, "Subject"), "inner");
+  EXPECT_EQ(msg.children[0].type(), "text/html");
+  EXPECT_EQ(body_of(m, msg.children[0]), "<p>x</p>");
+}
+
+TEST(MessageTest, DigestPartsDefaultToMessages) {
+  Message m = parse_message(
+      "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\n1\n--d--\n");
+  ASSERT_EQ(m.root.children.size(), 1u);
+  EXPECT_EQ(m.root.children[0].type(), "message/rfc822");
+  ASSERT_EQ(m.root.children[0].children.size(), 1u);
+}
+
+TEST(MessageTest, HeaderWithoutEmptyLineEndsAtTheFirstNonField) {
+  Message m = parse_message("Subject: x\nthis is body text\nmore\n");
+  ASSERT_EQ(m.root.headers.size(), 1u);
+  EXPECT_EQ(body_of(m, m.root), "this is body text\nmore\n");
+  EXPECT_TRUE(has_defect(m, "without an empty line"));
+}
+
+TEST(MessageTest, FromLineGivesTheEnvelopeSender) {
+  Message m = parse_message("From bob@example.org Tue Nov 24 01:55:43 2026\nSubject: x\n\nb\n");
+  EXPECT_EQ(m.envelope_sender, "bob@example.org");
+  ASSERT_EQ(m.root.headers.size(), 1u);
+  EXPECT_TRUE(m.has_header);
+}
+
+TEST(MessageTest, GarbageHasNoHeader) {
+  Message m = parse_message(std::string("\x7f" "ELF\x02\x01\x01\0\0\0 binary", 17));
+  EXPECT_FALSE(m.has_header);
+}
+
+TEST(MessageTest, NulBytesSurvive) {
+  std::string data("Subject: n\n\na\0b\n", 16);
+  Message m = parse_message(data);
+  EXPECT_EQ(body_of(m, m.root), std::string("a\0b\n", 4));
+}
+
+TEST(MessageTest, BadBase64IsADefectAndDecodesWhatItCan) {
+  Message m = parse_message("Content-Transfer-Encoding: base64\n\naGVs*bG8=\nextra=junk\n");
+  std::vector<std::string> defects;
+  std::string out = decode_body(m, m.root, &defects);
+  EXPECT_EQ(out.substr(0, 5), "hello");
+  ASSERT_EQ(defects.size(), 1u);
+  EXPECT_NE(defects[0].find("bad base64"), std::string::npos);
+}
+
+TEST(MessageTest, QuotedPrintableSoftBreaksAndOctets) {
+  Message m = parse_message(
+      "Content-Transfer-Encoding: Quoted-Printable\n\nCaf=C3=A9 au l=\nait=3D ok\n");
+  EXPECT_EQ(m.root.encoding, "quoted-printable");
+  EXPECT_EQ(decode_body(m, m.root), "Caf\xC3\xA9 au lait= ok\n");
+}
+
+TEST(MessageTest, UnknownTransferEncodingIsKeptAsIs) {
+  Message m = parse_message("Content-Transfer-Encoding: x-uuencode\n\nbegin 644 a\n");
+  std::vector<std::string> defects;
+  EXPECT_EQ(decode_body(m, m.root, &defects), "begin 644 a\n");
+  ASSERT_EQ(defects.size(), 1u);
+}
+
+// Pathological structures: bounded, linear, and still a result.
+
+TEST(MessageTest, DeepNestingStopsAtTheLimit) {
+  const int depth = 100000;
+  std::string data;
+  for (int i = 0; i < depth; ++i)
+    data += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" + std::to_string(i) + "\n";
+  data += "Content-Type: text/plain\n\ndeep\n";
+  Message m = parse_message(data);
+  size_t parts = 0, deepest = 0;
+  for_each_part(m.root, [&](const Part& p) {
+    ++parts;
+    deepest = std::max(deepest, static_cast<size_t>(std::count(p.number.begin(), p.number.end(), '.')));
+  });
+  EXPECT_EQ(deepest, Limits{}.max_depth);
+  EXPECT_EQ(parts, Limits{}.max_depth + 1);
+  EXPECT_TRUE(has_defect(m, "nested too deep"));
+}
+
+TEST(MessageTest, ManyFlatPartsStopAtTheLimit) {
+  std::string data = "Content-Type: multipart/mixed; boundary=b\n\n";
+  for (int i = 0; i < 100000; ++i) data += "--b\n\npart\n";
+  data += "--b--\n";
+  Message m = parse_message(data);
+  EXPECT_EQ(m.root.children.size(), Limits{}.max_parts);
+  EXPECT_TRUE(has_defect(m, "too many parts"));
+  EXPECT_EQ(body_of(m, m.root.children.back()), "part");
+}
+
+TEST(MessageTest, HugeHeaderLineIsOneField) {
+  std::string data = "Subject: " + std::string(4 << 20, 'x') + "\nFrom: a@b\n\nbody\n";
+  Message m = parse_message(data);
+  ASSERT_EQ(m.root.headers.size(), 2u);
+  EXPECT_EQ(m.root.headers[0].value.size(), size_t{4 << 20});
+  EXPECT_EQ(body_of(m, m.root), "body\n");
+}
+
+TEST(MessageTest, EmptyInput) {
+  Message m = parse_message("");
+  EXPECT_FALSE(m.has_header);
+  EXPECT_EQ(m.original_size, 0u);
+  EXPECT_TRUE(m.root.children.empty());
+}
