@@ -5,6 +5,7 @@
 #include <mimetic/codec/qp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <iterator>
 
@@ -269,31 +270,97 @@ Message parse_message(std::string data, const Limits& limits) {
 
 namespace {
 
-bool is_base64_char(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
+// The class of each byte in base64 text (RFC 2045 6.8).
+enum : unsigned char { b64_letter, b64_pad, b64_space, b64_bad };
+
+constexpr std::array<unsigned char, 256> base64_classes() {
+  std::array<unsigned char, 256> t{};
+  for (auto& c : t) c = b64_bad;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = b64_letter;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = b64_letter;
+  for (int c = '0'; c <= '9'; ++c) t[c] = b64_letter;
+  t['+'] = t['/'] = b64_letter;
+  t['='] = b64_pad;
+  t['\n'] = t['\r'] = t[' '] = t['\t'] = b64_space;
+  return t;
 }
 
-// The base64 alphabet only, so that mimetic's decoder sees nothing else;
-// whether anything else was there (other than line ends and blanks, or
-// data after the padding) is a defect.
-std::string base64_letters(std::string_view body, bool& bad) {
-  std::string out;
-  out.reserve(body.size());
+// An output iterator for mimetic's codecs that writes through a pointer
+// the caller keeps (the codecs take their iterator by value).
+struct RawWriter {
+  using iterator_category = std::output_iterator_tag;
+  using value_type = void;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = void;
+  char** next;
+  RawWriter& operator*() { return *this; }
+  RawWriter& operator=(unsigned char c) {
+    *(*next)++ = static_cast<char>(c);
+    return *this;
+  }
+  RawWriter& operator++() { return *this; }
+  RawWriter operator++(int) { return *this; }
+};
+
+// Base64 through mimetic's decoder, given only the alphabet: mimetic
+// indexes a table of 124 entries with any byte it is given. A line of
+// letters only, a multiple of four long (what encoders write: 76), goes to
+// mimetic as it is; anything else is copied letter by letter into a small
+// buffer first, handed over a multiple of four letters at a time so that
+// mimetic's state never straddles two calls. Other bytes than letters, line
+// ends and blanks, data after the padding, or a dangling letter are a
+// defect.
+std::string decode_base64(std::string_view body, bool& bad) {
+  static constexpr auto classes = base64_classes();
+  std::string out(body.size() / 4 * 3 + 3, '\0');
+  char* end = out.data();
+  mimetic::Base64::Decoder decoder;
+  char chunk[16384];
+  size_t n = 0;
+  size_t letters = 0;
   bool padded = false;
-  for (unsigned char c : body) {
-    if (is_base64_char(c)) {
-      if (padded) bad = true;
-      out.push_back(static_cast<char>(c));
-    } else if (c == '=') {
-      padded = true;
-    } else if (c != '\n' && c != '\r' && c != ' ' && c != '\t') {
-      bad = true;
+  auto flush_whole_groups = [&] {
+    size_t whole = n - n % 4;
+    decoder.process(chunk, chunk + whole, RawWriter{&end});
+    std::memmove(chunk, chunk + whole, n - whole);
+    n -= whole;
+  };
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t eol = body.find('\n', pos);
+    if (eol == std::string_view::npos) eol = body.size();
+    std::string_view line = body.substr(pos, eol - pos);
+    pos = eol + 1;
+    unsigned char seen = 0;
+    for (char ch : line) seen |= static_cast<unsigned char>(1u << classes[static_cast<unsigned char>(ch)]);
+    if (seen == 1u << b64_letter && n == 0 && line.size() % 4 == 0 && !padded) {
+      decoder.process(line.begin(), line.end(), RawWriter{&end});
+      letters += line.size();
+      continue;
+    }
+    for (char ch : line) {
+      switch (classes[static_cast<unsigned char>(ch)]) {
+        case b64_letter:
+          bad |= padded;
+          chunk[n++] = ch;
+          ++letters;
+          if (n == sizeof chunk) flush_whole_groups();
+          break;
+        case b64_pad:
+          padded = true;
+          break;
+        case b64_space:
+          break;
+        default:
+          bad = true;
+      }
     }
   }
-  if (out.size() % 4 == 1) bad = true;  // six bits cannot make a byte
-  size_t pad = (4 - out.size() % 4) % 4;
-  out.append(pad, '=');
+  if (letters % 4 == 1) bad = true;  // six bits cannot make a byte
+  flush_whole_groups();
+  decoder.process(chunk, chunk + n, RawWriter{&end});  // the last, partial group
+  out.resize(static_cast<size_t>(end - out.data()));
   return out;
 }
 
@@ -302,17 +369,19 @@ std::string base64_letters(std::string_view body, bool& bad) {
 std::string decode_body(const Message& message, const Part& part, std::vector<std::string>* defects) {
   std::string_view body = message.body(part);
   std::string out;
+  // Decoded into a buffer of the largest size it can need, through a plain
+  // pointer: mimetic's codecs write a byte at a time, and a back_inserter
+  // costs a capacity check for each.
   if (part.encoding == "base64") {
     bool bad = false;
-    std::string letters = base64_letters(body, bad);
-    out.reserve(letters.size() / 4 * 3);
-    mimetic::Base64::Decoder decoder;
-    mimetic::decode(letters.begin(), letters.end(), decoder, std::back_inserter(out));
+    out = decode_base64(body, bad);
     if (bad && defects) defects->push_back("part " + part.number + ": bad base64");
   } else if (part.encoding == "quoted-printable") {
-    out.reserve(body.size());
+    out.resize(body.size());
     mimetic::QP::Decoder decoder;
-    mimetic::decode(body.begin(), body.end(), decoder, std::back_inserter(out));
+    char* end = out.data();
+    mimetic::decode(body.begin(), body.end(), decoder, RawWriter{&end});
+    out.resize(static_cast<size_t>(end - out.data()));
   } else {
     if (part.encoding != "7bit" && part.encoding != "8bit" && part.encoding != "binary" && defects)
       defects->push_back("part " + part.number + ": unknown transfer encoding \"" + part.encoding + "\"");

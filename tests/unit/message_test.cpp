@@ -227,3 +227,38 @@ TEST(MessageTest, EmptyInput) {
   EXPECT_EQ(m.original_size, 0u);
   EXPECT_TRUE(m.root.children.empty());
 }
+
+namespace {
+// RFC 4648 base64 of data, in lines of line_length letters.
+std::string encode_base64(const std::string& data, size_t line_length, const char* eol) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string letters;
+  for (size_t i = 0; i < data.size(); i += 3) {
+    unsigned v = static_cast<unsigned char>(data[i]) << 16;
+    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
+    if (i + 2 < data.size()) v |= static_cast<unsigned char>(data[i + 2]);
+    letters += alphabet[(v >> 18) & 63];
+    letters += alphabet[(v >> 12) & 63];
+    letters += i + 1 < data.size() ? alphabet[(v >> 6) & 63] : '=';
+    letters += i + 2 < data.size() ? alphabet[v & 63] : '=';
+  }
+  std::string out;
+  for (size_t i = 0; i < letters.size(); i += line_length) out += letters.substr(i, line_length) + eol;
+  return out;
+}
+}  // namespace
+
+TEST(MessageTest, Base64OfEveryLineShapeDecodesToTheSameBytes) {
+  std::string data;
+  for (int i = 0; i < 100001; ++i) data += static_cast<char>((i * 7919) >> 3);
+  // 76 is what encoders write (the fast path); 73 and 4095 straddle groups
+  // and the 16 KB buffer; CRLF as in a message read raw.
+  for (size_t line : {76u, 73u, 4095u, 1000000u}) {
+    for (const char* eol : {"\n", "\r\n"}) {
+      Message m = parse_message("Content-Transfer-Encoding: base64\n\n" + encode_base64(data, line, eol));
+      std::vector<std::string> defects;
+      EXPECT_EQ(decode_body(m, m.root, &defects), data) << "lines of " << line;
+      EXPECT_TRUE(defects.empty()) << "lines of " << line;
+    }
+  }
+}
