@@ -1,0 +1,201 @@
+#include "forum/db.hpp"
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include <cstring>
+
+namespace forumgate::forum {
+
+Exit status_of_error(unsigned code) {
+  switch (code) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_UNKNOWN_HOST:
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+    case ER_CON_COUNT_ERROR:
+    case ER_SERVER_SHUTDOWN:
+    case ER_TOO_MANY_USER_CONNECTIONS:
+    case ER_OUT_OF_RESOURCES:
+    case ER_QUERY_INTERRUPTED:
+      return Exit::tempfail;
+    case ER_ACCESS_DENIED_ERROR:
+    case ER_DBACCESS_DENIED_ERROR:
+    case ER_BAD_DB_ERROR:
+    case ER_NO_SUCH_TABLE:
+    case ER_BAD_FIELD_ERROR:
+    case ER_TABLEACCESS_DENIED_ERROR:
+    case ER_COLUMNACCESS_DENIED_ERROR:
+    case ER_PARSE_ERROR:
+      return Exit::config;
+    default:
+      return Exit::software;
+  }
+}
+
+void Connection::fail(const std::string& what, unsigned code, const std::string& message) const {
+  throw DbError(status_of_error(code), "database: " + what + ": " + message + " (error " + std::to_string(code) + ")",
+                code);
+}
+
+Connection::Connection(const ConnectOptions& options) {
+  db_ = mysql_init(nullptr);
+  if (!db_) throw Error(Exit::tempfail, "database: out of memory");
+  if (!options.defaults_file.empty())
+    mysql_optionsv(db_, MYSQL_READ_DEFAULT_FILE, options.defaults_file.c_str());
+  mysql_optionsv(db_, MYSQL_READ_DEFAULT_GROUP, options.group.c_str());
+  unsigned timeout = options.timeout_seconds;
+  mysql_optionsv(db_, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_optionsv(db_, MYSQL_OPT_READ_TIMEOUT, &timeout);
+  mysql_optionsv(db_, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+  // We send and read UTF-8; the server converts to each column's charset.
+  mysql_optionsv(db_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  // Host, user, password, database, socket, TLS: all from the option files.
+  if (!mysql_real_connect(db_, nullptr, nullptr, nullptr, nullptr, 0, nullptr, 0)) {
+    unsigned code = mysql_errno(db_);
+    std::string message = mysql_error(db_);
+    mysql_close(db_);
+    db_ = nullptr;
+    throw DbError(status_of_error(code), "database: cannot connect: " + message, code);
+  }
+  mysql_autocommit(db_, 1);
+}
+
+Connection::~Connection() {
+  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+  if (db_) mysql_close(db_);
+}
+
+std::string Connection::server_info() const { return mysql_get_server_info(db_); }
+
+MYSQL_STMT* Connection::prepare(const std::string& sql) {
+  if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+  MYSQL_STMT* stmt = mysql_stmt_init(db_);
+  if (!stmt) fail("prepare", mysql_errno(db_), mysql_error(db_));
+  if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
+    unsigned code = mysql_stmt_errno(stmt);
+    std::string message = mysql_stmt_error(stmt);
+    mysql_stmt_close(stmt);
+    fail("cannot prepare \"" + sql + "\"", code, message);
+  }
+  statements_.emplace(sql, stmt);
+  return stmt;
+}
+
+namespace {
+
+// The parameters as MYSQL_BINDs; values must outlive the execution.
+std::vector<MYSQL_BIND> bind_params(const std::vector<Value>& params, std::vector<unsigned long>& lengths,
+                                    std::vector<my_bool>& nulls) {
+  std::vector<MYSQL_BIND> binds(params.size());
+  lengths.assign(params.size(), 0);
+  nulls.assign(params.size(), 0);
+  for (size_t i = 0; i < params.size(); ++i) {
+    MYSQL_BIND& b = binds[i];
+    std::memset(&b, 0, sizeof b);
+    if (std::holds_alternative<std::nullptr_t>(params[i])) {
+      b.buffer_type = MYSQL_TYPE_NULL;
+      nulls[i] = 1;
+      b.is_null = &nulls[i];
+    } else if (const auto* n = std::get_if<std::int64_t>(&params[i])) {
+      b.buffer_type = MYSQL_TYPE_LONGLONG;
+      b.buffer = const_cast<std::int64_t*>(n);
+    } else {
+      const auto& s = std::get<std::string>(params[i]);
+      b.buffer_type = MYSQL_TYPE_STRING;
+      b.buffer = const_cast<char*>(s.data());
+      lengths[i] = s.size();
+      b.buffer_length = s.size();
+      b.length = &lengths[i];
+    }
+  }
+  return binds;
+}
+
+}  // namespace
+
+std::vector<Row> Connection::query(const std::string& sql, const std::vector<Value>& params) {
+  MYSQL_STMT* stmt = prepare(sql);
+  if (mysql_stmt_param_count(stmt) != params.size())
+    throw Error(Exit::config, "database: \"" + sql + "\" has " + std::to_string(mysql_stmt_param_count(stmt)) +
+                                  " parameters, given " + std::to_string(params.size()));
+  std::vector<unsigned long> lengths;
+  std::vector<my_bool> nulls;
+  auto binds = bind_params(params, lengths, nulls);
+  if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0)
+    fail("bind", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  if (mysql_stmt_execute(stmt) != 0) fail("\"" + sql + "\"", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  last_insert_id_ = mysql_stmt_insert_id(stmt);
+
+  std::vector<Row> rows;
+  unsigned columns = mysql_stmt_field_count(stmt);
+  if (columns == 0) return rows;
+  // Every column fetched as a string: first into a small buffer, then whole
+  // with mysql_stmt_fetch_column when it did not fit.
+  std::vector<MYSQL_BIND> out(columns);
+  std::vector<unsigned long> out_lengths(columns);
+  std::vector<my_bool> out_nulls(columns), out_errors(columns);
+  std::vector<std::string> buffers(columns, std::string(256, '\0'));
+  for (unsigned i = 0; i < columns; ++i) {
+    std::memset(&out[i], 0, sizeof out[i]);
+    out[i].buffer_type = MYSQL_TYPE_STRING;
+    out[i].buffer = buffers[i].data();
+    out[i].buffer_length = buffers[i].size();
+    out[i].length = &out_lengths[i];
+    out[i].is_null = &out_nulls[i];
+    out[i].error = &out_errors[i];
+  }
+  if (mysql_stmt_bind_result(stmt, out.data()) != 0) fail("bind result", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  if (mysql_stmt_store_result(stmt) != 0) fail("\"" + sql + "\"", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  for (;;) {
+    int rc = mysql_stmt_fetch(stmt);
+    if (rc == MYSQL_NO_DATA) break;
+    if (rc == 1) {
+      unsigned code = mysql_stmt_errno(stmt);
+      std::string message = mysql_stmt_error(stmt);
+      mysql_stmt_free_result(stmt);
+      fail("fetch", code, message);
+    }
+    Row row(columns);
+    for (unsigned i = 0; i < columns; ++i) {
+      if (out_nulls[i]) continue;
+      std::string value(out_lengths[i], '\0');
+      if (out_lengths[i] <= buffers[i].size()) {
+        std::memcpy(value.data(), buffers[i].data(), out_lengths[i]);
+      } else {
+        MYSQL_BIND whole;
+        std::memset(&whole, 0, sizeof whole);
+        whole.buffer_type = MYSQL_TYPE_STRING;
+        whole.buffer = value.data();
+        whole.buffer_length = value.size();
+        if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0)
+          fail("fetch", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+      }
+      row[i] = std::move(value);
+    }
+    rows.push_back(std::move(row));
+  }
+  mysql_stmt_free_result(stmt);
+  return rows;
+}
+
+std::uint64_t Connection::execute(const std::string& sql, const std::vector<Value>& params) {
+  query(sql, params);
+  return mysql_stmt_affected_rows(statements_.at(sql));
+}
+
+void Connection::begin() {
+  if (mysql_query(db_, "START TRANSACTION") != 0) fail("START TRANSACTION", mysql_errno(db_), mysql_error(db_));
+}
+
+void Connection::commit() {
+  if (mysql_commit(db_) != 0) fail("COMMIT", mysql_errno(db_), mysql_error(db_));
+}
+
+void Connection::rollback() noexcept { mysql_rollback(db_); }
+
+}  // namespace forumgate::forum

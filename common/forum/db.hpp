@@ -1,0 +1,81 @@
+#pragma once
+// MariaDB/MySQL through libmariadb's C API: prepared statements only, with
+// bound parameters; connection settings from MySQL option files (groups
+// [client] and [forumpost]), never from the command line.
+//
+// Errors are Error values whose status says what an MTA should do: 75
+// (temporary: the server is down or gone, a deadlock, a lock wait timeout,
+// too many connections) or 78 (configuration: access denied, unknown
+// database) or 70 (anything else).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "cli/error.hpp"
+
+struct st_mysql;
+struct st_mysql_stmt;
+
+namespace forumgate::forum {
+
+using Value = std::variant<std::nullptr_t, std::int64_t, std::string>;
+using Row = std::vector<std::optional<std::string>>;
+
+class DbError : public Error {
+ public:
+  DbError(Exit status, const std::string& message, unsigned code)
+      : Error(status, message), code_(code) {}
+  unsigned code() const { return code_; }
+  bool temporary() const { return status() == Exit::tempfail; }
+
+ private:
+  unsigned code_;
+};
+
+struct ConnectOptions {
+  std::string defaults_file;         // "" for the client's default option files
+  std::string group = "forumpost";   // read besides [client]
+  unsigned timeout_seconds = 10;     // connect, read and write
+};
+
+class Connection {
+ public:
+  explicit Connection(const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs a prepared statement (prepared once per connection and kept) with
+  // params bound to its ? markers, in order; returns the rows as strings
+  // (NULL as nullopt).
+  std::vector<Row> query(const std::string& sql, const std::vector<Value>& params = {});
+  // The same for a statement without a result: the affected rows.
+  std::uint64_t execute(const std::string& sql, const std::vector<Value>& params = {});
+  // AUTO_INCREMENT value of the last INSERT.
+  std::uint64_t last_insert_id() const { return last_insert_id_; }
+
+  void begin();
+  void commit();
+  void rollback() noexcept;
+
+  std::string server_info() const;
+
+ private:
+  st_mysql_stmt* prepare(const std::string& sql);
+  [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message) const;
+
+  st_mysql* db_ = nullptr;
+  std::map<std::string, st_mysql_stmt*> statements_;
+  std::uint64_t last_insert_id_ = 0;
+};
+
+// The status an error number stands for (see the header comment).
+Exit status_of_error(unsigned code);
+
+}  // namespace forumgate::forum
