@@ -1,0 +1,104 @@
+#include "forum/profile.hpp"
+
+#include "cli/error.hpp"
+
+namespace forumgate::forum {
+
+void check_identifier(const std::string& s, const std::string& what) {
+  bool ok = !s.empty() && s.size() <= 64;
+  bool digits_only = true;
+  for (char c : s) {
+    bool digit = c >= '0' && c <= '9';
+    digits_only = digits_only && digit;
+    ok = ok && (digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$');
+  }
+  if (!ok || digits_only)
+    throw Error(Exit::config, what + " \"" + s + "\" is not a table name (letters, digits, _ and $ only)");
+}
+
+namespace {
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  return s;
+}
+
+}  // namespace
+
+Profile Profile::wagora(const std::string& site) {
+  check_identifier(site, "site");
+  Profile p;
+  p.site_ = site;
+  auto& s = p.statements_;
+  s["find_forum"] = {"SELECT cle, bn_db FROM `{site}` WHERE bn_name = ? AND category = 0",
+                     {{"{site}", {"cle", "bn_name", "bn_db", "category"}}}};
+  s["find_user"] = {"SELECT userid, username, firstname, name FROM `{site}_users` WHERE useraddress = ?",
+                    {{"{site}_users", {"userid", "username", "firstname", "name", "useraddress"}}}};
+  s["check_write"] = {"SELECT writepriv, modpriv FROM `{site}_userforum` WHERE userid = ? AND bn_name = ?",
+                      {{"{site}_userforum", {"userid", "bn_name", "writepriv", "modpriv"}}}};
+  s["find_message"] = {"SELECT post_id, thread FROM `{site}_fg_messages` WHERE bn_name = ? AND message_key = ?",
+                       {{"{site}_fg_messages", {"bn_name", "message_key", "post_id", "thread"}}}};
+  s["find_post"] = {"SELECT cle, thread FROM `{messages}` WHERE cle = ?", {{"{messages}", {"cle", "thread"}}}};
+  s["find_thread_by_subject"] = {
+      "SELECT cle, thread FROM `{messages}` WHERE parent = 0 AND subject = ? ORDER BY cle DESC LIMIT 1",
+      {{"{messages}", {"cle", "thread", "parent", "subject"}}}};
+  s["insert_post"] = {
+      "INSERT INTO `{messages}` (parent, thread, subject, body, summary, userid, unixdate, ip, hidden) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {{"{messages}", {"parent", "thread", "subject", "body", "summary", "userid", "unixdate", "ip", "hidden"}}}};
+  s["start_thread"] = {"UPDATE `{messages}` SET thread = cle WHERE cle = ?", {}};
+  s["update_forum_counters"] = {
+      "UPDATE `{site}` SET totalnotes = totalnotes + 1, totalthreads = totalthreads + ?, unixdate = ? "
+      "WHERE bn_name = ?",
+      {{"{site}", {"totalnotes", "totalthreads", "unixdate"}}}};
+  s["update_user_counters"] = {
+      "UPDATE `{site}_userforum` SET totalpost = totalpost + 1, lastpost = ? WHERE userid = ? AND bn_name = ?",
+      {{"{site}_userforum", {"totalpost", "lastpost"}}}};
+  s["record_message"] = {
+      "INSERT INTO `{site}_fg_messages` (bn_name, message_key, message_id, post_id, thread, unixdate) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {{"{site}_fg_messages", {"message_id", "unixdate"}}}};
+  s["record_attachment"] = {
+      "INSERT INTO `{site}_attachments` (att_name, att_path, unixdate, note_id) VALUES (?, ?, ?, ?)",
+      {{"{site}_attachments", {"att_id", "att_name", "att_path", "unixdate", "note_id"}}}};
+  s["subscribe"] = {"INSERT IGNORE INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?)",
+                    {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate"}}}};
+  s["unsubscribe"] = {"DELETE FROM `{site}_fg_subscriptions` WHERE bn_name = ? AND address = ?", {}};
+  s["add_confirmation"] = {
+      "INSERT INTO `{site}_fg_confirmations` (token, bn_name, address, action, expires) VALUES (?, ?, ?, ?, ?)",
+      {{"{site}_fg_confirmations", {"token", "bn_name", "address", "action", "expires"}}}};
+  s["take_confirmation"] = {
+      "SELECT bn_name, address, action, expires FROM `{site}_fg_confirmations` WHERE token = ? FOR UPDATE", {}};
+  s["drop_confirmation"] = {"DELETE FROM `{site}_fg_confirmations` WHERE token = ? OR expires < ?", {}};
+  s["record_rejection"] = {
+      "INSERT INTO `{site}_fg_rejections` (unixdate, bn_name, sender, message_id, reason) VALUES (?, ?, ?, ?, ?)",
+      {{"{site}_fg_rejections", {"unixdate", "bn_name", "sender", "message_id", "reason"}}}};
+  s["body_charset"] = {
+      "SELECT CHARACTER_SET_NAME FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'body'",
+      {}};
+  return p;
+}
+
+void Profile::override_statement(const std::string& name, const std::string& sql) {
+  auto it = statements_.find(name);
+  if (it == statements_.end()) throw Error(Exit::config, "no SQL statement is named \"" + name + "\"");
+  it->second = {sql, {}};
+}
+
+std::string Profile::table(const std::string& name, const std::string& messages_table) const {
+  std::string t = replace_all(name, "{site}", site_);
+  if (t.find("{messages}") != std::string::npos) {
+    check_identifier(messages_table, "message table");
+    t = replace_all(t, "{messages}", messages_table);
+  }
+  return t;
+}
+
+std::string Profile::sql(const std::string& name, const std::string& messages_table) const {
+  auto it = statements_.find(name);
+  if (it == statements_.end()) throw Error(Exit::software, "no SQL statement is named \"" + name + "\"");
+  return table(it->second.sql, messages_table);
+}
+
+}  // namespace forumgate::forum

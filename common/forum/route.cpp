@@ -1,0 +1,75 @@
+#include "forum/route.hpp"
+
+#include "cli/error.hpp"
+#include "mime/header.hpp"
+
+namespace forumgate::forum {
+
+std::string_view to_string(Action action) {
+  switch (action) {
+    case Action::post: return "post";
+    case Action::subscribe: return "subscribe";
+    case Action::unsubscribe: return "unsubscribe";
+    case Action::confirm: return "confirm";
+  }
+  return "post";
+}
+
+std::optional<Action> parse_action(std::string_view name) {
+  for (Action a : {Action::post, Action::subscribe, Action::unsubscribe, Action::confirm})
+    if (mime::iequals(name, to_string(a))) return a;
+  return std::nullopt;
+}
+
+bool valid_forum_name(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) return false;
+  return true;
+}
+
+AddressPattern::AddressPattern(const std::string& pattern) : pattern_(pattern) {
+  auto at = pattern.find("{forum}");
+  if (at == std::string::npos)
+    throw Error(Exit::config, "address pattern \"" + pattern + "\" has no {forum}");
+  prefix_ = mime::to_lower(pattern.substr(0, at));
+  suffix_ = mime::to_lower(pattern.substr(at + 7));
+}
+
+std::optional<Route> AddressPattern::match(std::string_view address) const {
+  std::string a = mime::to_lower(address);
+  if (a.size() < prefix_.size() + suffix_.size() || a.compare(0, prefix_.size(), prefix_) != 0) return std::nullopt;
+  std::string middle;
+  if (!suffix_.empty() && suffix_.back() == '@' && suffix_.size() == 1) {
+    auto at = a.rfind('@');
+    if (at == std::string::npos || at < prefix_.size()) return std::nullopt;
+    middle = a.substr(prefix_.size(), at - prefix_.size());
+  } else {
+    if (a.compare(a.size() - suffix_.size(), suffix_.size(), suffix_) != 0) return std::nullopt;
+    middle = a.substr(prefix_.size(), a.size() - prefix_.size() - suffix_.size());
+  }
+  Route route;
+  route.forum = middle;
+  // "forum-subscribe", "forum+confirm-TOKEN": the action after the last
+  // '-' or '+' that is followed by one (forum names may hold '-').
+  for (size_t i = middle.size(); i-- > 0;) {
+    if (middle[i] != '-' && middle[i] != '+') continue;
+    std::string_view rest = std::string_view(middle).substr(i + 1);
+    std::string_view name = rest.substr(0, rest.find('-'));
+    auto action = parse_action(name);
+    if (!action || *action == Action::post) continue;
+    if (*action == Action::confirm) {
+      if (rest.size() <= name.size() + 1) continue;
+      route.token = std::string(rest.substr(name.size() + 1));
+    } else if (name.size() != rest.size()) {
+      continue;
+    }
+    route.forum = middle.substr(0, i);
+    route.action = *action;
+    break;
+  }
+  if (!valid_forum_name(route.forum)) return std::nullopt;
+  return route;
+}
+
+}  // namespace forumgate::forum

@@ -1,0 +1,47 @@
+#pragma once
+// Which forum, and which action, a recipient address stands for.
+//
+// An address pattern holds {forum}, e.g. "{forum}@forum.example.org" or
+// "forum-{forum}@lists.example.org"; a pattern ending in "@" accepts any
+// domain. What stands at {forum} is the forum's name, optionally followed by
+// '-' or '+' and an action, as mailing list managers do:
+//   linux@            post
+//   linux-subscribe@  linux+subscribe@      subscribe
+//   linux-unsubscribe@ linux+unsubscribe@   unsubscribe
+//   linux-confirm-TOKEN@ linux+confirm-TOKEN@  confirm a (un)subscription
+// Matching ignores case; forum names are returned lower-case.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace forumgate::forum {
+
+enum class Action { post, subscribe, unsubscribe, confirm };
+
+std::string_view to_string(Action action);
+std::optional<Action> parse_action(std::string_view name);
+
+struct Route {
+  std::string forum;
+  Action action = Action::post;
+  std::string token;  // for confirm
+};
+
+class AddressPattern {
+ public:
+  // Error(78) when pattern has no {forum}.
+  explicit AddressPattern(const std::string& pattern = "{forum}@");
+  std::optional<Route> match(std::string_view address) const;
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  std::string pattern_;
+  std::string prefix_;
+  std::string suffix_;
+};
+
+// Whether name can be a forum's name: 1 to 32 of a-z, 0-9, '_', '.', '-'.
+bool valid_forum_name(std::string_view name);
+
+}  // namespace forumgate::forum
