@@ -21,12 +21,17 @@ struct Address {
 std::vector<Address> parse_address_list(std::string_view raw);
 
 // The <...> identifiers of In-Reply-To / References / Message-ID, in order,
-// each with its angle brackets; comments and phrases skipped.
+// each with its angle brackets; comments and phrases skipped, folding
+// inside an identifier removed. Only when there is no <...> at all, each
+// word containing '@' is taken as an identifier written without brackets
+// (and returned with them).
 std::vector<std::string> parse_message_ids(std::string_view raw);
 
 // An RFC 5322 date-time (and the obsolete forms: two-digit years, named
 // zones such as EST or UT, missing seconds, missing day of week) as seconds
-// since the epoch; nullopt when it is not a date.
+// since the epoch; nullopt when it is not a date. Military and unknown
+// zone names, and a missing zone, count as -0000 (RFC 5322 4.3); asctime
+// order ("Tue Nov 24 01:55:43 2026") is accepted too.
 std::optional<std::int64_t> parse_date(std::string_view raw);
 
 }  // namespace forumgate::mime

@@ -31,7 +31,9 @@ bool is_valid_utf8(std::string_view bytes);
 // UTF-8, else uchardet's guess, else "windows-1252".
 std::string detect_charset(std::string_view bytes);
 
-// bytes in charset (detected when empty) as UTF-8.
+// bytes in charset (detected when empty) as UTF-8, without NUL characters.
+// An unknown label, or one iconv must not see ("utf-8//TRANSLIT"), is
+// detected instead and flagged.
 Converted to_utf8(std::string_view bytes, std::string_view charset);
 
 // Invalid UTF-8 sequences in s replaced by U+FFFD; NUL bytes removed.
