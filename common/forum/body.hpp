@@ -1,0 +1,26 @@
+#pragma once
+// Text for the forum's columns: HTML-escaped, in the column's charset.
+//
+// forumpost talks UTF-8 to the server, which converts to each column's
+// charset; characters that charset cannot hold would become '?'. So before
+// that, they are written as numeric character references (&#8364;), which
+// the forum's HTML shows as the characters they are.
+
+#include <string>
+#include <string_view>
+
+namespace forumgate::forum {
+
+// &, <, >, " and ' as entities.
+std::string escape_html(std::string_view text);
+
+// Code points that the MySQL charset cannot hold as &#N; references. Known:
+// latin1 (which MySQL means as windows-1252), ascii, utf8/utf8mb3 (no code
+// point above U+FFFF), utf8mb4 (everything); any other charset is treated as
+// ascii, which is safe if wasteful.
+std::string fit_charset(std::string_view utf8, std::string_view mysql_charset);
+
+// At most max_bytes of utf8, cut at a character boundary.
+std::string truncate_utf8(std::string_view utf8, std::size_t max_bytes);
+
+}  // namespace forumgate::forum

@@ -1,0 +1,410 @@
+#include "forum/gateway.hpp"
+
+#include <fcntl.h>
+#include <mysqld_error.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/log.hpp"
+#include "forum/body.hpp"
+#include "mime/filename.hpp"
+#include "mime/header.hpp"
+#include "mime/html.hpp"
+#include "post/builder.hpp"
+#include "process/command.hpp"
+#include "util/fd.hpp"
+
+namespace forumgate::forum {
+
+Policy parse_policy(const std::string& name) {
+  for (Policy p : {Policy::open, Policy::members, Policy::moderated})
+    if (name == to_string(p)) return p;
+  throw Error(Exit::config, "unknown sender policy \"" + name + "\" (open, members, moderated)");
+}
+
+std::string_view to_string(Policy policy) {
+  switch (policy) {
+    case Policy::open: return "open";
+    case Policy::members: return "members";
+    case Policy::moderated: return "moderated";
+  }
+  return "open";
+}
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::posted: return "posted";
+    case Outcome::duplicate: return "duplicate";
+    case Outcome::ignored: return "ignored";
+    case Outcome::requested: return "confirmation sent";
+    case Outcome::subscribed: return "subscribed";
+    case Outcome::unsubscribed: return "unsubscribed";
+    case Outcome::refused: return "refused";
+    case Outcome::deferred: return "deferred";
+  }
+  return "refused";
+}
+
+std::string message_key(const post::Record& r) {
+  if (r.message_id && !r.message_id->empty()) return post::sha256_hex(*r.message_id);
+  return post::sha256_hex("no Message-ID\n" + r.from.address + "\n" + std::to_string(r.date.value_or(0)) + "\n" +
+                          r.subject + "\n" + r.text);
+}
+
+namespace {
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result refused(Exit status, std::string reason) {
+  Result r;
+  r.outcome = Outcome::refused;
+  r.status = status;
+  r.reason = std::move(reason);
+  return r;
+}
+
+std::int64_t to_int(const std::optional<std::string>& s) { return s ? std::stoll(*s) : 0; }
+
+// A subject for the forum: "Re: " and "Fwd: " prefixes (in a few
+// languages) removed, for the subject fallback.
+std::string base_subject(std::string s) {
+  for (;;) {
+    size_t colon = s.find(':');
+    if (colon == std::string::npos || colon > 4) return s;
+    std::string prefix = mime::to_lower(s.substr(0, colon));
+    if (prefix != "re" && prefix != "fwd" && prefix != "fw" && prefix != "aw" && prefix != "sv" && prefix != "tr" &&
+        prefix != "wg")
+      return s;
+    s.erase(0, colon + 1);
+    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  }
+}
+
+// Cut HTML text to max bytes without splitting a character or an entity.
+std::string truncate_html(const std::string& s, size_t max) {
+  std::string out = truncate_utf8(s, max);
+  size_t amp = out.rfind('&');
+  if (amp != std::string::npos && out.find(';', amp) == std::string::npos) out.resize(amp);
+  return out;
+}
+
+std::string random_token() {
+  unsigned char bytes[16];
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::read(fd, bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes)) {
+    if (fd >= 0) ::close(fd);
+    throw Error(Exit::software, "cannot read /dev/urandom");
+  }
+  ::close(fd);
+  static const char hex[] = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) {
+    token += hex[b >> 4];
+    token += hex[b & 15];
+  }
+  return token;
+}
+
+std::string render_params(const std::vector<Value>& params) {
+  std::string out;
+  for (const auto& v : params) {
+    out += out.empty() ? "" : ", ";
+    if (std::holds_alternative<std::nullptr_t>(v)) out += "NULL";
+    else if (auto* n = std::get_if<std::int64_t>(&v)) out += std::to_string(*n);
+    else {
+      std::string s = std::get<std::string>(v);
+      if (s.size() > 60) s = truncate_utf8(s, 57) + "...";
+      out += "'" + s + "'";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Gateway::Gateway(Connection& db, Profile profile, GatewayOptions options)
+    : db_(db), profile_(std::move(profile)), o_(std::move(options)) {}
+
+std::vector<Row> Gateway::read(const std::string& name, const std::vector<Value>& params, const std::string& table) {
+  return db_.query(profile_.sql(name, table), params);
+}
+
+std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& params, const std::string& table) {
+  if (o_.dry_run) {
+    if (o_.print) o_.print(name + ": " + profile_.sql(name, table) + "\n  with " + render_params(params) + "\n");
+    return 0;
+  }
+  db_.execute(profile_.sql(name, table), params);
+  return db_.last_insert_id();
+}
+
+Result Gateway::handle(const post::Record& record) {
+  try {
+    return handle_or_throw(record);
+  } catch (const Error& e) {
+    db_.rollback();
+    Result r = refused(e.status(), e.what());
+    if (e.status() == Exit::tempfail) r.outcome = Outcome::deferred;
+    return r;
+  }
+}
+
+std::optional<Route> Gateway::route(const post::Record& record, std::string& routed) const {
+  std::vector<std::string> candidates;
+  if (o_.recipient) candidates.push_back(*o_.recipient);
+  if (record.recipient) candidates.push_back(*record.recipient);
+  candidates.insert(candidates.end(), record.delivered_to.begin(), record.delivered_to.end());
+  for (const auto& m : record.to) candidates.push_back(m.address);
+  for (const auto& m : record.cc) candidates.push_back(m.address);
+  for (const auto& address : candidates)
+    if (auto r = o_.pattern.match(address)) {
+      routed = address;
+      return r;
+    }
+  return std::nullopt;
+}
+
+std::optional<Gateway::Forum> Gateway::find_forum(const std::string& name) {
+  if (auto it = forums_.find(name); it != forums_.end()) return it->second;
+  auto rows = read("find_forum", {name});
+  if (rows.empty() || !rows[0][1]) return std::nullopt;
+  Forum f{name, *rows[0][1], "utf8mb4"};
+  check_identifier(f.table, "forum " + name + "'s message table (bn_db)");
+  auto charset = read("body_charset", {f.table});
+  if (charset.empty()) throw Error(Exit::config, "forum " + name + ": its message table " + f.table + " is missing");
+  if (charset[0][0]) f.charset = *charset[0][0];
+  forums_.emplace(name, f);
+  return f;
+}
+
+Result Gateway::handle_or_throw(const post::Record& record) {
+  if (record.auto_kind != "none") {
+    Result r;
+    r.outcome = Outcome::ignored;
+    r.reason = record.auto_kind;
+    return r;
+  }
+  std::string routed;
+  std::optional<Route> route;
+  if (o_.forum) route = Route{mime::to_lower(*o_.forum), Action::post, ""};
+  else route = this->route(record, routed);
+  if (!route) return refused(Exit::nouser, "no recipient is a forum address (" + o_.pattern.pattern() + ")");
+  if (o_.action) route->action = *o_.action;
+  auto forum = find_forum(route->forum);
+  if (!forum) {
+    Result r = refused(Exit::nouser, "no forum is named \"" + route->forum + "\"");
+    r.forum = route->forum;
+    return r;
+  }
+  Result r;
+  switch (route->action) {
+    case Action::post: r = post(record, *forum); break;
+    case Action::subscribe:
+    case Action::unsubscribe: r = request(record, *forum, route->action, routed); break;
+    case Action::confirm: r = confirm(record, *forum, route->token); break;
+  }
+  r.forum = forum->name;
+  r.action = std::string(to_string(route->action));
+  return r;
+}
+
+std::optional<Gateway::Member> Gateway::find_member(const std::string& address) {
+  if (address.empty()) return std::nullopt;
+  auto rows = read("find_user", {address});
+  if (rows.empty() || !rows[0][0]) return std::nullopt;
+  return Member{*rows[0][0]};
+}
+
+bool Gateway::may_write(const Member& member, const Forum& forum) {
+  auto rows = read("check_write", {member.userid, forum.name});
+  return !rows.empty() && to_int(rows[0][0]) > 0;
+}
+
+Result Gateway::post(const post::Record& record, const Forum& forum) {
+  const std::string& sender = record.from.address;
+  if (sender.empty()) return refused(Exit::dataerr, "the message has no sender (From)");
+  Policy policy = o_.default_policy;
+  if (auto it = o_.policies.find(forum.name); it != o_.policies.end()) policy = it->second;
+  std::optional<Member> member = find_member(sender);
+  if (policy == Policy::members) {
+    if (!member) return refused(Exit::noperm, sender + " is not a member of " + forum.name);
+    if (!may_write(*member, forum)) return refused(Exit::noperm, member->userid + " may not write to " + forum.name);
+  }
+
+  const std::string key = message_key(record);
+  if (auto rows = read("find_message", {forum.name, key}); !rows.empty()) {
+    Result r;
+    r.outcome = Outcome::duplicate;
+    r.post = static_cast<std::uint64_t>(to_int(rows[0][0]));
+    r.thread = static_cast<std::uint64_t>(to_int(rows[0][1]));
+    return r;
+  }
+
+  // The parent: what In-Reply-To names, else the newest of References that
+  // this forum has (RFC 5322 3.6.4: the last is the parent's own id).
+  std::int64_t parent = 0, thread = 0;
+  std::vector<std::string> ids;
+  if (record.in_reply_to) ids.push_back(*record.in_reply_to);
+  ids.insert(ids.end(), record.references.rbegin(), record.references.rend());
+  for (const auto& id : ids) {
+    auto rows = read("find_message", {forum.name, post::sha256_hex(id)});
+    if (!rows.empty()) {
+      parent = to_int(rows[0][0]);
+      thread = to_int(rows[0][1]);
+      break;
+    }
+  }
+  if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
+    std::string subject = fit_charset(escape_html(base_subject(record.subject)), forum.charset);
+    auto rows = read("find_thread_by_subject", {subject}, forum.table);
+    if (!rows.empty()) {
+      parent = to_int(rows[0][0]);
+      thread = to_int(rows[0][1]);
+    }
+  }
+
+  std::string author = member ? member->userid : record.from.name;
+  if (author.empty()) author = sender.substr(0, sender.find('@'));
+  std::string subject = record.subject.empty() ? "(no subject)" : record.subject;
+  std::string text = record.text;
+  const std::int64_t t = now();
+  const bool hidden = policy == Policy::moderated;
+
+  db_.begin();
+  std::uint64_t id = write("insert_post",
+                           {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255),
+                            fit_charset(mime::text_to_html(text), forum.charset),
+                            truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
+                            truncate_utf8(author, 64), t, std::string(), std::int64_t{hidden}},
+                           forum.table);
+  if (thread == 0) {
+    write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
+    thread = static_cast<std::int64_t>(id);
+  }
+  write("update_forum_counters", {std::int64_t{parent == 0}, t, forum.name});
+  if (member) write("update_user_counters", {t, member->userid, forum.name});
+  try {
+    write("record_message", {forum.name, key, record.message_id.value_or(""), static_cast<std::int64_t>(id), thread, t});
+  } catch (const DbError& e) {
+    if (e.code() != ER_DUP_ENTRY) throw;
+    // Another delivery of this message committed first.
+    db_.rollback();
+    Result r;
+    r.outcome = Outcome::duplicate;
+    return r;
+  }
+  std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
+  store_attachments(record, id, t, files);
+  if (!o_.dry_run) db_.commit();
+  else db_.rollback();
+  // The files become visible only once their rows are committed.
+  for (const auto& [temp, final_name] : files)
+    if (::rename(temp.c_str(), final_name.c_str()) != 0)
+      log::warning("attachment " + final_name + " stays as " + temp + ": rename failed");
+  Result r;
+  r.outcome = Outcome::posted;
+  r.post = id;
+  r.thread = static_cast<std::uint64_t>(thread);
+  return r;
+}
+
+void Gateway::store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t,
+                                std::vector<std::pair<std::string, std::string>>& files) {
+  if (o_.attachment_base.empty() || !o_.attachment_data) return;
+  for (const auto& a : record.attachments) {
+    if (a.size > o_.max_attachment) {
+      log::notice("attachment " + a.filename + " not stored: " + std::to_string(a.size) + " bytes is over the limit");
+      continue;
+    }
+    if (std::find(o_.attachment_types.begin(), o_.attachment_types.end(), a.content_type) ==
+        o_.attachment_types.end()) {
+      log::notice("attachment " + a.filename + " not stored: type " + a.content_type + " is not allowed");
+      continue;
+    }
+    auto data = o_.attachment_data(a);
+    if (!data) continue;
+    std::uint64_t att_id = write("record_attachment", {a.filename, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
+    if (o_.dry_run) continue;
+    std::string dir = o_.attachment_base + "/" + o_.attachment_path;
+    std::string final_name = dir + "/" + std::to_string(att_id) + "." + a.filename;
+    std::string temp = dir + "/.tmp." + std::to_string(att_id) + "." + std::to_string(::getpid());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + temp);
+    bool ok = util::write_fully(fd, *data) && ::fsync(fd) == 0;
+    int err = errno;
+    ::close(fd);
+    if (!ok) {
+      ::unlink(temp.c_str());
+      throw system_error(Exit::ioerr, "cannot write " + temp, err);
+    }
+    files.emplace_back(temp, final_name);
+  }
+}
+
+Result Gateway::request(const post::Record& record, const Forum& forum, Action action, const std::string& routed) {
+  const std::string& address = record.from.address;
+  if (address.empty() || !record.envelope_sender.value_or("x").size())
+    return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
+  const std::string token = random_token();
+  const std::int64_t t = now();
+  write("add_confirmation", {token, forum.name, address, std::string(to_string(action)),
+                             t + static_cast<std::int64_t>(o_.confirm_hours) * 3600});
+  // The confirmation address: the address the request came to, its local
+  // part's action replaced by confirm-TOKEN.
+  std::string domain = routed.empty() ? std::string() : routed.substr(routed.find('@'));
+  std::string confirm_address = forum.name + "-confirm-" + token + domain;
+  std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " +
+                     confirm_address + "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " +
+                     forum.name + " [" + token + "]\n" + "Auto-Submitted: auto-replied\n";
+  if (!o_.loop_value.empty()) mail += "X-Loop: " + o_.loop_value + "\n";
+  if (record.message_id) mail += "In-Reply-To: " + *record.message_id + "\n";
+  mail += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n";
+  mail += "Someone, probably you, asked to " + std::string(to_string(action)) + " " + address + " " +
+          (action == Action::subscribe ? "to" : "from") + " the forum " + forum.name + ".\n\n" +
+          "To confirm, reply to this message, or send any message to\n  " + confirm_address + "\n\n" +
+          "If you did not ask for this, do nothing: the request expires in " + std::to_string(o_.confirm_hours) +
+          " hours.\n";
+  if (o_.dry_run) {
+    if (o_.print) o_.print("sendmail: " + o_.sendmail + "\n" + mail);
+  } else {
+    int status = process::run_with_input(process::command_argv(o_.sendmail), {mail}, {});
+    if (status != 0)
+      throw Error(Exit::tempfail, "the confirmation mail could not be sent: " + o_.sendmail + " exited with " +
+                                      std::to_string(status));
+  }
+  Result r;
+  r.outcome = Outcome::requested;
+  return r;
+}
+
+Result Gateway::confirm(const post::Record& record, const Forum& forum, const std::string& token) {
+  (void)record;
+  const std::int64_t t = now();
+  db_.begin();
+  auto rows = read("take_confirmation", {token});
+  if (rows.empty() || !rows[0][0] || *rows[0][0] != forum.name || to_int(rows[0][3]) < t) {
+    db_.rollback();
+    return refused(Exit::nouser, "no such confirmation, or it has expired");
+  }
+  const std::string address = rows[0][1].value_or("");
+  const bool subscribe = rows[0][2].value_or("") == "subscribe";
+  write(subscribe ? "subscribe" : "unsubscribe",
+        subscribe ? std::vector<Value>{forum.name, address, t} : std::vector<Value>{forum.name, address});
+  write("drop_confirmation", {token, t});
+  if (!o_.dry_run) db_.commit();
+  else db_.rollback();
+  Result r;
+  r.outcome = subscribe ? Outcome::subscribed : Outcome::unsubscribed;
+  r.reason = address;
+  return r;
+}
+
+}  // namespace forumgate::forum

@@ -1,0 +1,108 @@
+#pragma once
+// What forumpost does with one post record: route it to a forum and an
+// action, apply the forum's sender policy, and post it, exactly once, or
+// handle a (un)subscription with its confirmation.
+//
+// Exactly once: the post, its counters, its Message-ID record and its
+// attachment rows are one transaction, and the Message-ID record (unique
+// per forum; a hash of the content when there is no Message-ID) is what
+// makes a second delivery of the same message a duplicate, even when both
+// run at the same time.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/exit_status.hpp"
+#include "forum/db.hpp"
+#include "forum/profile.hpp"
+#include "forum/route.hpp"
+#include "post/record.hpp"
+
+namespace forumgate::forum {
+
+enum class Policy { open, members, moderated };
+Policy parse_policy(const std::string& name);  // Error(78) for an unknown one
+std::string_view to_string(Policy policy);
+
+struct GatewayOptions {
+  AddressPattern pattern;
+  std::optional<std::string> recipient;  // the envelope recipient, when known
+  std::optional<std::string> forum;      // --forum: skip routing
+  std::optional<Action> action;          // --action
+  Policy default_policy = Policy::open;
+  std::map<std::string, Policy> policies;  // per forum
+  bool subject_fallback = false;  // a "Re: subject" joins the newest thread of that subject
+  bool dry_run = false;           // print the writes, do not run them
+  std::function<void(const std::string&)> print = nullptr;  // where dry-run output goes
+  // Confirmations of (un)subscriptions.
+  std::string sendmail = "/usr/sbin/sendmail -t -i";
+  std::string loop_value;  // our X-Loop, on every mail we send
+  unsigned confirm_hours = 72;
+  // Attachments: written under attachment_base/att_path as W-Agora does.
+  std::string attachment_base;      // "" : attachments are not stored
+  std::string attachment_path = "attachments";
+  std::uint64_t max_attachment = 4 << 20;
+  std::vector<std::string> attachment_types = {
+      "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "application/pdf",
+      "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
+  // The decoded bytes of an attachment of the record, when they can be had.
+  std::function<std::optional<std::string>(const post::Attachment&)> attachment_data = nullptr;
+};
+
+enum class Outcome { posted, duplicate, ignored, requested, subscribed, unsubscribed, refused, deferred };
+std::string_view to_string(Outcome outcome);
+
+struct Result {
+  Outcome outcome = Outcome::refused;
+  Exit status = Exit::ok;
+  std::string forum;
+  std::string action;
+  std::string reason;            // why it was ignored, refused or deferred
+  std::uint64_t post = 0;        // the post's id (cle)
+  std::uint64_t thread = 0;
+};
+
+class Gateway {
+ public:
+  Gateway(Connection& db, Profile profile, GatewayOptions options);
+  // Never throws for a message's own problems: they are the Result.
+  Result handle(const post::Record& record);
+
+ private:
+  struct Forum {
+    std::string name;
+    std::string table;    // its message table
+    std::string charset;  // of its body column
+  };
+  struct Member {
+    std::string userid;
+  };
+
+  Result handle_or_throw(const post::Record& record);
+  std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
+  std::optional<Forum> find_forum(const std::string& name);
+  Result post(const post::Record& record, const Forum& forum);
+  Result request(const post::Record& record, const Forum& forum, Action action, const std::string& routed);
+  Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
+  std::optional<Member> find_member(const std::string& address);
+  bool may_write(const Member& member, const Forum& forum);
+  void store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t now,
+                         std::vector<std::pair<std::string, std::string>>& files);
+  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
+  std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
+
+  Connection& db_;
+  Profile profile_;
+  GatewayOptions o_;
+  std::map<std::string, Forum> forums_;
+};
+
+// The key that makes a message unique in a forum: SHA-256 of its
+// Message-ID, or of sender, date, subject and text when it has none.
+std::string message_key(const post::Record& record);
+
+}  // namespace forumgate::forum

@@ -1,0 +1,101 @@
+#include "forum/queue.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "spool/maildir.hpp"
+
+namespace forumgate::forum {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
+  std::string data;
+  struct stat st;
+  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw system_error(Exit::ioerr, "cannot read " + path, err);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// A header field's value on one line: no line breaks from the reason.
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+}  // namespace
+
+QueueReport process_queue(const std::string& dir, const QueueOptions& o,
+                          const std::function<Result(const std::string&, std::string)>& handler) {
+  if (!spool::is_maildir(dir)) throw Error(Exit::noinput, dir + " is not a queue (a Maildir with new/, cur/, tmp/)");
+  QueueReport report;
+  std::vector<std::string> messages = spool::maildir_messages(dir);
+  const std::string new_dir = dir + "/new/";
+  std::unique_ptr<spool::MaildirWriter> failed;
+  for (const auto& path : messages) {
+    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
+    if (o.cancel && *o.cancel) {
+      report.stopped = true;
+      break;
+    }
+    std::string data;
+    try {
+      data = read_file(path);
+    } catch (const Error& e) {
+      if (errno == ENOENT) continue;  // taken by a concurrent run
+      throw;
+    }
+    ++report.taken;
+    Result r = handler(path, data);
+    switch (r.outcome) {
+      case Outcome::deferred:
+        ++report.deferred;
+        if (o.stop_on_tempfail) report.stopped = true;
+        break;
+      case Outcome::refused: {
+        ++report.refused;
+        if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
+        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
+        failed->commit();
+        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
+        break;
+      }
+      default: {
+        if (r.outcome == Outcome::posted) ++report.posted;
+        else if (r.outcome == Outcome::duplicate) ++report.duplicates;
+        else ++report.ignored;
+        int rc = o.delete_done ? ::unlink(path.c_str())
+                               : ::rename(path.c_str(), (dir + "/cur/" + base_name(path) + ":2,S").c_str());
+        if (rc != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot move " + path + " out of new/");
+      }
+    }
+    if (report.stopped) break;
+  }
+  return report;
+}
+
+}  // namespace forumgate::forum
