@@ -138,7 +138,9 @@ class Runner {
  public:
   Runner(const Options& options, forum::Profile profile)
       : o_(options), db_(forum::ConnectOptions{options.defaults_file}),
-        gateway_(db_, std::move(profile), options_with_attachments(options)) {}
+        gateway_(db_, std::move(profile), options_with_attachments(options)) {
+    gateway_.check_schema();
+  }
 
   // A message: parsed, its record built, handed to the gateway.
   forum::Result message(std::string data) {

@@ -172,14 +172,57 @@ std::optional<Route> Gateway::route(const post::Record& record, std::string& rou
   return std::nullopt;
 }
 
+std::vector<std::string> Gateway::missing_columns(const std::string& placeholder, const std::string& table) {
+  std::vector<std::string> wanted;
+  for (const auto& [name, statement] : profile_.statements())
+    for (const auto& [t, columns] : statement.uses)
+      if (t == placeholder) wanted.insert(wanted.end(), columns.begin(), columns.end());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  auto rows = db_.query(
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+      {table});
+  std::vector<std::string> missing;
+  if (rows.empty()) return {"table " + table};
+  for (const auto& column : wanted) {
+    bool found = false;
+    for (const auto& row : rows) found = found || (row[0] && mime::iequals(*row[0], column));
+    if (!found) missing.push_back("column " + table + "." + column);
+  }
+  return missing;
+}
+
+void Gateway::check_schema() {
+  std::vector<std::string> placeholders;
+  for (const auto& [name, statement] : profile_.statements())
+    for (const auto& [t, columns] : statement.uses)
+      if (t.find("{messages}") == std::string::npos) placeholders.push_back(t);
+  std::sort(placeholders.begin(), placeholders.end());
+  placeholders.erase(std::unique(placeholders.begin(), placeholders.end()), placeholders.end());
+  std::vector<std::string> missing;
+  for (const auto& p : placeholders) {
+    auto m = missing_columns(p, profile_.table(p));
+    missing.insert(missing.end(), m.begin(), m.end());
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw Error(Exit::config, "the database lacks what forumpost needs: " + list);
+  }
+}
+
 std::optional<Gateway::Forum> Gateway::find_forum(const std::string& name) {
   if (auto it = forums_.find(name); it != forums_.end()) return it->second;
   auto rows = read("find_forum", {name});
   if (rows.empty() || !rows[0][1]) return std::nullopt;
   Forum f{name, *rows[0][1], "utf8mb4"};
   check_identifier(f.table, "forum " + name + "'s message table (bn_db)");
+  if (auto missing = missing_columns("{messages}", f.table); !missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw Error(Exit::config, "forum " + name + ": the database lacks " + list);
+  }
   auto charset = read("body_charset", {f.table});
-  if (charset.empty()) throw Error(Exit::config, "forum " + name + ": its message table " + f.table + " is missing");
   if (charset[0][0]) f.charset = *charset[0][0];
   forums_.emplace(name, f);
   return f;
@@ -319,6 +362,9 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
 void Gateway::store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t,
                                 std::vector<std::pair<std::string, std::string>>& files) {
   if (o_.attachment_base.empty() || !o_.attachment_data) return;
+  // Records may come from anywhere (--records): names are sanitized again
+  // here, whatever mimeparse did, and the bytes must be what the record says.
+  mime::FileNames names;
   for (const auto& a : record.attachments) {
     if (a.size > o_.max_attachment) {
       log::notice("attachment " + a.filename + " not stored: " + std::to_string(a.size) + " bytes is over the limit");
@@ -331,10 +377,15 @@ void Gateway::store_attachments(const post::Record& record, std::uint64_t post_i
     }
     auto data = o_.attachment_data(a);
     if (!data) continue;
-    std::uint64_t att_id = write("record_attachment", {a.filename, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
+    if (post::sha256_hex(*data) != a.sha256) {
+      log::warning("attachment " + a.filename + " not stored: its content is not what the record says");
+      continue;
+    }
+    const std::string name = names.add(a.filename, a.content_type);
+    std::uint64_t att_id = write("record_attachment", {name, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
     if (o_.dry_run) continue;
     std::string dir = o_.attachment_base + "/" + o_.attachment_path;
-    std::string final_name = dir + "/" + std::to_string(att_id) + "." + a.filename;
+    std::string final_name = dir + "/" + std::to_string(att_id) + "." + name;
     std::string temp = dir + "/.tmp." + std::to_string(att_id) + "." + std::to_string(::getpid());
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + temp);

@@ -71,6 +71,10 @@ class Gateway {
   Gateway(Connection& db, Profile profile, GatewayOptions options);
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
+  // Checks that every table and column the statements use exists;
+  // Error(78) naming all that are missing. {messages} tables are checked
+  // when a forum is first used.
+  void check_schema();
 
  private:
   struct Forum {
@@ -83,6 +87,7 @@ class Gateway {
   };
 
   Result handle_or_throw(const post::Record& record);
+  std::vector<std::string> missing_columns(const std::string& placeholder, const std::string& table);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
   std::optional<Forum> find_forum(const std::string& name);
   Result post(const post::Record& record, const Forum& forum);

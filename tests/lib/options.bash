@@ -28,8 +28,8 @@ bash_value_options() {
 }
 
 zsh_options() {
-  grep -oE -- "(^|[{,'()])--?[A-Za-z][-A-Za-z0-9]*" "$FORUMGATE_SOURCE/completions/zsh/_$1" |
-    sed -E "s/^[{,'()]//" | sort -u
+  grep -oE -- "(^|[{,'()*])--?[A-Za-z][-A-Za-z0-9]*" "$FORUMGATE_SOURCE/completions/zsh/_$1" |
+    sed -E "s/^[{,'()*]//" | sort -u
 }
 
 fish_options() {

@@ -1,0 +1,228 @@
+#!/usr/bin/env bats
+# forumpost against a real MariaDB (a private server for this file, one
+# database per test, made from share/forumgate/wagora.sql): posting,
+# replying, duplicates, policies, routing, hostile input, exit statuses,
+# dry runs, records, the queue, subscriptions, attachments.
+
+load ../lib/common
+load ../lib/mariadb
+
+setup_file() {
+  mariadb_start "$BATS_FILE_TMPDIR"
+  export MDB_DIR MDB_SOCK MDB_PID
+}
+
+teardown_file() { mariadb_stop; }
+
+setup() {
+  common_setup
+  DB=t$BATS_TEST_NUMBER
+  mariadb_load_wagora "$DB"
+  mariadb_defaults "$T/my.cnf" "$DB"
+  D=$FORUMGATE_SOURCE/tests/data/mime
+}
+
+teardown() { common_teardown; }
+
+fp() { forumpost --defaults-file "$T/my.cnf" "$@"; }
+sql() { mariadb_sql -N -B "$DB" -e "$1"; }
+
+# mail FILE FROM TO SUBJECT [HEADER...] < BODY
+mail() {
+  local file=$1 from=$2 to=$3 subject=$4
+  shift 4
+  {
+    printf 'From: %s\nTo: %s\nSubject: %s\nDate: Mon, 23 Nov 2026 12:00:00 +0000\n' "$from" "$to" "$subject"
+    local h
+    for h in "$@"; do printf '%s\n' "$h"; done
+    printf '\n'
+    cat
+  } > "$file"
+}
+
+@test "a new thread, then a reply by In-Reply-To, then one by References only" {
+  run fp "$D/latin1.eml"
+  assert_success
+  assert_output --partial "outcome=posted post=1 thread=1"
+  [ "$(sql 'SELECT parent, thread, userid FROM agora_linux WHERE cle = 1')" = "0	1	Amélie Durand" ]
+  [ "$(sql 'SELECT subject FROM agora_linux WHERE cle = 1')" = "Problème de montage NFS" ]
+  [ "$(sql 'SELECT body FROM agora_linux WHERE cle = 1')" = "<p>Déjà essayé ? Mon serveur refuse le montage.</p>" ]
+  fp -r linux@forum.example.org "$D/reply.eml"
+  [ "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 2')" = "1	1" ]
+  echo "Third." | mail m3 carol@example.org linux@forum.example.org "Re: again" \
+    "Message-ID: <3@example.org>" "References: <unknown@elsewhere> <20261123.2@example.org> <nothing@x>"
+  fp m3
+  # The newest References id this forum has is the parent.
+  [ "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 3')" = "2	1" ]
+  [ "$(sql 'SELECT totalthreads, totalnotes FROM agora WHERE bn_name = "linux"')" = "1	3" ]
+}
+
+@test "a second delivery is a duplicate, also without a Message-ID" {
+  fp "$D/latin1.eml"
+  run fp "$D/latin1.eml"
+  assert_success
+  assert_output --partial "outcome=duplicate post=1"
+  echo "No id here." | mail m a@example.org linux@forum.example.org "no id"
+  fp m
+  run fp m
+  assert_success
+  assert_output --partial "outcome=duplicate"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+  [ "$(sql 'SELECT totalnotes FROM agora')" = 2 ]
+}
+
+@test "a thread 50 deep keeps its thread and parents" {
+  echo start | mail m a@example.org linux@forum.example.org "deep" "Message-ID: <d0@x>"
+  fp m
+  for i in $(seq 1 50); do
+    echo "reply $i" | mail m a@example.org linux@forum.example.org "Re: deep" \
+      "Message-ID: <d$i@x>" "In-Reply-To: <d$((i - 1))@x>"
+    fp -q m
+  done
+  [ "$(sql 'SELECT COUNT(*), MIN(thread), MAX(thread) FROM agora_linux')" = "51	1	1" ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux WHERE cle > 1 AND parent <> cle - 1')" = 0 ]
+}
+
+@test "routing: unknown forum and no forum address are 67; -subscribe is not a post" {
+  echo x | mail m a@example.org nosuch@forum.example.org "x"
+  run fp m
+  assert_failure 67
+  assert_output --partial 'no forum is named "nosuch"'
+  echo x | mail m a@example.org "person@elsewhere.org" "x"
+  run fp --address '{forum}@forum.example.org' m
+  assert_failure 67
+  assert_output --partial "no recipient is a forum address"
+  run fp --address '{forum}@forum.example.org' -r linux@forum.example.org m
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 1 ]
+  run fp --exit-codes qmail -r nosuch@x m
+  assert_failure 100
+}
+
+@test "policies: members refuses strangers and users without write right (77); moderated hides" {
+  sql "INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org'), ('bob', 'bob@example.org');
+       INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1), ('bob', 'linux', 0)"
+  echo hi | mail m stranger@example.org linux@x "hello"
+  run fp --forum-policy linux=members m
+  assert_failure 77
+  assert_output --partial "not a member of linux"
+  echo hi | mail m "Bob <BOB@example.org>" linux@x "hello"
+  run fp --forum-policy linux=members m
+  assert_failure 77
+  assert_output --partial "bob may not write to linux"
+  run fp --forum-policy linux=members "$D/latin1.eml"
+  assert_success
+  [ "$(sql 'SELECT userid, hidden FROM agora_linux')" = "amelie	0" ]
+  [ "$(sql 'SELECT totalpost FROM agora_userforum WHERE userid = "amelie"')" = 1 ]
+  echo hi | mail m stranger@example.org linux@x "to moderate"
+  fp --policy moderated m
+  [ "$(sql 'SELECT userid, hidden FROM agora_linux WHERE cle = 2')" = "stranger	1" ]
+}
+
+@test "auto-replies, bounces and loops are ignored with status 0, never posted" {
+  echo away | mail m a@example.org linux@x "Out of Office: back Monday" "Auto-Submitted: auto-replied"
+  run fp m
+  assert_success
+  assert_output --partial "outcome=ignored (auto-reply)"
+  echo x | mail m MAILER-DAEMON@example.org linux@x "Undelivered Mail Returned to Sender"
+  run fp m
+  assert_success
+  echo x | mail m a@example.org linux@x "x" "X-Loop: forum@example.org"
+  run fp --loop forum@example.org m
+  assert_success
+  assert_output --partial "outcome=ignored (loop)"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+}
+
+@test "hostile input: SQL and HTML are stored inert; characters latin1 lacks become references" {
+  printf '%s\n' "'); DROP TABLE agora_linux; --" "<script>alert(1)</script> <b onmouseover=x>b</b>" "→ 中文 €" |
+    mail m "\"Robert'); DROP TABLE agora_users;--\" <r@example.org>" linux@x \
+      "<img src=x onerror=alert(1)> ' OR '1'='1" "Message-ID: <'); DELETE FROM agora; --@x>"
+  run fp m
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_users')" = 0 ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora')" = 1 ]
+  [ "$(sql 'SELECT subject FROM agora_linux')" = "&lt;img src=x onerror=alert(1)&gt; &#39; OR &#39;1&#39;=&#39;1" ]
+  body=$(sql 'SELECT body FROM agora_linux')
+  [[ $body != *"<script"* && $body != *"<b "* ]]
+  [[ $body == *"&lt;script&gt;"* ]]
+  [[ $body == *"&#8594; &#20013;&#25991; €"* ]]
+  [ "$(sql 'SELECT userid FROM agora_linux')" = "Robert'); DROP TABLE agora_users;--" ]
+  run fp --forum "x'; DROP TABLE agora; --" m
+  assert_failure 67
+  [ "$(sql 'SELECT COUNT(*) FROM agora')" = 1 ]
+}
+
+@test "--dry-run prints the writes and writes nothing" {
+  run fp --dry-run "$D/latin1.eml"
+  assert_success
+  assert_output --partial "insert_post: INSERT INTO \`agora_linux\`"
+  assert_output --partial "'Problème de montage NFS'"
+  assert_output --partial "record_message: INSERT INTO \`agora_fg_messages\`"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" = 0 ]
+}
+
+@test "--records takes what mimeparse writes" {
+  mimeparse "$D/latin1.eml" "$D/reply.eml" | fp --records
+  [ "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ', ')" = "1,0,1 2,1,1 " ]
+  run fp --records <<< '{"version": 9}'
+  assert_failure 65
+  assert_output --partial "version 9 is not supported"
+}
+
+@test "--queue: done into cur/, refused into .failed/ with the reason, a summary line" {
+  mkdir -p q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  echo x | mail q/new/1000000002.M1P1Q2.h a@example.org nosuch@x "lost"
+  cp "$D/reply.eml" q/new/1000000003.M1P1Q3.h
+  cp "$D/latin1.eml" q/new/1000000004.M1P1Q4.h
+  run fp --queue q
+  assert_success
+  assert_output --partial "q: 4 taken, 2 posted, 1 duplicates, 0 ignored, 1 refused, 0 deferred"
+  [ "$(ls q/new | wc -l)" = 0 ]
+  [ "$(ls q/cur | wc -l)" = 3 ]
+  run cat q/.failed/new/*
+  assert_line --index 0 'X-Forumgate-Failure: 67 no forum is named "nosuch"'
+  assert_line "Subject: lost"
+}
+
+@test "the schema check names what is missing (78)" {
+  sql "ALTER TABLE agora_users DROP COLUMN useraddress; DROP TABLE agora_fg_messages"
+  run fp "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "column agora_users.useraddress"
+  assert_output --partial "table agora_fg_messages"
+}
+
+@test "subscribing takes a confirmation from the address itself" {
+  echo "please" | mail m "Amelie <amelie@example.org>" linux-subscribe@forum.example.org "subscribe" \
+    "Message-ID: <sub1@example.org>"
+  run fp --sendmail "tee -a $T/sent" --loop forum@example.org m
+  assert_success
+  assert_output --partial "action=subscribe outcome=confirmation sent"
+  grep -q '^To: amelie@example.org$' sent
+  grep -q '^Auto-Submitted: auto-replied$' sent
+  grep -q '^X-Loop: forum@example.org$' sent
+  confirm=$(sed -n 's/^Reply-To: //p' sent)
+  [[ $confirm == linux-confirm-*@forum.example.org ]]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_subscriptions')" = 0 ]
+  echo "yes" | mail m "Amelie <amelie@example.org>" "$confirm" "Re: Confirm"
+  run fp m
+  assert_success
+  assert_output --partial "outcome=subscribed"
+  [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
+  run fp m   # the token is used up
+  assert_failure 67
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+}
+
+@test "attachments land where W-Agora keeps them, after the commit" {
+  mkdir -p base/attachments
+  fp --attachments-dir base "$D/multi.eml" -r linux@x
+  [ "$(sql 'SELECT att_id, att_name, att_path, note_id FROM agora_attachments ORDER BY att_id' | tr '\t\n' ',;')" = \
+    "1,résumé.pdf,attachments,1;2,passwd,attachments,1;" ]
+  cmp base/attachments/1.résumé.pdf <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)')
+  [ "$(cat base/attachments/2.passwd)" = "root:x:0:0" ]
+  [ "$(ls -A base/attachments | wc -l)" = 2 ]
+}
