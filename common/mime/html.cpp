@@ -61,24 +61,23 @@ bool is_formatting(std::string_view name) {
                         "strike", "strong", "tt", "u"});
 }
 
-// The end of the tag that starts at i ('<'), honouring quoted attribute
-// values; html.size() when unterminated.
+// The pre-scan must never take for a tag, comment or raw text what gumbo
+// takes for markup, or markup could pass unbounded. So its regions end as
+// early as gumbo's may: a tag at the first '>' (even inside a quoted value;
+// the rest is then scanned as text), a comment at the first "-->" or "--!>"
+// (or at once for "<!-->" and "<!--->"), raw text at the first "</name".
+
 std::size_t tag_end(std::string_view html, std::size_t i) {
-  char quote = 0;
-  for (; i < html.size(); ++i) {
-    char c = html[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      // Only a quote after '=' opens a value; elsewhere it is a name char.
-      std::size_t j = i;
-      while (j > 0 && (html[j - 1] == ' ' || html[j - 1] == '\t' || html[j - 1] == '\n')) --j;
-      if (j > 0 && html[j - 1] == '=') quote = c;
-    } else if (c == '>') {
-      return i + 1;
-    }
-  }
-  return html.size();
+  std::size_t gt = html.find('>', i);
+  return gt == std::string_view::npos ? html.size() : gt + 1;
+}
+
+std::size_t comment_end(std::string_view html, std::size_t i) {
+  if (html.compare(i, 5, "<!-->") == 0) return i + 5;
+  if (html.compare(i, 6, "<!--->") == 0) return i + 6;
+  std::size_t end = std::min(html.find("-->", i + 4), html.find("--!>", i + 4));
+  if (end == std::string_view::npos) return html.size();
+  return end + (html[end + 2] == '!' ? 4 : 3);
 }
 
 // Formatting elements closed by an ancestor stay in gumbo's list of active
@@ -101,6 +100,12 @@ class NestingBound {
     open_.push_back({name, std::string(tag)});
     if (is_formatting(name)) ++open_formatting_;
     return true;
+  }
+
+  // In <svg> and <math> no element has raw text (a <style> there is markup).
+  bool in_foreign_content() const {
+    return std::any_of(open_.begin(), open_.end(),
+                       [](const Open& e) { return e.name == "svg" || e.name == "math"; });
   }
 
   // Whether the end tag of name is kept.
@@ -160,8 +165,7 @@ std::string bound_nesting(std::string_view html) {
     out.append(html.substr(i, lt - i));
     i = lt;
     if (html.compare(i, 4, "<!--") == 0) {
-      std::size_t end = html.find("-->", i + 4);
-      end = end == std::string_view::npos ? html.size() : end + 3;
+      std::size_t end = comment_end(html, i);
       out.append(html.substr(i, end - i));
       i = end;
       continue;
@@ -183,7 +187,7 @@ std::string bound_nesting(std::string_view html) {
     bool keep = closing ? bound.end(name)
                         : (is_void(name) || self_closing || bound.start(name, tag));
     if (keep) out.append(tag);
-    if (!closing && is_raw_text(name)) {  // its text, verbatim, to its end tag
+    if (!closing && is_raw_text(name) && !bound.in_foreign_content()) {  // its text, verbatim, to its end tag
       std::size_t close = i;
       while ((close = html.find("</", close)) != std::string_view::npos &&
              to_lower(html.substr(close + 2, name.size())) != name)

@@ -313,6 +313,22 @@ TEST(HtmlSanitize, OwaspFilterEvasionVectors) {
   expect_harmless(sanitize_html(all));
 }
 
+// Markup that the pre-scan could take for something else must still be
+// bounded: comments that end early, '>' in quoted values, foreign content.
+TEST(HtmlToText, NestingBoundCannotBeSmuggled) {
+  auto start = std::chrono::steady_clock::now();
+  std::string divs = repeat("<div>", 100000) + "x";
+  // These comments end where they start (or at "--!>"): the "-->" is text.
+  EXPECT_EQ(html_to_text("<!-->" + divs + "-->"), "x-->");
+  EXPECT_EQ(html_to_text("<!--->" + divs + "-->"), "x-->");
+  EXPECT_EQ(html_to_text("<!-- a --!>" + divs + "-->"), "x-->");
+  EXPECT_EQ(html_to_text("<p title=\"a>" + divs + "\">"), "");  // all in the title
+  EXPECT_EQ(html_to_text("<p =\">" + divs + "\">"), "x\">");
+  EXPECT_EQ(html_to_text("<svg><style>" + divs + "</style></svg>"), "x");
+  EXPECT_EQ(html_to_text("<script>" + divs + "</scriptx>" + divs), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST(HtmlSanitize, DeepNestingIsBounded) {
   std::string out = sanitize_html(repeat("<div>", 100000) + "x");
   EXPECT_NE(out.find('x'), std::string::npos);
