@@ -63,7 +63,7 @@ bool is_null_sender(std::string_view sender) {
   std::string s;
   for (char c : sender)
     if (c != ' ' && c != '\t') s.push_back(c);
-  return s.empty() || s == "<>";
+  return s == "<>";
 }
 
 bool is_daemon(std::string_view local) {

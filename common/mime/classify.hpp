@@ -17,7 +17,8 @@ struct ClassifyInput {
   const Headers& headers;               // the message's top-level header
   std::string_view content_type;        // top-level type/subtype, lower-case
   std::string_view report_type;         // its report-type parameter, if any
-  std::string_view envelope_sender;     // from Return-Path / From_, "<>" or "" for null
+  std::string_view envelope_sender;     // from Return-Path / From_; "<>" for the null
+                                        // sender, "" when not known
   std::string_view subject;             // decoded
   std::string_view loop_value;          // our X-Loop value; empty: none
 };

@@ -239,8 +239,9 @@ bool has_text(const std::vector<std::string_view>& lines, std::size_t from, std:
 
 }  // namespace
 
-TrimmedReply trim_reply(std::string_view text) {
-  std::vector<std::string_view> lines = split_lines(text);
+namespace {
+
+TrimmedReply trim_lines(const std::vector<std::string_view>& lines) {
   std::size_t quote = quote_start(lines);
   if (!has_text(lines, 0, quote)) quote = lines.size();  // nothing new: keep it all
   std::size_t signature = quote;
@@ -261,6 +262,25 @@ TrimmedReply trim_reply(std::string_view text) {
   result.signature = join(lines, signature, quote);
   result.quoted = join(lines, quote, lines.size());
   return result;
+}
+
+}  // namespace
+
+TrimmedReply trim_reply(std::string_view text) {
+  std::vector<std::string_view> lines = split_lines(text);
+  // Some clients put the signature below the quote: a "-- " block among the
+  // last 15 lines with no quoted line after it. The quote is then looked
+  // for above it.
+  for (std::size_t i = lines.size(); i-- > 0 && lines.size() - i <= 15;) {
+    if (!lines[i].empty() && lines[i][0] == '>') break;
+    if (lines[i] != "-- " && lines[i] != "--") continue;
+    std::vector<std::string_view> above(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(i));
+    TrimmedReply result = trim_lines(above);
+    if (result.quoted.empty() || !result.signature.empty()) break;
+    result.signature = join(lines, i, lines.size());
+    return result;
+  }
+  return trim_lines(lines);
 }
 
 bool is_stub_text(std::string_view text) {

@@ -96,8 +96,8 @@ TEST(Classify, Bounces) {
   Message null_sender;
   null_sender.sender = "<>";
   EXPECT_EQ(null_sender.kind(), AutoKind::bounce);
-  null_sender.sender = "";
-  EXPECT_EQ(null_sender.kind(), AutoKind::bounce);
+  null_sender.sender = "";  // not known (no Return-Path, no From_ line): no verdict
+  EXPECT_EQ(null_sender.kind(), AutoKind::none);
 
   Message from_line;  // mbox From_ line of a bounce
   from_line.sender = "MAILER-DAEMON";

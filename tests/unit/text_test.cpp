@@ -181,3 +181,15 @@ TEST(TextStub, WhatMailersSendAsThePlainPart) {
   EXPECT_FALSE(is_stub_text("I attached the HTML file."));
   EXPECT_FALSE(is_stub_text(std::string(400, 'x') + " view this in an HTML reader"));
 }
+
+TEST(TrimReply, SignatureBelowTheQuote) {
+  forumgate::mime::TrimmedReply t = forumgate::mime::trim_reply(
+      "Try nolock.\n\nOn Mon, 23 Nov 2026 at 12:00, A <a@x> wrote:\n> it fails\n\n-- \nBob\n");
+  EXPECT_EQ(t.text, "Try nolock.");
+  EXPECT_EQ(t.quoted, "On Mon, 23 Nov 2026 at 12:00, A <a@x> wrote:\n> it fails");
+  EXPECT_EQ(t.signature, "-- \nBob");
+  // A "-- " line inside the quote is the quoted author's signature.
+  t = forumgate::mime::trim_reply("Yes.\n\nOn Mon, 23 Nov 2026, A <a@x> wrote:\n> q\n> -- \n> A\n");
+  EXPECT_EQ(t.text, "Yes.");
+  EXPECT_EQ(t.signature, "");
+}
