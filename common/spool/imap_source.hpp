@@ -11,13 +11,15 @@
 // selected; UIDVALIDITY in the URL makes it refuse should the mailbox have
 // changed meanwhile.
 //
-// The messages are listed with UID FETCH 1:* (UID), one short line each:
-// libcurl cuts a response line longer than half its buffer, which one
-// UID SEARCH ALL line for thousands of messages would be. Draining SELECTs
+// The messages are listed with FETCH FIRST:LAST (UID), one short line
+// each, 50 messages a request: libcurl cuts a response line longer than
+// half its buffer, which one UID SEARCH ALL line for thousands of messages
+// would be, and libcurl 7.88 fails a custom command whose response has more
+// than about 150 lines ("Too large response headers"). Draining SELECTs
 // the mailbox for writing, marks the messages with UID STORE +FLAGS.SILENT
 // (\Deleted) and removes them with UID EXPUNGE (UIDPLUS, RFC 4315), so that
-// messages another client marked \Deleted stay; EXPUNGE when the server has
-// no UIDPLUS.
+// messages another client marked \Deleted stay (EXPUNGE when the server has
+// no UIDPLUS), 50 at a time for the same reason.
 
 #include <cstdint>
 #include <memory>
