@@ -75,7 +75,9 @@ int run(const Options& o) {
   }
   if (o.count) std::cout << report.taken << "\n";
   log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
-            " bytes, from " + o.source + (report.drained ? "; drained it" : ""));
+            " bytes, from " + o.source +
+            (report.known ? "; " + std::to_string(report.known) + " were in the queue already" : "") +
+            (report.drained ? "; drained it" : ""));
   if (report.kept > 0) {
     log::notice(std::to_string(report.kept) + " message(s) whose command failed stay in " + o.source +
                 (o.drain && !report.drained ? " (and, it being an mbox, so do the others)" : ""));
@@ -91,7 +93,8 @@ int main(int argc, char** argv) {
   program.usage("[OPTIONS] SOURCE [QUEUE]");
   Options o;
   CLI::App& app = program.app();
-  app.add_option("source", o.source, "An mbox file, a Maildir, or - for an mbox on standard input")
+  app.add_option("source", o.source,
+                 "An mbox file, a Maildir, a pop3[s]:// or imap[s]:// URL, or - for an mbox on standard input")
       ->required();
   app.add_option("queue", o.queue, "The queue Maildir to deliver into (created when missing)");
   app.add_option("-F,--format", o.format, "mbox variant: auto, mboxo, mboxrd, mboxcl or mboxcl2")
@@ -123,8 +126,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.footer(
       "Exit status: 0 done, 64 usage, 65 not an mbox, 66 source missing or unreadable,\n"
-      "69 remote source, 73 destination cannot be created, 74 read or write error (disk\n"
-      "full), 75 mailbox locked or an --exec command failed: try again later.\n"
+      "69 remote server failed, 73 destination cannot be created, 74 read or write error\n"
+      "(disk full), 75 mailbox locked, server unreachable or an --exec command failed:\n"
+      "try again later, 77 login refused (see MAILSPLIT_NETRC).\n"
       "See mailsplit(1).");
   return program.run(argc, argv, [&] { return run(o); });
 }

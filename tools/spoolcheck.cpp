@@ -178,12 +178,14 @@ int run(Options& o, CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cli::Program program("spoolcheck", "Tell whether there is new mail in the mbox and Maildir SPOOLs.");
+  cli::Program program("spoolcheck",
+                       "Tell whether there is new mail in the SPOOLs: mbox files, Maildirs, POP3 and IMAP mailboxes.");
   program.usage("[OPTIONS] SPOOL...");
   Options o;
   CLI::App& app = program.app();
   CLI::Option* quiet = app.get_option("--quiet");
-  app.add_option("spools", o.spools, "An mbox file or a Maildir")->type_name("SPOOL");
+  app.add_option("spools", o.spools, "An mbox file, a Maildir, or a pop3[s]:// or imap[s]:// URL")
+      ->type_name("SPOOL");
   app.add_option("-f,--files-from", o.files_from,
                  "Also check the spools named in FILE, one per line (-: standard input)")
       ->type_name("FILE")
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
       ->needs(watch_flag);
   app.footer(
       "A missing SPOOL has no mail. Exit status: 0 new mail, 1 none, 2 a SPOOL could\n"
-      "not be checked (with -q: only when none had mail), 64 usage. See spoolcheck(1).");
+      "not be checked (with -q: only when none had mail), 64 usage. Passwords come from\n"
+      "SPOOLCHECK_NETRC, else MAILSPLIT_NETRC, else ~/.netrc. See spoolcheck(1).");
   return program.run(argc, argv, [&] { return run(o, app); });
 }

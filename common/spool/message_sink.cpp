@@ -55,6 +55,7 @@ class QueueSink final : public MessageSink {
     if (writer_) writer_->rollback();
   }
   bool durable() const override { return true; }
+  std::string queue_path() const override { return path_; }
 
  private:
   static constexpr unsigned batch = 1024;

@@ -40,6 +40,9 @@ class MessageSink {
   virtual void rollback() = 0;
   // Whether commit(true) can make messages durable, so that --drain may follow it.
   virtual bool durable() const = 0;
+  // A queue Maildir's path, where a remote source keeps the UIDs of the
+  // messages already in it (uid_memory.hpp); empty for other sinks.
+  virtual std::string queue_path() const { return {}; }
 };
 
 // Into a queue Maildir: tmp/ -> syncfs -> new/ (see MaildirWriter).

@@ -12,16 +12,10 @@
 #include "cli/log.hpp"
 #include "lock/mailbox_lock.hpp"
 #include "spool/maildir.hpp"
-#include "spool/pop3_source.hpp"
+#include "spool/remote_source.hpp"
 
 namespace forumgate::spool {
 namespace {
-
-bool is_remote(const std::string& s) {
-  for (const char* scheme : {"pop3://", "pop3s://", "imap://", "imaps://"})
-    if (s.rfind(scheme, 0) == 0) return true;
-  return false;
-}
 
 // A message file of a Maildir; nullopt (with a warning) for what is no
 // regular file: a symlink is not followed, a FIFO not waited on, a
@@ -204,10 +198,7 @@ std::string make_from_line(std::string_view message, time_t when) {
 }
 
 SplitReport split_spool(const SplitRequest& rq, MessageSink& sink) {
-  if (is_pop3_url(rq.source)) return split_pop3(rq, sink);
-  if (is_remote(rq.source)) {
-    throw Error(Exit::unavailable, rq.source + ": IMAP mailboxes are not supported yet");
-  }
+  if (is_remote_url(rq.source)) return split_remote(rq, sink);
   if (rq.drain && !sink.durable()) {
     throw Error(Exit::usage, "--drain needs a durable destination: a queue Maildir, -o DIR, or --stdout into a file");
   }

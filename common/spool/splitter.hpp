@@ -2,7 +2,8 @@
 // Taking the messages out of a spool into a sink: what mailsplit does.
 //
 // Sources: an mbox file (read under the MTA's locks, see lock/mailbox_lock.hpp),
-// a Maildir (new/ then cur/), or "-" for an mbox on standard input.
+// a Maildir (new/ then cur/), "-" for an mbox on standard input, or a
+// POP3 or IMAP mailbox's URL (remote_source.hpp).
 //
 // The one rule: with drain, the source gives up its messages (an mbox is
 // truncated, Maildir files are unlinked) only after the sink's commit() has
@@ -18,9 +19,10 @@
 // therefore take the same message twice calmly, as forumpost does.
 //
 // Errors: 65 the source is not an mbox; 66 the source is missing or
-// unreadable; 69 a remote source (not supported yet); 73 the sink cannot be
+// unreadable; 69 a remote server failed unexpectedly; 73 the sink cannot be
 // created; 74 a read or write failed (the disk is full); 75 the mailbox is
-// locked by someone else for longer than the wait.
+// locked by someone else for longer than the wait, or a server cannot be
+// reached; 77 a server refused the login (see remote_session.hpp).
 
 #include <csignal>
 #include <ctime>
@@ -36,10 +38,10 @@
 namespace forumgate::spool {
 
 struct SplitRequest {
-  std::string source;  // mbox path, Maildir path, or "-"
+  std::string source;  // mbox path, Maildir path, "-", or a pop3[s]:// or imap[s]:// URL
   MboxFormat format = MboxFormat::automatic;
   bool drain = false;
-  double lock_wait_seconds = 30;
+  double lock_wait_seconds = 30;  // also for a queue's UID memory (remote sources)
   std::chrono::seconds stale_age = lock::default_stale_age;
   // Set by a signal handler: stop between messages, roll the sink back,
   // give nothing up, release the locks (throws Interrupted).
@@ -51,6 +53,7 @@ struct SplitRequest {
 struct SplitReport {
   uint64_t taken = 0;
   uint64_t kept = 0;  // declined by the sink (a failed --exec command): left in the source
+  uint64_t known = 0;  // remote: in the queue since an earlier run (uid_memory.hpp), not taken again
   uint64_t bytes = 0;
   bool drained = false;
 };

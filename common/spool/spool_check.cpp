@@ -17,6 +17,9 @@
 #include <thread>
 
 #include "spool/from_line.hpp"
+#include "spool/imap_source.hpp"
+#include "spool/pop3_source.hpp"
+#include "spool/remote_session.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -109,6 +112,24 @@ SpoolState check_mbox(const std::string& spool, const struct stat& st, Detail de
   return state;
 }
 
+SpoolState check_remote(const std::string& spool) {
+  try {
+    RemoteUrl url = parse_remote_url(spool);
+    // A check from cron must not hang on a dead server for minutes.
+    RemoteSession session(spool, url, {"SPOOLCHECK_NETRC", "MAILSPLIT_NETRC"}, SessionLimits{10, 30});
+    bool pop3 = url.protocol == RemoteProtocol::pop3;
+    std::uint64_t n = pop3 ? pop3_message_count(session) : imap_message_count(session);
+    return SpoolState{pop3 ? SpoolType::pop3 : SpoolType::imap, n > 0, n};
+  } catch (const SpoolError&) {
+    throw;
+  } catch (const Error& e) {
+    // "SPOOL: DOING: WHY" from the session: the spool is said once.
+    std::string reason = e.what();
+    if (reason.rfind(spool + ": ", 0) == 0) reason.erase(0, spool.size() + 2);
+    throw SpoolError(e.status(), spool, reason);
+  }
+}
+
 // One thread per CPU we may run on, at most 8, and none for fewer than
 // 1024 spools: starting a thread costs about as much as checking 30.
 unsigned thread_count(size_t spools) {
@@ -138,6 +159,8 @@ const char* type_name(SpoolType type) {
     case SpoolType::missing: return "missing";
     case SpoolType::mbox: return "mbox";
     case SpoolType::maildir: return "maildir";
+    case SpoolType::pop3: return "pop3";
+    case SpoolType::imap: return "imap";
   }
   return "?";
 }
@@ -145,17 +168,10 @@ const char* type_name(SpoolType type) {
 SpoolError::SpoolError(Exit status, std::string spool, std::string reason)
     : Error(status, spool + ": " + reason), spool_(std::move(spool)), reason_(std::move(reason)) {}
 
-bool is_remote_spool(std::string_view name) {
-  for (std::string_view scheme : {"pop3://", "pop3s://", "imap://", "imaps://"}) {
-    if (name.substr(0, scheme.size()) == scheme) return true;
-  }
-  return false;
-}
+bool is_remote_spool(std::string_view name) { return is_remote_url(name); }
 
 SpoolState check_spool(const std::string& spool, Detail detail) {
-  if (is_remote_spool(spool)) {
-    throw SpoolError(Exit::unavailable, spool, "remote spools are not supported yet");
-  }
+  if (is_remote_spool(spool)) return check_remote(spool);
   struct stat st {};
   if (stat(spool.c_str(), &st) != 0) {
     if (errno == ENOENT) return SpoolState{};

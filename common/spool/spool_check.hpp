@@ -12,9 +12,16 @@
 // Counting (Detail::count) reads further: the From_ lines of an mbox (see
 // from_line.hpp), the entries of new/ that do not start with a dot.
 //
+//   remote    a pop3://, pop3s://, imap:// or imaps:// URL (mailsplit(1)'s
+//             sources): it has mail when the mailbox holds any message,
+//             read or not, as POP3's STAT or IMAP's STATUS (MESSAGES) say,
+//             in a session of its own (remote_session.hpp; the netrc file
+//             from $SPOOLCHECK_NETRC, else $MAILSPLIT_NETRC, else ~/.netrc).
+//             Counting costs nothing more.
+//
 // A spool that cannot be read, or that is neither an mbox nor a Maildir, is
-// a SpoolError. So are remote spools (pop3://, pop3s://, imap://, imaps://),
-// which this version does not check yet.
+// a SpoolError; so is a remote spool whose server cannot be reached or
+// refuses the login.
 
 #include <cstdint>
 #include <optional>
@@ -26,9 +33,9 @@
 
 namespace forumgate::spool {
 
-enum class SpoolType { missing, mbox, maildir };
+enum class SpoolType { missing, mbox, maildir, pop3, imap };
 
-// "missing", "mbox", "maildir".
+// "missing", "mbox", "maildir", "pop3", "imap".
 const char* type_name(SpoolType type);
 
 // What was found in a spool.

@@ -54,7 +54,11 @@ void SpoolWatch::add(std::size_t index, const std::string& spool, const std::str
 }
 
 void SpoolWatch::watch(std::size_t index, const std::string& spool) {
-  if (is_remote_spool(spool)) return;
+  if (is_remote_spool(spool)) {
+    // No server tells us when mail arrives (IMAP IDLE would, one session
+    // per mailbox): a remote spool is checked from cron, not watched.
+    throw SpoolError(Exit::usage, spool, "--watch cannot watch a remote spool; check it without --watch");
+  }
   struct stat link {};
   struct stat st {};
   if (lstat(spool.c_str(), &link) != 0) {

@@ -36,9 +36,9 @@ class SpoolWatch {
   SpoolWatch& operator=(const SpoolWatch&) = delete;
 
   // Watches what would bring new mail to spool number index, as it is now.
-  // A spool that cannot be checked (remote, unreadable, no Maildir) is left
-  // alone: checking it says why. Throws SpoolError when a watch cannot be
-  // set: no directory to watch, or no inotify watches left.
+  // A spool that cannot be checked (unreadable, no Maildir) is left alone:
+  // checking it says why. Throws SpoolError when a watch cannot be set: a
+  // remote spool, no directory to watch, or no inotify watches left.
   void watch(std::size_t index, const std::string& spool);
 
   // Blocks until something happened to a watched spool or the deadline

@@ -297,10 +297,20 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_equal "$(stat -c %s box)" 0
 }
 
-@test "IMAP sources are refused for now: 69" {
-  run mailsplit imaps://user@localhost/ queue
-  assert_equal "$status" 69
-  assert_output --partial "not supported yet"
+@test "remote URLs without a server: 64 for a bad URL, 75 when nobody answers" {
+  # (tests/integration/mailsplit_{pop3,imap}.bats run against Dovecot.)
+  for url in imap://u:pw@127.0.0.1:1/ "imap://u@127.0.0.1:1/INBOX;UID=1" pop3://u@127.0.0.1:1/INBOX \
+             "imap://u@127.0.0.1:1/?x"; do
+    run mailsplit --drain "$url" queue
+    [ "$status" -eq 64 ] || fail "$url: status $status: $output"
+  done
+  assert_not_exists queue/new
+  # Nobody listens on port 1.
+  for url in imaps://u@127.0.0.1:1/ pop3s://u@127.0.0.1:1/; do
+    run mailsplit --count "$url"
+    assert_equal "$status" 75
+    assert_output --partial "try again later"
+  done
 }
 
 @test "round trip through real procmail deliveries" {

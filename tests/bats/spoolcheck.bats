@@ -76,10 +76,11 @@ deliver() {
   run spoolcheck -q empty
   assert_equal "$status" 1
   assert_output ""
-  run spoolcheck -q pop3://mail.example.org full
+  # Nobody listens on port 1: the remote spool cannot be checked.
+  run spoolcheck -q pop3://u@127.0.0.1:1/ full
   assert_success
-  assert_output --partial "remote spools are not supported yet"
-  run spoolcheck -q pop3://mail.example.org empty
+  assert_output --partial "try again later"
+  run spoolcheck -q pop3://u@127.0.0.1:1/ empty
   assert_equal "$status" 2
 }
 
@@ -98,14 +99,14 @@ deliver() {
 @test "--json describes every spool, for jq" {
   mbox full 2
   maildir md
-  run --separate-stderr spoolcheck --json -c full md absent pop3://h/
+  run --separate-stderr spoolcheck --json -c full md absent pop3://u:pw@h/
   assert_equal "$status" 2
   [ "$(jq -r .new_mail <<<"$output")" = true ]
   [ "$(jq -r '.spools | length' <<<"$output")" = 4 ]
   [ "$(jq -r '.spools[0] | "\(.spool) \(.type) \(.new_mail) \(.count)"' <<<"$output")" = "full mbox true 2" ]
   [ "$(jq -r '.spools[1] | "\(.spool) \(.type) \(.new_mail) \(.count)"' <<<"$output")" = "md maildir false 0" ]
   [ "$(jq -r '.spools[2] | "\(.spool) \(.type) \(.new_mail)"' <<<"$output")" = "absent missing false" ]
-  [ "$(jq -r '.spools[3].error' <<<"$output")" = "remote spools are not supported yet" ]
+  [[ "$(jq -r '.spools[3].error' <<<"$output")" == *"password in a netrc file"* ]]
   [ "$(jq -r '.spools[3].type' <<<"$output")" = null ]
   [ "$(jq -r '.spools[0] | has("error")' <<<"$output")" = false ]
   run spoolcheck --json md
@@ -167,12 +168,15 @@ deliver() {
   assert_line --partial "spoolcheck: plain: not a spool"
 }
 
-@test "remote spools are an error (2) saying they are not supported yet" {
-  for url in pop3://u@mail.example.org pop3s://mail.example.org imap://h/INBOX imaps://h/INBOX; do
+@test "a remote spool that cannot be checked is an error (2) saying why, once" {
+  for url in pop3://u@127.0.0.1:1/ pop3s://u@127.0.0.1:1/ imap://u@127.0.0.1:1/INBOX imaps://u@127.0.0.1:1/; do
     run spoolcheck "$url"
     assert_equal "$status" 2
-    assert_output "spoolcheck: $url: remote spools are not supported yet"
+    assert_output --regexp "^spoolcheck: ${url//./\\.}: [^:]+: .*port 1.*try again later\$"
   done
+  run spoolcheck imap://u:pw@127.0.0.1:1/
+  assert_equal "$status" 2
+  assert_output --partial "password in a netrc file"
 }
 
 @test "bad usage is 64 with a message" {
@@ -248,9 +252,9 @@ deliver() {
 
 @test "--watch: a spool that cannot be checked or watched is 2 at once" {
   maildir md
-  run timeout 20 spoolcheck --watch md imap://h/INBOX
+  run timeout 20 spoolcheck --watch md imap://u@127.0.0.1:1/INBOX
   assert_equal "$status" 2
-  assert_output --partial "remote spools are not supported yet"
+  assert_output --partial "cannot watch a remote spool"
   run timeout 20 spoolcheck --watch md "$T/no/such/dir/box"
   assert_equal "$status" 2
   assert_output --partial "spoolcheck: $T/no/such/dir/box: cannot watch $T/no/such/dir"

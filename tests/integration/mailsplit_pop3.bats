@@ -146,3 +146,34 @@ assert_none_lost() {
     assert_equal "$(ls queue/new | wc -l)" 50
   fi
 }
+
+# The Message-IDs in a queue, one per line, sorted, duplicates kept.
+queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
+
+@test "mailsplit killed between the commit and DELE: the next run yields no duplicate" {
+  dovecot_deliver msg1 msg2 msg3
+  cutting_proxy "$DC_PORT" '^DELE ' hold
+  URL=pop3://alice@127.0.0.1:$PROXY_PORT/
+  bg mailsplit --drain "$URL" queue
+  local pid=$BG_PID
+  wait_for_file "$PROXY_HIT" 100
+  kill -9 "$pid"
+  wait_status "$pid"
+  assert_equal "$status" 137
+  # In the queue, and on record there, but still on the server: no QUIT.
+  assert_equal "$(ls queue/new | wc -l)" 3
+  assert_equal "$(dovecot_count)" 3
+  assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 3
+  # Without the record, a run would take all three again (the check can fail).
+  cp -a queue forgetful
+  rm forgetful/mailsplit-uids.pop3.*
+  run mailsplit "$URL" forgetful
+  assert_success
+  assert_equal "$(ls forgetful/new | wc -l)" 6
+  # With it: nothing taken twice, and the drain finished.
+  run mailsplit --drain "$URL" queue
+  assert_success
+  assert_equal "$(queue_ids queue)" "$(printf '<1@example.org>\n<2@example.org>\n<3@example.org>')"
+  assert_equal "$(dovecot_count)" 0
+  assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 0
+}

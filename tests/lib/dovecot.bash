@@ -1,10 +1,10 @@
-# A private Dovecot POP3 server for tests: its own config, base_dir,
-# state_dir and log under DIR, one POP3 listener on 127.0.0.1 and a free
-# port, a passwd-file with one user, started with `dovecot -c` and stopped
-# by the master's pid. Needs root (Dovecot drops to its own users); the
+# A private Dovecot POP3 and IMAP server for tests: its own config, base_dir,
+# state_dir and log under DIR, a POP3 and an IMAP listener on 127.0.0.1,
+# each on a free port, a passwd-file with one user, started with
+# `dovecot -c` and stopped by the master's pid. Needs root (Dovecot drops to its own users); the
 # mail user is nobody (65534), since Dovecot refuses uid 0 for mail.
 #
-#   dovecot_start DIR USER PASSWORD   DC_DIR, DC_PORT, DC_LOG, DC_MAILDIR set
+#   dovecot_start DIR USER PASSWORD   DC_DIR, DC_PORT (POP3), DC_IMAP_PORT, DC_LOG, DC_MAILDIR set
 #   dovecot_deliver FILE...           put each FILE into the user's Maildir/new, in order
 #   dovecot_netrc FILE [PASSWORD]     write a netrc for the user (0600)
 #   dovecot_master_pid                the master's pid
@@ -26,6 +26,8 @@ dovecot_start() {
   DC_USER=$2
   DC_LOG=$DC_DIR/log
   DC_PORT=$(free_port) || { echo "no free port" >&2; return 1; }
+  DC_IMAP_PORT=$(free_port) || { echo "no free port" >&2; return 1; }
+  [ "$DC_IMAP_PORT" != "$DC_PORT" ] || DC_IMAP_PORT=$(free_port) || return 1
   mkdir -p "$DC_DIR/base" "$DC_DIR/state" "$DC_DIR/home/$DC_USER/Maildir/"{new,cur,tmp}
   DC_MAILDIR=$DC_DIR/home/$DC_USER/Maildir
   chown -R 65534:65534 "$DC_DIR/home"
@@ -37,7 +39,7 @@ base_dir = $DC_DIR/base
 state_dir = $DC_DIR/state
 log_path = $DC_LOG
 info_log_path = $DC_LOG
-protocols = pop3
+protocols = pop3 imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -57,7 +59,7 @@ service pop3-login {
 }
 service imap-login {
   inet_listener imap {
-    port = 0
+    port = $DC_IMAP_PORT
   }
   inet_listener imaps {
     port = 0
@@ -85,10 +87,11 @@ CF
   /usr/sbin/dovecot -c "$DC_DIR/dovecot.conf" || { echo "dovecot did not start" >&2; cat "$DC_LOG" >&2; return 1; }
   local i
   for ((i = 0; i < 100; i++)); do
-    [ -s "$DC_DIR/base/master.pid" ] && ss -Htln "sport = :$DC_PORT" | grep -q . && return 0
+    [ -s "$DC_DIR/base/master.pid" ] && ss -Htln "sport = :$DC_PORT" | grep -q . &&
+      ss -Htln "sport = :$DC_IMAP_PORT" | grep -q . && return 0
     sleep 0.1
   done
-  echo "dovecot is not listening on $DC_PORT" >&2
+  echo "dovecot is not listening on $DC_PORT and $DC_IMAP_PORT" >&2
   cat "$DC_LOG" >&2
   return 1
 }
@@ -100,7 +103,7 @@ dovecot_deliver() {
   local f n=0 base=$(( $(date +%s) - 100000 ))
   for f in "$@"; do
     n=$((n + 1))
-    local name=$((base + n)).M${n}P$$.test
+    local name=$((base + n)).M${n}P$$R$RANDOM.test  # unique across calls
     cp "$f" "$DC_MAILDIR/tmp/$name"
     chown 65534:65534 "$DC_MAILDIR/tmp/$name"
     touch -d "@$((base + n))" "$DC_MAILDIR/tmp/$name"
@@ -122,4 +125,25 @@ dovecot_stop() {
   pid=$(dovecot_master_pid 2>/dev/null) || return 0
   [ -n "$pid" ] || return 0
   stop_pid "$pid"
+}
+
+# dovecot_folder NAME: a Maildir++ folder .NAME of the user (IMAP mailbox NAME).
+dovecot_folder() {
+  mkdir -p "$DC_MAILDIR/.$1/"{new,cur,tmp}
+  chown -R 65534:65534 "$DC_MAILDIR/.$1"
+}
+
+# The Maildir flags of the user's messages (maildir(5) info after ":2,"),
+# one line per message in cur/; messages in new/ have none.
+dovecot_flags() { ls "$DC_MAILDIR/cur" | sed -n 's/.*:2,//p'; }
+
+# cutting_proxy TARGET_PORT PATTERN cut|hold: a proxy to the server that
+# breaks the session at the first client line matching PATTERN (see
+# cutting_proxy.py); sets PROXY_PORT, and PROXY_HIT, the file it creates then.
+cutting_proxy() {
+  PROXY_HIT=$T/proxy-hit
+  rm -f "$T/proxy-port" "$PROXY_HIT"
+  bg python3 "$FORUMGATE_SOURCE/tests/lib/cutting_proxy.py" "$T/proxy-port" "$1" "$2" "$3" "$PROXY_HIT"
+  wait_for_file "$T/proxy-port" 50 || return 1
+  PROXY_PORT=$(cat "$T/proxy-port")
 }

@@ -188,15 +188,25 @@ TEST(SpoolCheck, UnreadableSpoolIsAnError) {
   EXPECT_EQ(status, 0);
 }
 
-TEST(SpoolCheck, RemoteSpoolsAreNotSupportedYet) {
-  for (const char* url : {"pop3://u@h", "pop3s://h/", "imap://h/INBOX", "imaps://h"}) {
+TEST(SpoolCheck, RemoteSpoolsThatCannotBeCheckedAreSpoolErrors) {
+  for (const char* url : {"pop3://u:pw@h", "pop3s://u:pw@h/", "imap://u:pw@h/INBOX", "imaps://u:pw@h"}) {
     EXPECT_TRUE(is_remote_spool(url));
     try {
       check_spool(url);
       FAIL() << url;
     } catch (const SpoolError& e) {
-      EXPECT_EQ(e.reason(), "remote spools are not supported yet");
+      EXPECT_EQ(e.status(), Exit::usage) << url;
+      EXPECT_NE(e.reason().find("netrc"), std::string::npos) << e.reason();
+      EXPECT_EQ(e.spool(), url);
     }
+  }
+  // Nobody listens on port 1 here: try again later, and the spool named once.
+  try {
+    check_spool("imap://u@127.0.0.1:1/INBOX");
+    FAIL();
+  } catch (const SpoolError& e) {
+    EXPECT_EQ(e.status(), Exit::tempfail) << e.what();
+    EXPECT_EQ(e.reason().find("imap://"), std::string::npos) << e.reason();
   }
   EXPECT_FALSE(is_remote_spool("/var/mail/pop3"));
   EXPECT_FALSE(is_remote_spool("imap"));
@@ -236,7 +246,7 @@ TEST(SpoolCheck, ManySpoolsAreCheckedInOrderOnSeveralThreads) {
     }
     spools.push_back(spool);
   }
-  spools.push_back("imap://h/INBOX");
+  spools.push_back("imap://u:pw@h/INBOX");
   auto results = check_spools(spools, Detail::count);
   ASSERT_EQ(results.size(), spools.size());
   for (int i = 0; i < 5000; ++i) {
@@ -250,7 +260,7 @@ TEST(SpoolCheck, ManySpoolsAreCheckedInOrderOnSeveralThreads) {
     EXPECT_EQ(r.state->new_mail, present && i % 97 == 0) << i;
     EXPECT_EQ(r.state->count, present && i % 97 == 0 ? (maildir ? 1u : 2u) : 0u) << i;
   }
-  EXPECT_EQ(results.back().error, "remote spools are not supported yet");
+  EXPECT_NE(results.back().error.find("netrc"), std::string::npos) << results.back().error;
   EXPECT_FALSE(results.back().state);
 
   auto first = check_spools(spools, Detail::presence, true);

@@ -1,0 +1,92 @@
+#include "spool/remote_source.hpp"
+
+#include <ctime>
+#include <optional>
+#include <set>
+
+#include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "spool/imap_source.hpp"
+#include "spool/pop3_source.hpp"
+#include "spool/uid_memory.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+std::unique_ptr<RemoteMailbox> open_mailbox(const std::string& source, const RemoteUrl& url) {
+  if (url.protocol == RemoteProtocol::pop3) return open_pop3(source, url);
+  return open_imap(source, url);
+}
+
+}  // namespace
+
+SplitReport split_remote(const SplitRequest& rq, MessageSink& sink) {
+  if (rq.drain && !sink.durable()) {
+    throw Error(Exit::usage, "--drain needs a durable destination: a queue Maildir, -o DIR, or --stdout into a file");
+  }
+  RemoteUrl url = parse_remote_url(rq.source);
+  // The record's lock first: waiting for it must not keep a session idle.
+  std::optional<UidMemory> memory;
+  if (!sink.queue_path().empty()) {
+    auto deadline = lock::Deadline::after_seconds(rq.lock_wait_seconds);
+    deadline.cancelled_by(rq.cancel);
+    try {
+      memory.emplace(sink.queue_path(), url.identity(), deadline);
+    } catch (const Error&) {
+      if (rq.cancel && *rq.cancel) throw Interrupted();
+      throw;
+    }
+  }
+  SplitReport report;
+  std::unique_ptr<RemoteMailbox> box = open_mailbox(rq.source, url);
+  std::vector<RemoteMessage> to_remove;
+  std::set<std::string> in_queue;  // the UIDs listed now whose messages are in the queue
+  try {
+    std::string validity = box->validity();  // IMAP: opens the mailbox read-only
+    if (memory) memory->set_validity(validity);
+    for (const RemoteMessage& m : box->list()) {
+      if (rq.cancel && *rq.cancel) throw Interrupted();  // nothing deleted yet
+      if (memory && memory->has(m.uid)) {
+        in_queue.insert(m.uid);
+        to_remove.push_back(m);
+        ++report.known;
+        if (rq.on_message) rq.on_message(0, 0, "already in the queue <- message " + m.number + " (" + m.uid + ")");
+        continue;
+      }
+      std::string data = crlf_to_lf(box->fetch(m));
+      Placement placed = sink.add({make_from_line(data, time(nullptr)), "", data});
+      if (placed.taken) {
+        to_remove.push_back(m);
+        in_queue.insert(m.uid);
+      }
+      ++(placed.taken ? report.taken : report.kept);
+      report.bytes += data.size();
+      if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- message " + m.number + " (" + m.uid + ")");
+    }
+    sink.commit(rq.drain);
+  } catch (...) {
+    sink.rollback();
+    throw;  // nothing was deleted; ~RemoteMailbox ends the session
+  }
+  // Write-ahead: what is in the queue is on record before any deletion.
+  if (memory) memory->save(in_queue);
+  if (!rq.drain) return report;  // ~RemoteMailbox ends the session
+  try {
+    box->remove(to_remove);
+  } catch (const Error& e) {
+    throw Error(e.status(), std::string(e.what()) +
+                                (memory ? " (the messages taken are in the queue, and on record in " + memory->path() +
+                                              ": the next run deletes them without taking them again)"
+                                        : " (the messages taken are in the queue; those still on the server will be "
+                                          "taken again)"));
+  }
+  // The server confirmed: those UIDs name nothing any more.
+  if (memory) {
+    for (const RemoteMessage& m : to_remove) in_queue.erase(m.uid);
+    memory->save(std::move(in_queue));
+  }
+  report.drained = true;
+  return report;
+}
+
+}  // namespace forumgate::spool

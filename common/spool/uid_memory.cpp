@@ -1,0 +1,158 @@
+#include "spool/uid_memory.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "cli/error.hpp"
+#include "cli/log.hpp"
+#include "spool/maildir.hpp"
+#include "util/fd.hpp"
+
+namespace forumgate::spool {
+namespace {
+
+constexpr const char* magic = "mailsplit-uids 1";
+
+std::string strip_slashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+// The queue's directory, made when missing (cur/, new/, tmp/ come with
+// the first message, from MaildirWriter).
+std::string make_queue_dir(const std::string& queue) {
+  std::string dir = strip_slashes(queue);
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw system_error(Exit::cantcreat, "cannot create the queue " + dir);
+  }
+  return dir;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT) return false;
+    throw system_error(Exit::ioerr, "cannot read " + path);
+  }
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      throw system_error(Exit::ioerr, "cannot read " + path, err);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+}  // namespace
+
+std::string UidMemory::file_name(const std::string& identity) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string name = "mailsplit-uids.";
+  for (unsigned char c : identity) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 std::string_view("@._:+-").find(static_cast<char>(c)) != std::string_view::npos;
+    if (c == ' ') {
+      name += '.';
+    } else if (plain) {
+      name += static_cast<char>(c);
+    } else {
+      name += '%';
+      name += hex[c >> 4];
+      name += hex[c & 15];
+    }
+  }
+  // NAME_MAX is 255; leave room for ".new". The file's source line still
+  // tells which mailbox a hashed name is for.
+  if (name.size() > 200) {
+    uint64_t h = 14695981039346656037ULL;  // FNV-1a
+    for (unsigned char c : identity) h = (h ^ c) * 1099511628211ULL;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    name = std::string("mailsplit-uids.") + buf;
+  }
+  return name;
+}
+
+UidMemory::UidMemory(const std::string& queue, const std::string& identity, const lock::Deadline& deadline)
+    : queue_(make_queue_dir(queue)),
+      identity_(identity),
+      path_(queue_ + "/" + file_name(identity)),
+      lock_(queue_ + "/mailsplit-uids.lock", lock::FileLock::Api::flock, lock::FileLock::Open::create) {
+  if (!lock_.acquire(deadline)) {
+    throw Error(Exit::tempfail, "another mailsplit is taking remote mail into " + queue_ +
+                                    " (it holds " + queue_ + "/mailsplit-uids.lock); try again later");
+  }
+  load();
+}
+
+void UidMemory::load() {
+  std::string text;
+  if (!read_file(path_, text)) return;
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    lines.emplace_back(std::string_view(text).substr(at, nl - at));
+    at = nl + 1;
+  }
+  if (lines.size() < 3 || lines[0] != magic || lines[1] != "source " + identity_ ||
+      lines[2].substr(0, 12) != "uidvalidity ") {
+    // Not ours (a hashed name's collision, or damage): taking every message
+    // again risks duplicates, never a loss.
+    log::warning(path_ + " is not the UID record of " + identity_ + "; not using it");
+    return;
+  }
+  validity_ = std::string(lines[2].substr(12));
+  for (size_t i = 3; i < lines.size(); ++i) {
+    if (lines[i].substr(0, 4) == "uid " && lines[i].size() > 4) uids_.emplace(lines[i].substr(4));
+  }
+}
+
+void UidMemory::set_validity(const std::string& validity) {
+  if (validity == validity_) return;
+  if (!uids_.empty()) {
+    log::warning(identity_ + ": UIDVALIDITY is " + validity + ", was " + validity_ +
+                 "; forgetting the " + std::to_string(uids_.size()) +
+                 " UIDs recorded in " + path_ + " (their messages may be taken again)");
+  }
+  uids_.clear();
+  validity_ = validity;
+}
+
+void UidMemory::save(std::set<std::string> uids) {
+  std::string text = std::string(magic) + "\nsource " + identity_ + "\nuidvalidity " + validity_ + "\n";
+  for (const auto& uid : uids) text += "uid " + uid + "\n";
+  // We hold the lock: one fixed name beside the file serves.
+  std::string fresh = path_ + ".new";
+  int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+  if (fd < 0) throw system_error(Exit::ioerr, "cannot write " + fresh);
+  if (!util::write_fully(fd, text) || fsync(fd) != 0) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(fresh.c_str());
+    throw system_error(Exit::ioerr, "cannot write " + fresh, err);
+  }
+  if (::close(fd) != 0 || ::rename(fresh.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(fresh.c_str());
+    throw system_error(Exit::ioerr, "cannot replace " + path_, err);
+  }
+  sync_directory(queue_);
+  uids_ = std::move(uids);
+}
+
+}  // namespace forumgate::spool
