@@ -84,6 +84,7 @@ size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out,
     out.push_back({std::string(name), std::string(line.substr(colon + 1))});
     pos = next;
   }
+  if (!out.empty()) defects.emplace_back("the message ends in its header: truncated?");
   return end;
 }
 

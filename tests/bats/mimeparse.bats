@@ -197,3 +197,16 @@ plain text" ]
   [ "$(field .text)" = "old
 mac" ]
 }
+
+@test "the record has exactly the fields docs/post-record.md lists" {
+  doc=$FORUMGATE_SOURCE/docs/post-record.md
+  # Top-level fields: the first table; attachment fields: the second.
+  awk '/^\| field/ { n++ } n == 1' "$doc" | grep -oE '^\| `[a-z_]+`( *, *`[a-z_]+`)*' |
+    grep -oE '[a-z_]+' | sort > documented
+  mimeparse "$D/multi.eml" > record
+  jq -r 'keys[]' record | sort > actual
+  diff -u documented actual
+  awk '/^\| field/ { n++ } n == 2' "$doc" | grep -oE '^\| `[a-z_0-9]+`' | grep -oE '[a-z_0-9]+' | sort > documented
+  jq -r '.attachments[0] | keys[]' record | sort > actual
+  diff -u documented actual
+}

@@ -262,3 +262,11 @@ TEST(MessageTest, Base64OfEveryLineShapeDecodesToTheSameBytes) {
     }
   }
 }
+
+TEST(MessageTest, AMessageThatEndsInItsHeaderIsTruncated) {
+  Message m = parse_message("From: a@b\nSubject: cut off here\n");
+  EXPECT_TRUE(m.has_header);
+  EXPECT_TRUE(has_defect(m, "truncated"));
+  Message whole = parse_message("From: a@b\nSubject: whole\n\n");
+  EXPECT_FALSE(has_defect(whole, "truncated"));
+}
