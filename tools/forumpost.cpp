@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -44,6 +45,7 @@ struct Options {
   std::string policy = "open";
   std::vector<std::string> forum_policies;
   bool subject_fallback = false;
+  std::string web_message_id;
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop;
   std::string attachments_dir;
@@ -83,6 +85,7 @@ forum::GatewayOptions gateway_options(const Options& o) {
     g.policies[name] = forum::parse_policy(policy);
   }
   g.subject_fallback = o.subject_fallback;
+  g.web_message_id = o.web_message_id;
   g.dry_run = o.dry_run;
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
   g.sendmail = o.sendmail;
@@ -191,6 +194,23 @@ class Runner {
   const mime::Message* current_ = nullptr;
 };
 
+// An option file with a password must not be readable by everyone: 0600,
+// or 0640 for a group the MTA's pipe runs in (see forumgate(7)).
+void check_defaults_file(const std::string& path) {
+  if (path.empty()) return;
+  auto data = read_whole(path);
+  if (!data) throw system_error(Exit::config, "cannot read the option file " + path);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) throw system_error(Exit::config, "cannot stat " + path);
+  bool has_password = data->find("password") != std::string::npos;
+  if (has_password && (st.st_mode & 0007)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw Error(Exit::config, path + " holds a password and everyone may read it (mode " + mode +
+                                  "): chmod 600 (or 640 for the MTA's group)");
+  }
+}
+
 forum::Profile make_profile(const Options& o) {
   forum::Profile profile = forum::Profile::wagora(o.site);
   for (const auto& s : o.sql) {
@@ -262,6 +282,7 @@ int run(const Options& o) {
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw Error(Exit::config, "attachment directory " + dir + " does not exist");
   }
+  check_defaults_file(o.defaults_file);
   forum::Profile profile = make_profile(o);
   std::unique_ptr<Runner> runner;
   try {
@@ -314,6 +335,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_flag("--subject-fallback", o.subject_fallback,
                "A reply that names no known parent joins the newest thread of its subject");
+  app.add_option("--web-message-id", o.web_message_id,
+                 "The Message-ID of the forum's mails about web posts, with {forum} and {post}")
+      ->type_name("PATTERN");
   app.add_option("--sendmail", o.sendmail, "The command that sends confirmations (reads the mail, like sendmail -t)")
       ->capture_default_str()
       ->type_name("COMMAND");

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 
 #include "cli/log.hpp"
 #include "forum/body.hpp"
@@ -126,6 +127,34 @@ std::string render_params(const std::vector<Value>& params) {
     }
   }
   return out;
+}
+
+// The post number in id when id is the web post id pattern for forum
+// (see GatewayOptions::web_message_id), else 0.
+std::int64_t web_post(const std::string& pattern, const std::string& forum, const std::string& id) {
+  if (pattern.empty()) return 0;
+  std::string expression;
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern.compare(i, 6, "{post}") == 0) {
+      expression += "([0-9]{1,18})";
+      i += 6;
+    } else if (pattern.compare(i, 7, "{forum}") == 0) {
+      expression += "([a-z0-9_.-]+)";
+      i += 7;
+    } else {
+      if (std::string("\\^$.|?*+()[]{}").find(pattern[i]) != std::string::npos) expression += '\\';
+      expression += pattern[i++];
+    }
+  }
+  std::smatch m;
+  std::string lower = mime::to_lower(id);
+  if (!std::regex_match(lower, m, std::regex(expression))) return 0;
+  // Which group is which follows their order in the pattern.
+  bool post_first = pattern.find("{post}") < pattern.find("{forum}");
+  size_t forum_group = pattern.find("{forum}") == std::string::npos ? 0 : (post_first ? 2 : 1);
+  size_t post_group = forum_group == 0 ? 1 : (post_first ? 1 : 2);
+  if (forum_group && m[forum_group].str() != forum) return 0;
+  return std::stoll(m[post_group].str());
 }
 
 }  // namespace
@@ -299,6 +328,10 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   ids.insert(ids.end(), record.references.rbegin(), record.references.rend());
   for (const auto& id : ids) {
     auto rows = read("find_message", {forum.name, post::sha256_hex(id)});
+    if (rows.empty()) {
+      if (std::int64_t web = web_post(o_.web_message_id, forum.name, id))
+        rows = read("find_post", {web}, forum.table);
+    }
     if (!rows.empty()) {
       parent = to_int(rows[0][0]);
       thread = to_int(rows[0][1]);

@@ -36,6 +36,10 @@ struct GatewayOptions {
   Policy default_policy = Policy::open;
   std::map<std::string, Policy> policies;  // per forum
   bool subject_fallback = false;  // a "Re: subject" joins the newest thread of that subject
+  // The Message-ID the forum gives its notification mails of web posts,
+  // with {forum} and {post} (its cle), e.g. "<{post}.{forum}@forum.example.org>":
+  // a reply naming such an id replies to that web post. "": none.
+  std::string web_message_id;
   bool dry_run = false;           // print the writes, do not run them
   std::function<void(const std::string&)> print = nullptr;  // where dry-run output goes
   // Confirmations of (un)subscriptions.

@@ -226,3 +226,28 @@ mail() {
   [ "$(cat base/attachments/2.passwd)" = "root:x:0:0" ]
   [ "$(ls -A base/attachments | wc -l)" = 2 ]
 }
+
+@test "an option file with a password that everyone may read is refused (78)" {
+  printf '[client]\nsocket=%s\nuser=root\npassword=secret\ndatabase=%s\n' "$MDB_SOCK" "$DB" > open.cnf
+  chmod 644 open.cnf
+  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "open.cnf holds a password and everyone may read it (mode 0644)"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  run forumpost --defaults-file missing.cnf "$D/latin1.eml"
+  assert_failure 78
+}
+
+@test "a reply to a forum's mail about a web post joins that post's thread" {
+  sql "INSERT INTO agora_linux (cle, parent, thread, subject, userid) VALUES (7, 0, 7, 'made on the web', 'webuser')"
+  echo "replying by mail" | mail m a@example.org linux@x "Re: made on the web" \
+    "Message-ID: <r@example.org>" "In-Reply-To: <7.linux@forum.example.org>"
+  run fp --web-message-id '<{post}.{forum}@forum.example.org>' m
+  assert_success
+  [ "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 8')" = "7	7" ]
+  # Another forum's web post is no parent here.
+  echo "x" | mail m a@example.org linux@x "Re: elsewhere" "Message-ID: <r2@example.org>" \
+    "In-Reply-To: <7.kernel@forum.example.org>"
+  fp --web-message-id '<{post}.{forum}@forum.example.org>' m
+  [ "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 9')" = "0	9" ]
+}
