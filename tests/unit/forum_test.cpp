@@ -1,0 +1,82 @@
+// The forum adapter's pure parts: routing, charsets for the forum's
+// columns, statement names and identifiers.
+
+#include <gtest/gtest.h>
+
+#include "cli/error.hpp"
+#include "forum/body.hpp"
+#include "forum/profile.hpp"
+#include "forum/route.hpp"
+
+using namespace forumgate;
+using namespace forumgate::forum;
+
+TEST(AddressPattern, ForumsAndActions) {
+  AddressPattern p("{forum}@forum.example.org");
+  auto r = p.match("Linux@Forum.Example.Org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "linux");
+  EXPECT_EQ(r->action, Action::post);
+  r = p.match("linux-subscribe@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "linux");
+  EXPECT_EQ(r->action, Action::subscribe);
+  r = p.match("linux+unsubscribe@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->action, Action::unsubscribe);
+  r = p.match("linux-confirm-0123abcd@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->action, Action::confirm);
+  EXPECT_EQ(r->token, "0123abcd");
+  // A forum whose name holds '-' keeps it; an unknown suffix is part of the name.
+  r = p.match("gnu-linux-subscribe@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "gnu-linux");
+  r = p.match("gnu-linux@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "gnu-linux");
+  EXPECT_EQ(r->action, Action::post);
+  EXPECT_FALSE(p.match("linux@elsewhere.org"));
+  EXPECT_FALSE(p.match("@forum.example.org"));
+  EXPECT_FALSE(p.match("we ird@forum.example.org"));
+}
+
+TEST(AddressPattern, PrefixesAndAnyDomain) {
+  AddressPattern p("forum-{forum}@lists.example.org");
+  auto r = p.match("forum-kernel@lists.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "kernel");
+  EXPECT_FALSE(p.match("kernel@lists.example.org"));
+  AddressPattern any("{forum}@");
+  r = any.match("linux@anything.example");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "linux");
+  EXPECT_THROW(AddressPattern("forum@example.org"), Error);
+}
+
+TEST(FitCharset, Latin1KeepsWindows1252AndEscapesTheRest) {
+  // € (U+20AC) is windows-1252's 0x80, which MySQL's latin1 holds; → and
+  // 中 are not.
+  EXPECT_EQ(fit_charset("caf\u00e9 \u20ac \u2192 \u4e2d", "latin1"), "caf\u00e9 \u20ac &#8594; &#20013;");
+  EXPECT_EQ(fit_charset("\U0001F600 \u00e9", "utf8mb3"), "&#128512; \u00e9");
+  EXPECT_EQ(fit_charset("\U0001F600", "utf8mb4"), "\U0001F600");
+  EXPECT_EQ(fit_charset("\u00e9", "koi8r"), "&#233;");
+}
+
+TEST(Body, EscapeAndTruncate) {
+  EXPECT_EQ(escape_html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(truncate_utf8("d\u00e9j\u00e0", 2), "d");  // never half of é
+  EXPECT_EQ(truncate_utf8("d\u00e9j\u00e0", 3), "d\u00e9");
+}
+
+TEST(Profile, IdentifiersAndOverrides) {
+  Profile p = Profile::wagora("agora");
+  EXPECT_EQ(p.sql("find_post", "agora_linux"), "SELECT cle, thread FROM `agora_linux` WHERE cle = ?");
+  EXPECT_THROW(p.sql("find_post", "x`; DROP TABLE y; --"), Error);
+  EXPECT_THROW(Profile::wagora("agora; DROP"), Error);
+  EXPECT_THROW(p.override_statement("no_such", "SELECT 1"), Error);
+  p.override_statement("find_user", "SELECT login, '', '', '' FROM people WHERE mail = ?");
+  EXPECT_EQ(p.sql("find_user"), "SELECT login, '', '', '' FROM people WHERE mail = ?");
+  EXPECT_THROW(check_identifier("123", "table"), Error);
+  EXPECT_NO_THROW(check_identifier("agora_fg_messages", "table"));
+}
