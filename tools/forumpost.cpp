@@ -45,6 +45,7 @@ struct Options {
   std::string policy = "open";
   std::vector<std::string> forum_policies;
   bool subject_fallback = false;
+  std::string require_auth;
   std::string web_message_id;
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop;
@@ -85,6 +86,7 @@ forum::GatewayOptions gateway_options(const Options& o) {
     g.policies[name] = forum::parse_policy(policy);
   }
   g.subject_fallback = o.subject_fallback;
+  g.require_auth = o.require_auth;
   g.web_message_id = o.web_message_id;
   g.dry_run = o.dry_run;
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
@@ -333,6 +335,9 @@ int main(int argc, char** argv) {
   app.add_option("--forum-policy", o.forum_policies, "The policy of one forum (repeatable)")
       ->type_name("FORUM=POLICY")
       ->allow_extra_args(false);
+  app.add_option("--require-auth", o.require_auth,
+                 "Post only with a DMARC or DKIM pass in Authentication-Results from AUTHSERV-ID")
+      ->type_name("AUTHSERV-ID");
   app.add_flag("--subject-fallback", o.subject_fallback,
                "A reply that names no known parent joins the newest thread of its subject");
   app.add_option("--web-message-id", o.web_message_id,

@@ -35,6 +35,10 @@ struct GatewayOptions {
   std::optional<Action> action;          // --action
   Policy default_policy = Policy::open;
   std::map<std::string, Policy> policies;  // per forum
+  // When set: a post needs a dmarc=pass, or a dkim=pass for the From
+  // domain, in an Authentication-Results field of this authserv-id
+  // (RFC 8601). The MTA must remove such fields that arrive from outside.
+  std::string require_auth;
   bool subject_fallback = false;  // a "Re: subject" joins the newest thread of that subject
   // The Message-ID the forum gives its notification mails of web posts,
   // with {forum} and {post} (its cle), e.g. "<{post}.{forum}@forum.example.org>":
@@ -109,6 +113,12 @@ class Gateway {
   GatewayOptions o_;
   std::map<std::string, Forum> forums_;
 };
+
+// Whether one of the Authentication-Results values, from authserv_id,
+// says dmarc=pass, or dkim=pass with header.d (or header.i's domain) the
+// From address's domain or a parent of it.
+bool authenticated(const std::vector<std::string>& results, const std::string& authserv_id,
+                   const std::string& from_address);
 
 // The key that makes a message unique in a forum: SHA-256 of its
 // Message-ID, or of sender, date, subject and text when it has none.

@@ -213,6 +213,8 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
   for (const auto& field : m.root.headers)
     if (mime::iequals(field.name, "Delivered-To") || mime::iequals(field.name, "X-Original-To"))
       r.delivered_to.push_back(field.value);
+    else if (mime::iequals(field.name, "Authentication-Results"))
+      r.authentication_results.push_back(field.value);
   if (options.recipient) r.recipient = options.recipient;
   else if (!r.delivered_to.empty()) r.recipient = r.delivered_to.front();
   r.envelope_sender = envelope_sender(m);

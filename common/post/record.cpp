@@ -68,6 +68,7 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                      {"recipient", optional_json(r.recipient)},
                      {"envelope_sender", optional_json(r.envelope_sender)},
                      {"delivered_to", r.delivered_to},
+                     {"authentication_results", r.authentication_results},
                      {"subject", r.subject},
                      {"text", r.text},
                      {"text_quoted", r.text_quoted},
@@ -98,6 +99,7 @@ void from_json(const nlohmann::json& j, Record& r) {
   read_optional(j, "recipient", r.recipient);
   read_optional(j, "envelope_sender", r.envelope_sender);
   r.delivered_to = j.value("delivered_to", std::vector<std::string>{});
+  r.authentication_results = j.value("authentication_results", std::vector<std::string>{});
   r.subject = j.value("subject", "");
   r.text = j.value("text", "");
   r.text_quoted = j.value("text_quoted", "");

@@ -43,6 +43,7 @@ struct Record {
   std::optional<std::string> recipient;        // envelope recipient, when known
   std::optional<std::string> envelope_sender;  // Return-Path / From_; "" for <>
   std::vector<std::string> delivered_to;       // Delivered-To and X-Original-To values
+  std::vector<std::string> authentication_results;  // raw values, in header order (RFC 8601)
   std::string subject;                         // decoded, UTF-8
   std::string text;                            // the new text, UTF-8
   std::string text_quoted;                     // the quote removed from its end

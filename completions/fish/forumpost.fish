@@ -19,6 +19,7 @@ complete -c forumpost -l site -x -d 'The W-Agora site'
 complete -c forumpost -l address -x -d 'Forum addresses, with {forum}'
 complete -c forumpost -l policy -x -a 'open members moderated' -d 'Who may post'
 complete -c forumpost -l forum-policy -x -d 'The policy of one forum (FORUM=POLICY)'
+complete -c forumpost -l require-auth -x -d 'Post only with DMARC or DKIM pass from AUTHSERV-ID'
 complete -c forumpost -l subject-fallback -d "A reply with no known parent joins its subject's thread"
 complete -c forumpost -l web-message-id -x -d "The Message-ID of the forum's mails about web posts"
 complete -c forumpost -l sendmail -x -d 'The command that sends confirmations'

@@ -251,3 +251,17 @@ mail() {
   fp --web-message-id '<{post}.{forum}@forum.example.org>' m
   [ "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 9')" = "0	9" ]
 }
+
+@test "--require-auth posts only with a pass from our own authserv-id (77 otherwise)" {
+  echo x | mail m "Amelie <amelie@example.org>" linux@x "signed" "Message-ID: <a1@example.org>" \
+    "Authentication-Results: mx.forum.example.org; dkim=pass header.d=example.org; spf=pass"
+  run fp --require-auth mx.forum.example.org m
+  assert_success
+  echo x | mail m "Amelie <amelie@example.org>" linux@x "forged" "Message-ID: <a2@example.org>" \
+    "Authentication-Results: mx.forum.example.org; dkim=fail header.d=example.org" \
+    "Authentication-Results: elsewhere.example; dmarc=pass"
+  run fp --require-auth mx.forum.example.org m
+  assert_failure 77
+  assert_output --partial "no DMARC or DKIM pass for amelie@example.org from mx.forum.example.org"
+  [ "$(sql 'SELECT subject FROM agora_linux')" = signed ]
+}

@@ -80,3 +80,22 @@ TEST(Profile, IdentifiersAndOverrides) {
   EXPECT_THROW(check_identifier("123", "table"), Error);
   EXPECT_NO_THROW(check_identifier("agora_fg_messages", "table"));
 }
+
+#include "forum/gateway.hpp"
+
+TEST(Authenticated, DmarcOrAlignedDkimFromTheTrustedServerOnly) {
+  const std::string from = "amelie@mail.example.org";
+  // RFC 8601 appendix B-style values.
+  EXPECT_TRUE(authenticated({"mx.forum.org; dmarc=pass header.from=mail.example.org"}, "mx.forum.org", from));
+  EXPECT_TRUE(authenticated({"mx.forum.org 1; dkim=pass (good signature) header.d=example.org"}, "mx.forum.org",
+                            from));  // a parent domain aligns (relaxed)
+  EXPECT_TRUE(authenticated({"mx.forum.org; spf=fail; dkim=pass header.i=@mail.example.org"}, "MX.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org; dkim=pass header.d=evil.example"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org; dkim=pass header.d=xample.org"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org; dmarc=fail; dkim=fail header.d=example.org"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"attacker.example; dmarc=pass"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org.evil; dmarc=pass"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org; none"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({}, "mx.forum.org", from));
+  EXPECT_TRUE(authenticated({"other; dmarc=pass", "mx.forum.org; dmarc=pass"}, "mx.forum.org", from));
+}
