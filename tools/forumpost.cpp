@@ -52,6 +52,7 @@ struct Options {
   std::string attachments_dir;
   std::string attachment_path = "attachments";
   std::uint64_t max_attachment = 4 << 20;
+  std::vector<std::string> attachment_types;
   std::vector<std::string> sql;
   std::string exit_codes = "sysexits";
 };
@@ -95,6 +96,7 @@ forum::GatewayOptions gateway_options(const Options& o) {
   g.attachment_base = o.attachments_dir;
   g.attachment_path = o.attachment_path;
   g.max_attachment = o.max_attachment;
+  if (!o.attachment_types.empty()) g.attachment_types = o.attachment_types;
   return g;
 }
 
@@ -356,6 +358,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-attachment", o.max_attachment, "The largest attachment stored, in bytes")
       ->capture_default_str()
       ->type_name("BYTES");
+  app.add_option("--attachment-type", o.attachment_types,
+                 "A content type stored (repeatable; replaces the default list)")
+      ->type_name("TYPE")
+      ->allow_extra_args(false);
   app.add_option("--sql", o.sql, "Replace the named SQL statement (repeatable)")
       ->type_name("NAME=SQL")
       ->allow_extra_args(false);

@@ -27,5 +27,6 @@ complete -c forumpost -l loop -x -d 'Our X-Loop value'
 complete -c forumpost -l attachments-dir -x -a '(__fish_complete_directories)' -d 'Store attachments under DIR'
 complete -c forumpost -l attachment-path -x -d "The attachments' directory within DIR"
 complete -c forumpost -l max-attachment -x -d 'The largest attachment stored'
+complete -c forumpost -l attachment-type -x -d 'A content type stored'
 complete -c forumpost -l sql -x -d 'Replace the named SQL statement (NAME=SQL)'
 complete -c forumpost -l exit-codes -x -a 'sysexits qmail' -d 'Exit status style'

@@ -225,6 +225,14 @@ mail() {
   cmp base/attachments/1.résumé.pdf <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)')
   [ "$(cat base/attachments/2.passwd)" = "root:x:0:0" ]
   [ "$(ls -A base/attachments | wc -l)" = 2 ]
+  # Only the types allowed, only up to the size allowed.
+  sed 's/multi.3@/multi.4@/' "$D/multi.eml" > m4
+  run fp --attachments-dir base --attachment-type text/plain m4 -r linux@x
+  assert_output --partial "résumé.pdf not stored: type application/pdf is not allowed"
+  sed 's/multi.3@/multi.5@/' "$D/multi.eml" > m5
+  run fp --attachments-dir base --max-attachment 1000 m5 -r linux@x
+  assert_output --partial "résumé.pdf not stored: 1024 bytes is over the limit"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_attachments')" = 4 ]   # the two passwd files came too
 }
 
 @test "an option file with a password that everyone may read is refused (78)" {
