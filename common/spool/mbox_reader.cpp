@@ -82,8 +82,30 @@ MboxFormat parse_mbox_format(const std::string& name) {
   throw Error(Exit::usage, "unknown mbox format '" + name + "' (auto, mboxo, mboxrd, mboxcl, mboxcl2)");
 }
 
-MboxReader::MboxReader(int fd, std::string name, MboxFormat format)
-    : in_(fd, name), fd_(fd), name_(std::move(name)), format_(format) {}
+MboxReader::MboxReader(int fd, std::string name, MboxFormat format, StatusHeaders status_headers)
+    : in_(fd, name), fd_(fd), name_(std::move(name)), format_(format), status_headers_(status_headers) {}
+
+std::optional<std::string> maildir_flags(const MboxMessage& m) {
+  std::string flags;
+  bool seen = false;
+  for (char c : m.status) {
+    if (c == 'R') flags += 'S';
+    seen = seen || c == 'R' || c == 'O';
+  }
+  for (char c : m.x_status) {
+    switch (c) {
+      case 'A': flags += 'R'; break;
+      case 'F': flags += 'F'; break;
+      case 'D': flags += 'T'; break;
+      case 'T': flags += 'D'; break;
+      default: break;
+    }
+  }
+  if (!seen && flags.empty()) return std::nullopt;
+  std::sort(flags.begin(), flags.end());  // maildir(5): in ASCII order, each once
+  flags.erase(std::unique(flags.begin(), flags.end()), flags.end());
+  return flags;
+}
 
 void MboxReader::make_room(std::string& data, uint64_t more) {
   constexpr uint64_t large = 1u << 20;
@@ -151,6 +173,7 @@ bool MboxReader::next(MboxMessage& m) {
 }
 
 void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& ended) {
+  bool taking = false;  // the line before was a Status: line taken out
   for (;;) {
     std::string_view line = in_.next_line();
     if (line.empty()) {
@@ -163,6 +186,8 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
       ended = true;
       return;
     }
+    if (taking && (line[0] == ' ' || line[0] == '\t')) continue;  // its continuation
+    taking = false;
     std::string_view value;
     if (header_is(line, "content-length", value)) {
       char* end = nullptr;
@@ -171,9 +196,14 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
       if (!digits.empty() && end && *end == '\0' && n >= 0) content_length = n;
     } else if (header_is(line, "return-path", value)) {
       m.has_return_path = true;
-    } else if (header_is(line, "status", value) || header_is(line, "x-status", value)) {
+    } else if (header_is(line, "status", value)) {
       m.status.append(value);
+      taking = status_headers_ == StatusHeaders::take;
+    } else if (header_is(line, "x-status", value)) {
+      m.x_status.append(value);
+      taking = status_headers_ == StatusHeaders::take;
     }
+    if (taking) continue;
     append_line(m, line, format_ != MboxFormat::mboxcl2);
     if (is_blank(line)) return;
   }

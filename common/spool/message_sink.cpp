@@ -37,7 +37,7 @@ class QueueSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    std::string name = writer_->add({m.prefix, m.data});
+    std::string name = writer_->add({m.prefix, m.data}, m.flags);
     // Commit in batches, so that memory does not grow with the number of
     // messages. The source is still given up only after the last batch; a
     // failure after an earlier one leaves those messages in both places,

@@ -60,6 +60,14 @@ std::optional<std::string> read_message_file(const std::string& path, time_t& mt
   return data;
 }
 
+// The flags of a message file a reader has seen: one in cur/ keeps its
+// ":2,FLAGS" ("" without); one in new/ has none (nullopt).
+std::optional<std::string_view> seen_flags(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash < 4 || path.substr(slash - 4, 4) != "/cur") return std::nullopt;
+  size_t info = path.find(":2,", slash);
+  return info == std::string_view::npos ? std::string_view() : path.substr(info + 3);
+}
 
 void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
   struct stat st {};
@@ -108,7 +116,8 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   } close_own{own_fd};
 
   SplitReport report;
-  MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format);
+  MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format,
+                    rq.keep_flags ? StatusHeaders::take : StatusHeaders::keep);
   MboxMessage m;
   auto refreshed = std::chrono::steady_clock::now();
   try {
@@ -120,7 +129,9 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
         refreshed = std::chrono::steady_clock::now();
       }
       std::string prefix = return_path_line(m);
-      Placement placed = sink.add({m.from_line, prefix, m.data});
+      std::optional<std::string> flags;
+      if (rq.keep_flags) flags = maildir_flags(m);
+      Placement placed = sink.add({m.from_line, prefix, m.data, flags});
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += m.length;
       if (rq.on_message) rq.on_message(m.offset, m.length, placed.where);
@@ -153,7 +164,9 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
         if (access(path.c_str(), F_OK) != 0) continue;  // taken by another reader meanwhile
         throw;
       }
-      Placement placed = sink.add({make_from_line(data, mtime), "", data});
+      std::optional<std::string_view> flags;
+      if (rq.keep_flags) flags = seen_flags(path);
+      Placement placed = sink.add({make_from_line(data, mtime), "", data, flags});
       if (placed.taken) taken.push_back(path);
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += data.size();

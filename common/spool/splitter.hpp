@@ -39,6 +39,11 @@ struct SplitRequest {
   std::string source;  // mbox path, Maildir path, or "-"
   MboxFormat format = MboxFormat::automatic;
   bool drain = false;
+  // A reader's state into maildir(5) flags, for the sinks that keep them (a
+  // Maildir): an mbox's Status:/X-Status: lines (taken out of the message,
+  // see mbox_reader.hpp), a Maildir's cur/ names' ":2,FLAGS". Without it
+  // every message is new.
+  bool keep_flags = false;
   double lock_wait_seconds = 30;
   std::chrono::seconds stale_age = lock::default_stale_age;
   // Set by a signal handler: stop between messages, roll the sink back,
