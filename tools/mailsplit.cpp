@@ -1,5 +1,7 @@
 // mailsplit: take messages out of a spool into single files, safely. See mailsplit(1).
 
+#include <unistd.h>
+
 #include <climits>
 #include <cstdlib>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
+#include "cli/progress.hpp"
 #include "process/signals.hpp"
 #include "spool/splitter.hpp"
 
@@ -68,6 +71,14 @@ int run(const Options& o) {
       log::info("offset " + std::to_string(offset) + ", " + std::to_string(size) + " bytes -> " + where);
     };
   }
+  // A bar on a terminal; not with -q, nor with -v (its lines tell the
+  // progress), nor when what we or the commands write goes to the same
+  // terminal.
+  const bool output_on_terminal = (o.to_stdout || !o.exec.empty()) && isatty(STDOUT_FILENO);
+  cli::ProgressBar bar(log::enabled(log::Level::notice) && !log::enabled(log::Level::info) &&
+                           !output_on_terminal,
+                       "messages");
+  rq.on_progress = [&bar](const cli::Progress& p) { bar.update(p); };
   // SIGINT, SIGTERM, SIGHUP: stop between messages, leaving the source
   // whole and no lock behind.
   process::ForwardedSignals signals;
@@ -76,9 +87,11 @@ int run(const Options& o) {
   try {
     report = spool::split_spool(rq, *sink);
   } catch (const spool::Interrupted& e) {
+    bar.clear();
     log::notice(e.what());
     return 128 + signals.caught();
   }
+  bar.clear();
   if (o.count) std::cout << report.taken << "\n";
   log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
             " bytes, from " + o.source + (report.drained ? "; drained it" : ""));

@@ -115,6 +115,10 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
     }
   } close_own{own_fd};
 
+  cli::Progress progress;
+  if (struct stat st {}; rq.on_progress && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    progress.bytes_total = static_cast<uint64_t>(st.st_size);
+  }
   SplitReport report;
   MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format,
                     rq.keep_flags ? StatusHeaders::take : StatusHeaders::keep);
@@ -135,6 +139,11 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += m.length;
       if (rq.on_message) rq.on_message(m.offset, m.length, placed.where);
+      if (rq.on_progress) {
+        progress.bytes = reader.offset();
+        progress.items = report.taken + report.kept;
+        rq.on_progress(progress);
+      }
     }
     sink.commit(rq.drain);
   } catch (...) {
@@ -152,7 +161,10 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
   SplitReport report;
   std::vector<std::string> taken;
   try {
-    for (const auto& path : maildir_messages(rq.source)) {
+    const std::vector<std::string> paths = maildir_messages(rq.source);
+    cli::Progress progress;
+    progress.items_total = paths.size();
+    for (const auto& path : paths) {
       if (rq.cancel && *rq.cancel) throw Interrupted();
       time_t mtime = 0;
       std::string data;
@@ -171,6 +183,11 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += data.size();
       if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- " + path);
+      if (rq.on_progress) {
+        progress.bytes = report.bytes;
+        progress.items = report.taken + report.kept;
+        rq.on_progress(progress);
+      }
     }
     sink.commit(rq.drain);
   } catch (...) {

@@ -29,6 +29,7 @@
 #include <string>
 
 #include "cli/error.hpp"
+#include "cli/progress.hpp"
 #include "lock/lock.hpp"
 #include "spool/mbox_reader.hpp"
 #include "spool/message_sink.hpp"
@@ -51,6 +52,10 @@ struct SplitRequest {
   const volatile std::sig_atomic_t* cancel = nullptr;
   // Called for each message taken: where it was, how big, where it went.
   std::function<void(uint64_t offset, uint64_t size, const std::string& where)> on_message;
+  // Called after each message with how far the run is: bytes of the source
+  // read (of its size, for an mbox file) and messages taken or kept (of how
+  // many, for a Maildir). For a progress bar.
+  std::function<void(const cli::Progress&)> on_progress;
 };
 
 struct SplitReport {

@@ -125,6 +125,29 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   done
 }
 
+@test "a progress bar on a terminal for a large source, cleared at the end; none on a pipe, with -q or -v" {
+  command -v script >/dev/null || fail "script(1) is not installed (util-linux)"
+  # 1,500 messages: large by count, though only 0.1 MB.
+  awk 'BEGIN { for (i = 0; i < 1500; i++) printf "From a@b Mon Nov 23 10:00:00 2026\nSubject: %d\n\nbody\n\n", i }' > many
+  # script(1) runs mailsplit on a pseudo-terminal and copies what it writes.
+  run script -qec "mailsplit many q1" /dev/null < /dev/null
+  assert_success
+  assert_equal "$(ls q1/new | wc -l)" 1500
+  assert_output --regexp $'^\rmailsplit: +[0-9]+% \[#* *\] 0\.1 of 0\.1 MB, [0-9]+ messages\e\[K'
+  [[ $output == *$'\r\e[K' ]] || fail "the bar is not cleared at the end: $(printf %q "$output")"
+  run script -qec "mailsplit -q many q2" /dev/null < /dev/null
+  assert_success
+  assert_output ""
+  run script -qec "mailsplit -v many q3" /dev/null < /dev/null
+  refute_output --partial "%"
+  assert_line --regexp "^mailsplit: offset 0, 52 bytes -> tmp/"
+  run script -qec "mailsplit box q4" /dev/null < /dev/null
+  assert_output ""
+  run bash -c 'mailsplit many q5 2>&1 | cat'
+  assert_success
+  assert_output ""
+}
+
 @test "-o DIR writes numbered files like git mailsplit; -d and -f set width and start" {
   run mailsplit -o out box
   assert_success
