@@ -94,7 +94,8 @@ void sync_directory(const std::string& dir) {
   if (r != 0) throw system_error(Exit::ioerr, "cannot sync " + dir, err);
 }
 
-MaildirWriter::MaildirWriter(std::string maildir) : path_(std::move(maildir)), host_(safe_host()) {
+MaildirWriter::MaildirWriter(std::string maildir)
+    : path_(std::move(maildir)), host_(safe_host()), pid_(std::to_string(getpid())) {
   make_dir(path_);
   for (const char* sub : {"/tmp", "/new", "/cur"}) make_dir(path_ + sub);
   dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -116,8 +117,7 @@ std::string MaildirWriter::unique_name(size_t size) {
   gettimeofday(&tv, nullptr);
   char usec[8];
   std::snprintf(usec, sizeof usec, "%06ld", static_cast<long>(tv.tv_usec));  // names sort as times
-  return std::to_string(tv.tv_sec) + ".M" + usec + "P" +
-         std::to_string(getpid()) + "Q" + std::to_string(++counter_) + "." + host_ +
+  return std::to_string(tv.tv_sec) + ".M" + usec + "P" + pid_ + "Q" + std::to_string(++counter_) + "." + host_ +
          ",S=" + std::to_string(size);
 }
 
@@ -130,7 +130,7 @@ std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
   if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
   pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
   try {
-    for (auto p : pieces) util::write_all(fd, p, path_ + "/tmp/" + name);
+    util::write_all(fd, pieces, path_ + "/tmp/" + name);
   } catch (...) {
     ::close(fd);
     throw;

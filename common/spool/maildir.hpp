@@ -60,6 +60,7 @@ class MaildirWriter {
   std::vector<Pending> pending_;
   unsigned counter_ = 0;
   std::string host_;
+  std::string pid_;  // a writer does not outlive a fork
 };
 
 // fsync(2) on a directory, so that renames and unlinks in it are durable.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 #include "cli/error.hpp"
 #include "spool/from_line.hpp"
@@ -128,12 +129,18 @@ void MboxReader::append_line(MboxMessage& m, std::string_view line, bool unquote
     bool strip = format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1;
     if (strip) line.remove_prefix(1);
   }
-  make_room(m.data, line.size());
-  m.data.append(line);
+  keep(m, line);
 }
 
 bool MboxReader::next(MboxMessage& m) {
-  m = MboxMessage();
+  {
+    // The room of the last message serves the next: a large one is not
+    // mapped, faulted in and unmapped again for each message.
+    std::string room = std::move(m.data);
+    room.clear();
+    m = MboxMessage();
+    m.data = std::move(room);
+  }
   if (!started_) {
     started_ = true;
     std::string_view line;
@@ -267,18 +274,43 @@ bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
   return false;
 }
 
+// Line by line, but copied in runs: only a line that starts with 'F' (a
+// From_ line ends the message) or '>' (quoting to undo) is looked at.
 void MboxReader::read_body_lines(MboxMessage& m) {
   const bool unquote = format_ != MboxFormat::mboxcl2;
   for (;;) {
-    std::string_view line = in_.next_line();
-    if (line.empty()) return;
-    if (is_from_line(line)) {
-      pending_from_ = std::string(line);
-      pending_offset_ = in_.offset() - line.size();
-      return;
+    const std::string_view lines = in_.peek_lines();
+    if (lines.empty()) return;
+    size_t copied = 0;  // lines[0, copied) is in m.data
+    for (size_t at = 0; at < lines.size();) {
+      const void* nl = std::memchr(lines.data() + at, '\n', lines.size() - at);
+      const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - lines.data()) + 1 : lines.size();
+      const char first = lines[at];
+      if (first == 'F' && is_from_line(lines.substr(at, end - at))) {
+        keep(m, lines.substr(copied, at - copied));
+        pending_from_ = std::string(lines.substr(at, end - at));
+        in_.skip(end);
+        pending_offset_ = in_.offset() - pending_from_.size();
+        return;
+      }
+      if (first == '>' && unquote) {
+        const size_t depth = quote_depth(lines.substr(at, end - at));
+        if (format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1) {
+          keep(m, lines.substr(copied, at - copied));
+          copied = at + 1;  // without its first '>'
+        }
+      }
+      at = end;
     }
-    append_line(m, line, unquote);
+    keep(m, lines.substr(copied));
+    in_.skip(lines.size());
   }
+}
+
+void MboxReader::keep(MboxMessage& m, std::string_view bytes) {
+  if (!keep_data_) return;
+  make_room(m.data, bytes.size());
+  m.data.append(bytes);
 }
 
 std::string return_path_line(const MboxMessage& m) {

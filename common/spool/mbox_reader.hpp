@@ -76,6 +76,9 @@ class MboxReader {
   bool next(MboxMessage& message);
   // Bytes of the mbox read so far.
   uint64_t offset() const { return in_.offset(); }
+  // Whether messages keep their bytes (data); without, only the header
+  // lines the reader needs are kept, for counting (mailsplit --count).
+  void keep_data(bool keep) { keep_data_ = keep; }
 
  private:
   void read_headers(MboxMessage& m, int64_t& content_length, bool& ended);
@@ -83,6 +86,7 @@ class MboxReader {
   bool content_length_fits(uint64_t length) const;
   void read_body_lines(MboxMessage& m);
   void append_line(MboxMessage& m, std::string_view line, bool unquote);
+  void keep(MboxMessage& m, std::string_view bytes);
   void make_room(std::string& data, uint64_t more);
   static void unquote_from(std::string& data, size_t from);
 
@@ -91,6 +95,7 @@ class MboxReader {
   std::string name_;
   MboxFormat format_;
   StatusHeaders status_headers_;
+  bool keep_data_ = true;
   bool started_ = false;
   std::string pending_from_;  // the From_ line that ended the last message
   uint64_t pending_offset_ = 0;

@@ -44,6 +44,9 @@ class MessageSink {
   virtual void rollback() = 0;
   // Whether commit(true) can make messages durable, so that --drain may follow it.
   virtual bool durable() const = 0;
+  // Whether add() looks at the message's bytes; a counter does not, so a
+  // source need not gather them.
+  virtual bool wants_data() const { return true; }
 };
 
 // Into a queue Maildir: tmp/ -> syncfs -> new/, or cur/ for a message

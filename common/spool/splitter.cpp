@@ -122,6 +122,8 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   SplitReport report;
   MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format,
                     rq.keep_flags ? StatusHeaders::take : StatusHeaders::keep);
+  reader.keep_data(sink.wants_data());
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // larger read-ahead; fails harmlessly on a pipe
   MboxMessage m;
   auto refreshed = std::chrono::steady_clock::now();
   try {

@@ -189,3 +189,27 @@ TEST(MboxReader, AbsurdContentLengthIsIgnoredNotAllocated) {
     EXPECT_EQ(m[0].data, std::string("Content-Length: ") + length + "\n\nbody\n");
   }
 }
+
+TEST(MboxReader, UnquotesAndSplitsAcrossReadBuffers) {
+  // Lines of every length around the 1 MiB read buffer's edges, quoted
+  // lines among them: the runs copied whole must join up exactly.
+  std::string body, expected;
+  for (int i = 0; body.size() < (3u << 20); ++i) {
+    std::string line = std::string(static_cast<size_t>(i % 997), 'x') + "\n";
+    if (i % 7 == 0) {
+      body += ">From line " + std::to_string(i) + "\n";
+      expected += "From line " + std::to_string(i) + "\n";
+    }
+    if (i % 11 == 0) {
+      body += ">>From kept quoted\n";
+      expected += ">>From kept quoted\n";
+    }
+    body += line;
+    expected += line;
+  }
+  auto m = read_all(from1 + "S: a\n\n" + body + "\n" + from2 + "S: b\n\nend");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_TRUE(m[0].data == "S: a\n\n" + expected) << "first message differs";
+  EXPECT_EQ(m[1].data, "S: b\n\nend");
+  EXPECT_EQ(m[1].offset, from1.size() + 6 + body.size() + 1);
+}
