@@ -1,5 +1,7 @@
 // mailsplit: take messages out of a spool into single files, safely. See mailsplit(1).
 
+#include <unistd.h>
+
 #include <climits>
 #include <cstdlib>
 #include <iostream>
@@ -8,6 +10,7 @@
 #include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
+#include "cli/progress.hpp"
 #include "process/signals.hpp"
 #include "spool/splitter.hpp"
 
@@ -26,6 +29,7 @@ struct Options {
   bool count = false;
   std::string exec;
   bool drain = false;
+  bool keep_flags = false;
   double wait = 30;
   double stale = static_cast<double>(lock::default_stale_age.count());
 };
@@ -39,6 +43,10 @@ std::unique_ptr<spool::MessageSink> make_sink(const Options& o) {
   const int chosen = !o.queue.empty() + !o.output_dir.empty() + o.to_stdout + o.count + !o.exec.empty();
   if (chosen == 0) throw Error(Exit::usage, "no destination: give QUEUE, -o DIR, --stdout, --exec or --count");
   if (chosen > 1) throw Error(Exit::usage, "give one destination: QUEUE, -o DIR, --stdout, --exec or --count");
+  if (o.keep_flags && o.queue.empty()) {
+    throw Error(Exit::usage,
+                "--keep-flags needs a Maildir to deliver into (QUEUE), not -o, --stdout, --exec or --count");
+  }
   if (o.count) return spool::count_sink();
   if (!o.exec.empty()) return spool::exec_sink(o.exec, o.source, o.digits, o.first);
   if (o.to_stdout) return spool::mboxrd_stream_sink(STDOUT_FILENO);
@@ -55,6 +63,7 @@ int run(const Options& o) {
   rq.source = o.source;
   rq.format = spool::parse_mbox_format(o.format);
   rq.drain = o.drain;
+  rq.keep_flags = o.keep_flags;
   rq.lock_wait_seconds = o.wait;
   rq.stale_age = std::chrono::seconds(static_cast<long>(o.stale));
   if (log::enabled(log::Level::info)) {
@@ -62,6 +71,14 @@ int run(const Options& o) {
       log::info("offset " + std::to_string(offset) + ", " + std::to_string(size) + " bytes -> " + where);
     };
   }
+  // A bar on a terminal; not with -q, nor with -v (its lines tell the
+  // progress), nor when what we or the commands write goes to the same
+  // terminal.
+  const bool output_on_terminal = (o.to_stdout || !o.exec.empty()) && isatty(STDOUT_FILENO);
+  cli::ProgressBar bar(log::enabled(log::Level::notice) && !log::enabled(log::Level::info) &&
+                           !output_on_terminal,
+                       "messages");
+  rq.on_progress = [&bar](const cli::Progress& p) { bar.update(p); };
   // SIGINT, SIGTERM, SIGHUP: stop between messages, leaving the source
   // whole and no lock behind.
   process::ForwardedSignals signals;
@@ -70,9 +87,11 @@ int run(const Options& o) {
   try {
     report = spool::split_spool(rq, *sink);
   } catch (const spool::Interrupted& e) {
+    bar.clear();
     log::notice(e.what());
     return 128 + signals.caught();
   }
+  bar.clear();
   if (o.count) std::cout << report.taken << "\n";
   log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
             " bytes, from " + o.source +
@@ -116,6 +135,8 @@ int main(int argc, char** argv) {
       ->type_name("CMD");
   app.add_flag("--drain", o.drain,
                "Remove the messages from the source once their copies are durable");
+  app.add_flag("--keep-flags", o.keep_flags,
+               "Deliver messages a reader has seen into cur/ with their flags (Status:, X-Status:)");
   app.add_option("-w,--wait", o.wait, "Wait at most SECS for the mailbox's locks")
       ->type_name("SECS")
       ->check(CLI::NonNegativeNumber)

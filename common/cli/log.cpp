@@ -11,6 +11,7 @@ namespace forumgate::log {
 namespace {
 
 Settings settings;
+bool line_in_progress = false;
 
 int syslog_priority(Level level) {
   switch (level) {
@@ -27,7 +28,8 @@ int syslog_priority(Level level) {
 // stderr (cron mail, an MTA's log) never interleave within a line.
 void write_stderr(std::string_view message) {
   std::string line;
-  line.reserve(settings.program.size() + message.size() + 3);
+  line.reserve(settings.program.size() + message.size() + 8);
+  if (line_in_progress) line.append("\r\033[K");
   line.append(settings.program).append(": ").append(message).push_back('\n');
   util::write_fully(STDERR_FILENO, line);  // if it fails, there is nowhere left to say so
 }
@@ -38,6 +40,8 @@ void configure(const Settings& s) {
   settings = s;
   if (settings.syslog) openlog(settings.program.c_str(), LOG_PID, LOG_MAIL);
 }
+
+void set_line_in_progress(bool in_progress) { line_in_progress = in_progress; }
 
 const std::string& program() { return settings.program; }
 

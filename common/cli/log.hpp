@@ -19,6 +19,9 @@ struct Settings {
 };
 
 void configure(const Settings& settings);
+// A line without its end is on the terminal (a progress bar, see
+// cli/progress.hpp): each message then clears it first.
+void set_line_in_progress(bool in_progress);
 const std::string& program();
 bool enabled(Level level);
 void write(Level level, std::string_view message);

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 
 #include "cli/error.hpp"
@@ -25,7 +27,31 @@ std::vector<std::string> command_argv(const std::string& cmd) {
   return words;
 }
 
+std::string find_program(const std::string& name) {
+  if (name.empty() || name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/bin:/usr/bin";
+  for (;;) {
+    size_t colon = dirs.find(':');
+    std::string_view dir = dirs.substr(0, colon);
+    std::string candidate = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + name;
+    struct stat st {};
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    if (colon == std::string_view::npos) return name;
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
 int run_with_input(const std::vector<std::string>& argv,
+                   std::initializer_list<std::string_view> input,
+                   const std::vector<std::string>& extra_env) {
+  if (argv.empty()) throw Error(Exit::usage, "empty command");
+  return run_with_input(argv[0], argv, input, extra_env);
+}
+
+int run_with_input(const std::string& program, const std::vector<std::string>& argv,
                    std::initializer_list<std::string_view> input,
                    const std::vector<std::string>& extra_env) {
   if (argv.empty()) throw Error(Exit::usage, "empty command");
@@ -56,7 +82,9 @@ int run_with_input(const std::vector<std::string>& argv,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipefd[0], STDIN_FILENO);
   pid_t pid = 0;
-  int err = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  int err = program.find('/') != std::string::npos
+                ? posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), env.data())
+                : posix_spawnp(&pid, program.c_str(), &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipefd[0]);
   if (err != 0) {

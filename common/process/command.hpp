@@ -15,12 +15,22 @@ namespace forumgate::process {
 // choice.)
 std::vector<std::string> command_argv(const std::string& cmd);
 
+// Where execvp(3) would find name: itself when it has a '/', else the
+// first executable regular file of that name in PATH; name itself when
+// there is none (running it then fails as execvp would). Looked up once,
+// a command run for each of 12,000 messages does not walk PATH each time.
+std::string find_program(const std::string& name);
+
 // Runs argv (searched in PATH) with input on its standard input and the
 // extra NAME=VALUE pairs added to our environment; returns its exit status,
 // 128+N when signal N ended it. A command that does not read all its input
 // is not an error: its status decides. Throws Error(127) when the command
 // is not found, Error(126) when it cannot be executed.
 int run_with_input(const std::vector<std::string>& argv,
+                   std::initializer_list<std::string_view> input,
+                   const std::vector<std::string>& extra_env);
+// The same, running program (from find_program) with argv.
+int run_with_input(const std::string& program, const std::vector<std::string>& argv,
                    std::initializer_list<std::string_view> input,
                    const std::vector<std::string>& extra_env);
 

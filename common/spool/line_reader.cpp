@@ -46,6 +46,15 @@ std::string_view LineReader::peek_line() {
   }
 }
 
+std::string_view LineReader::peek_lines() {
+  if (begin_ < end_) {
+    const char* start = buf_.data() + begin_;
+    const void* last = memrchr(start, '\n', end_ - begin_);
+    if (last) return {start, static_cast<size_t>(static_cast<const char*>(last) - start) + 1};
+  }
+  return peek_line();  // no whole line read ahead: read until there is one
+}
+
 std::string_view LineReader::next_line() {
   std::string_view line = peek_line();
   begin_ += line.size();

@@ -18,6 +18,15 @@ class LineReader {
   std::string_view next_line();
   // The next line, left unread.
   std::string_view peek_line();
+  // Every whole line read ahead, at least one (the rest of the file at its
+  // end), left unread: for scanning a body without a call per line. Empty
+  // at end of file. Valid until the next call.
+  std::string_view peek_lines();
+  // Takes n bytes of what peek_lines() gave.
+  void skip(size_t n) {
+    begin_ += n;
+    offset_ += n;
+  }
   // Appends exactly n bytes (fewer at end of file) to out; returns how many.
   uint64_t read_into(std::string& out, uint64_t n);
   // Puts bytes back in front of what is still unread.

@@ -94,7 +94,8 @@ void sync_directory(const std::string& dir) {
   if (r != 0) throw system_error(Exit::ioerr, "cannot sync " + dir, err);
 }
 
-MaildirWriter::MaildirWriter(std::string maildir) : path_(std::move(maildir)), host_(safe_host()) {
+MaildirWriter::MaildirWriter(std::string maildir)
+    : path_(std::move(maildir)), host_(safe_host()), pid_(std::to_string(getpid())) {
   make_dir(path_);
   for (const char* sub : {"/tmp", "/new", "/cur"}) make_dir(path_ + sub);
   dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -116,20 +117,20 @@ std::string MaildirWriter::unique_name(size_t size) {
   gettimeofday(&tv, nullptr);
   char usec[8];
   std::snprintf(usec, sizeof usec, "%06ld", static_cast<long>(tv.tv_usec));  // names sort as times
-  return std::to_string(tv.tv_sec) + ".M" + usec + "P" +
-         std::to_string(getpid()) + "Q" + std::to_string(++counter_) + "." + host_ +
+  return std::to_string(tv.tv_sec) + ".M" + usec + "P" + pid_ + "Q" + std::to_string(++counter_) + "." + host_ +
          ",S=" + std::to_string(size);
 }
 
-std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces) {
+std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
+                               std::optional<std::string_view> flags) {
   size_t size = 0;
   for (auto p : pieces) size += p.size();
   std::string name = unique_name(size);
   int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
-  pending_.push_back(name);
+  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
   try {
-    for (auto p : pieces) util::write_all(fd, p, path_ + "/tmp/" + name);
+    util::write_all(fd, pieces, path_ + "/tmp/" + name);
   } catch (...) {
     ::close(fd);
     throw;
@@ -143,20 +144,24 @@ std::vector<std::string> MaildirWriter::commit() {
   if (pending_.empty()) return published;
   // One syncfs for the whole batch instead of an fsync per message.
   if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
-  for (const auto& name : pending_) {
-    std::string to = path_ + "/new/" + name;
-    if (rename((path_ + "/tmp/" + name).c_str(), to.c_str()) != 0) {
-      throw system_error(Exit::ioerr, "cannot move " + name + " into " + path_ + "/new");
+  bool into_new = false, into_cur = false;
+  for (const auto& p : pending_) {
+    const char* sub = p.flags ? "/cur/" : "/new/";
+    std::string to = path_ + sub + p.name + (p.flags ? ":2," + *p.flags : "");
+    if (rename((path_ + "/tmp/" + p.name).c_str(), to.c_str()) != 0) {
+      throw system_error(Exit::ioerr, "cannot move " + p.name + " into " + path_ + sub);
     }
+    (p.flags ? into_cur : into_new) = true;
     published.push_back(std::move(to));
   }
   pending_.clear();
-  sync_directory(path_ + "/new");
+  if (into_new) sync_directory(path_ + "/new");
+  if (into_cur) sync_directory(path_ + "/cur");
   return published;
 }
 
 void MaildirWriter::rollback() {
-  for (const auto& name : pending_) unlinkat(dir_fd_, name.c_str(), 0);
+  for (const auto& p : pending_) unlinkat(dir_fd_, p.name.c_str(), 0);
   pending_.clear();
 }
 

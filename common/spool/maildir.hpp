@@ -4,12 +4,15 @@
 //
 // Delivery follows the maildir(5) protocol, in batches: each message is
 // written to tmp/ under a unique name; commit() makes every file written so
-// far durable with one syncfs(2), renames them all into new/, and fsyncs
-// new/. Only after commit() returns may a source give the messages up. A
-// failure before that removes from tmp/ what the batch wrote (rollback()).
+// far durable with one syncfs(2), renames them all into new/ (or, for a
+// message given flags, into cur/ as "NAME:2,FLAGS"), and fsyncs the
+// directories it renamed into. Only after commit() returns may a source
+// give the messages up. A failure before that removes from tmp/ what the
+// batch wrote (rollback()).
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,9 +37,12 @@ class MaildirWriter {
   MaildirWriter& operator=(const MaildirWriter&) = delete;
 
   // Writes one message (the pieces, in order) to tmp/; returns its name.
+  // With flags (maildir(5) flags in ASCII order, "" for none), the message
+  // has been seen and goes into cur/ with the info ":2,FLAGS"; else new/.
   // Error(74) when the disk is full or a write fails: the caller rolls back.
-  std::string add(std::initializer_list<std::string_view> pieces);
-  // Durable, then visible in new/; returns the paths in new/.
+  std::string add(std::initializer_list<std::string_view> pieces,
+                  std::optional<std::string_view> flags = std::nullopt);
+  // Durable, then visible in new/ (or cur/); returns their paths.
   std::vector<std::string> commit();
   void rollback();
 
@@ -47,9 +53,14 @@ class MaildirWriter {
 
   std::string path_;
   int dir_fd_ = -1;
-  std::vector<std::string> pending_;  // names in tmp/
+  struct Pending {
+    std::string name;                  // in tmp/
+    std::optional<std::string> flags;  // for cur/
+  };
+  std::vector<Pending> pending_;
   unsigned counter_ = 0;
   std::string host_;
+  std::string pid_;  // a writer does not outlive a fork
 };
 
 // fsync(2) on a directory, so that renames and unlinks in it are durable.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 
 #include "cli/error.hpp"
 #include "spool/from_line.hpp"
@@ -82,8 +83,30 @@ MboxFormat parse_mbox_format(const std::string& name) {
   throw Error(Exit::usage, "unknown mbox format '" + name + "' (auto, mboxo, mboxrd, mboxcl, mboxcl2)");
 }
 
-MboxReader::MboxReader(int fd, std::string name, MboxFormat format)
-    : in_(fd, name), fd_(fd), name_(std::move(name)), format_(format) {}
+MboxReader::MboxReader(int fd, std::string name, MboxFormat format, StatusHeaders status_headers)
+    : in_(fd, name), fd_(fd), name_(std::move(name)), format_(format), status_headers_(status_headers) {}
+
+std::optional<std::string> maildir_flags(const MboxMessage& m) {
+  std::string flags;
+  bool seen = false;
+  for (char c : m.status) {
+    if (c == 'R') flags += 'S';
+    seen = seen || c == 'R' || c == 'O';
+  }
+  for (char c : m.x_status) {
+    switch (c) {
+      case 'A': flags += 'R'; break;
+      case 'F': flags += 'F'; break;
+      case 'D': flags += 'T'; break;
+      case 'T': flags += 'D'; break;
+      default: break;
+    }
+  }
+  if (!seen && flags.empty()) return std::nullopt;
+  std::sort(flags.begin(), flags.end());  // maildir(5): in ASCII order, each once
+  flags.erase(std::unique(flags.begin(), flags.end()), flags.end());
+  return flags;
+}
 
 void MboxReader::make_room(std::string& data, uint64_t more) {
   constexpr uint64_t large = 1u << 20;
@@ -106,12 +129,18 @@ void MboxReader::append_line(MboxMessage& m, std::string_view line, bool unquote
     bool strip = format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1;
     if (strip) line.remove_prefix(1);
   }
-  make_room(m.data, line.size());
-  m.data.append(line);
+  keep(m, line);
 }
 
 bool MboxReader::next(MboxMessage& m) {
-  m = MboxMessage();
+  {
+    // The room of the last message serves the next: a large one is not
+    // mapped, faulted in and unmapped again for each message.
+    std::string room = std::move(m.data);
+    room.clear();
+    m = MboxMessage();
+    m.data = std::move(room);
+  }
   if (!started_) {
     started_ = true;
     std::string_view line;
@@ -151,6 +180,7 @@ bool MboxReader::next(MboxMessage& m) {
 }
 
 void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& ended) {
+  bool taking = false;  // the line before was a Status: line taken out
   for (;;) {
     std::string_view line = in_.next_line();
     if (line.empty()) {
@@ -163,6 +193,8 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
       ended = true;
       return;
     }
+    if (taking && (line[0] == ' ' || line[0] == '\t')) continue;  // its continuation
+    taking = false;
     std::string_view value;
     if (header_is(line, "content-length", value)) {
       char* end = nullptr;
@@ -171,9 +203,14 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
       if (!digits.empty() && end && *end == '\0' && n >= 0) content_length = n;
     } else if (header_is(line, "return-path", value)) {
       m.has_return_path = true;
-    } else if (header_is(line, "status", value) || header_is(line, "x-status", value)) {
+    } else if (header_is(line, "status", value)) {
       m.status.append(value);
+      taking = status_headers_ == StatusHeaders::take;
+    } else if (header_is(line, "x-status", value)) {
+      m.x_status.append(value);
+      taking = status_headers_ == StatusHeaders::take;
     }
+    if (taking) continue;
     append_line(m, line, format_ != MboxFormat::mboxcl2);
     if (is_blank(line)) return;
   }
@@ -237,18 +274,43 @@ bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
   return false;
 }
 
+// Line by line, but copied in runs: only a line that starts with 'F' (a
+// From_ line ends the message) or '>' (quoting to undo) is looked at.
 void MboxReader::read_body_lines(MboxMessage& m) {
   const bool unquote = format_ != MboxFormat::mboxcl2;
   for (;;) {
-    std::string_view line = in_.next_line();
-    if (line.empty()) return;
-    if (is_from_line(line)) {
-      pending_from_ = std::string(line);
-      pending_offset_ = in_.offset() - line.size();
-      return;
+    const std::string_view lines = in_.peek_lines();
+    if (lines.empty()) return;
+    size_t copied = 0;  // lines[0, copied) is in m.data
+    for (size_t at = 0; at < lines.size();) {
+      const void* nl = std::memchr(lines.data() + at, '\n', lines.size() - at);
+      const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - lines.data()) + 1 : lines.size();
+      const char first = lines[at];
+      if (first == 'F' && is_from_line(lines.substr(at, end - at))) {
+        keep(m, lines.substr(copied, at - copied));
+        pending_from_ = std::string(lines.substr(at, end - at));
+        in_.skip(end);
+        pending_offset_ = in_.offset() - pending_from_.size();
+        return;
+      }
+      if (first == '>' && unquote) {
+        const size_t depth = quote_depth(lines.substr(at, end - at));
+        if (format_ == MboxFormat::mboxrd ? depth >= 1 : depth == 1) {
+          keep(m, lines.substr(copied, at - copied));
+          copied = at + 1;  // without its first '>'
+        }
+      }
+      at = end;
     }
-    append_line(m, line, unquote);
+    keep(m, lines.substr(copied));
+    in_.skip(lines.size());
   }
+}
+
+void MboxReader::keep(MboxMessage& m, std::string_view bytes) {
+  if (!keep_data_) return;
+  make_room(m.data, bytes.size());
+  m.data.append(bytes);
 }
 
 std::string return_path_line(const MboxMessage& m) {

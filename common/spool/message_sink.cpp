@@ -37,7 +37,7 @@ class QueueSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    std::string name = writer_->add({m.prefix, m.data});
+    std::string name = writer_->add({m.prefix, m.data}, m.flags);
     // Commit in batches, so that memory does not grow with the number of
     // messages. The source is still given up only after the last batch; a
     // failure after an earlier one leaves those messages in both places,
@@ -85,8 +85,7 @@ class NumberedFilesSink final : public MessageSink {
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
     written_.push_back(path);
     try {
-      util::write_all(fd, m.prefix, path);
-      util::write_all(fd, m.data, path);
+      util::write_all(fd, {m.prefix, m.data}, path);
     } catch (...) {
       ::close(fd);
       throw;
@@ -177,7 +176,8 @@ class ExecSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     std::string number = numbered_name(width_, next_++);
-    int status = process::run_with_input(argv_, {m.prefix, m.data},
+    if (program_.empty()) program_ = process::find_program(argv_[0]);
+    int status = process::run_with_input(program_, argv_, {m.prefix, m.data},
                                          {"FILENO=" + number, "MAILSPLIT_SOURCE=" + source_});
     if (status == 0) return {argv_.back() + " took message " + number};
     if ((status == 126 || status == 127) && argv_[0] == "/bin/sh") {
@@ -196,6 +196,7 @@ class ExecSink final : public MessageSink {
 
  private:
   std::vector<std::string> argv_;
+  std::string program_;  // argv_[0] found in PATH, at the first message
   std::string source_;
   int width_;
   uint64_t next_;
@@ -207,6 +208,7 @@ class CountSink final : public MessageSink {
   void commit(bool) override {}
   void rollback() override {}
   bool durable() const override { return false; }
+  bool wants_data() const override { return false; }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,11 +18,14 @@
 namespace forumgate::spool {
 
 // One message on its way: a prefix (a Return-Path line, or nothing), the
-// message itself, and the From_ line it had or should have.
+// message itself, and the From_ line it had or should have; and, for a
+// message a reader has seen (mailsplit --keep-flags), its maildir(5) flags,
+// which a queue Maildir gives it in cur/ (the other sinks ignore them).
 struct OutgoingMessage {
   std::string_view from_line;
   std::string_view prefix;
   std::string_view data;
+  std::optional<std::string_view> flags = std::nullopt;
 };
 
 // What became of one message: where it went, for -v ("tmp/1795...",
@@ -43,9 +47,13 @@ class MessageSink {
   // A queue Maildir's path, where a remote source keeps the UIDs of the
   // messages already in it (uid_memory.hpp); empty for other sinks.
   virtual std::string queue_path() const { return {}; }
+  // Whether add() looks at the message's bytes; a counter does not, so a
+  // source need not gather them.
+  virtual bool wants_data() const { return true; }
 };
 
-// Into a queue Maildir: tmp/ -> syncfs -> new/ (see MaildirWriter).
+// Into a queue Maildir: tmp/ -> syncfs -> new/, or cur/ for a message
+// with flags (see MaildirWriter).
 std::unique_ptr<MessageSink> queue_sink(const std::string& maildir);
 // Numbered files DIR/0001, DIR/0002, ... like git mailsplit -o.
 std::unique_ptr<MessageSink> numbered_files_sink(const std::string& dir, int width, uint64_t first);

@@ -54,6 +54,14 @@ std::optional<std::string> read_message_file(const std::string& path, time_t& mt
   return data;
 }
 
+// The flags of a message file a reader has seen: one in cur/ keeps its
+// ":2,FLAGS" ("" without); one in new/ has none (nullopt).
+std::optional<std::string_view> seen_flags(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash < 4 || path.substr(slash - 4, 4) != "/cur") return std::nullopt;
+  size_t info = path.find(":2,", slash);
+  return info == std::string_view::npos ? std::string_view() : path.substr(info + 3);
+}
 
 void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
   struct stat st {};
@@ -101,8 +109,15 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
     }
   } close_own{own_fd};
 
+  cli::Progress progress;
+  if (struct stat st {}; rq.on_progress && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    progress.bytes_total = static_cast<uint64_t>(st.st_size);
+  }
   SplitReport report;
-  MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format);
+  MboxReader reader(fd, rq.source == "-" ? "standard input" : rq.source, rq.format,
+                    rq.keep_flags ? StatusHeaders::take : StatusHeaders::keep);
+  reader.keep_data(sink.wants_data());
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // larger read-ahead; fails harmlessly on a pipe
   MboxMessage m;
   auto refreshed = std::chrono::steady_clock::now();
   try {
@@ -114,10 +129,17 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
         refreshed = std::chrono::steady_clock::now();
       }
       std::string prefix = return_path_line(m);
-      Placement placed = sink.add({m.from_line, prefix, m.data});
+      std::optional<std::string> flags;
+      if (rq.keep_flags) flags = maildir_flags(m);
+      Placement placed = sink.add({m.from_line, prefix, m.data, flags});
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += m.length;
       if (rq.on_message) rq.on_message(m.offset, m.length, placed.where);
+      if (rq.on_progress) {
+        progress.bytes = reader.offset();
+        progress.items = report.taken + report.kept;
+        rq.on_progress(progress);
+      }
     }
     sink.commit(rq.drain);
   } catch (...) {
@@ -135,7 +157,10 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
   SplitReport report;
   std::vector<std::string> taken;
   try {
-    for (const auto& path : maildir_messages(rq.source)) {
+    const std::vector<std::string> paths = maildir_messages(rq.source);
+    cli::Progress progress;
+    progress.items_total = paths.size();
+    for (const auto& path : paths) {
       if (rq.cancel && *rq.cancel) throw Interrupted();
       time_t mtime = 0;
       std::string data;
@@ -147,11 +172,18 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
         if (access(path.c_str(), F_OK) != 0) continue;  // taken by another reader meanwhile
         throw;
       }
-      Placement placed = sink.add({make_from_line(data, mtime), "", data});
+      std::optional<std::string_view> flags;
+      if (rq.keep_flags) flags = seen_flags(path);
+      Placement placed = sink.add({make_from_line(data, mtime), "", data, flags});
       if (placed.taken) taken.push_back(path);
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += data.size();
       if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- " + path);
+      if (rq.on_progress) {
+        progress.bytes = report.bytes;
+        progress.items = report.taken + report.kept;
+        rq.on_progress(progress);
+      }
     }
     sink.commit(rq.drain);
   } catch (...) {

@@ -31,6 +31,7 @@
 #include <string>
 
 #include "cli/error.hpp"
+#include "cli/progress.hpp"
 #include "lock/lock.hpp"
 #include "spool/mbox_reader.hpp"
 #include "spool/message_sink.hpp"
@@ -41,6 +42,11 @@ struct SplitRequest {
   std::string source;  // mbox path, Maildir path, "-", or a pop3[s]:// or imap[s]:// URL
   MboxFormat format = MboxFormat::automatic;
   bool drain = false;
+  // A reader's state into maildir(5) flags, for the sinks that keep them (a
+  // Maildir): an mbox's Status:/X-Status: lines (taken out of the message,
+  // see mbox_reader.hpp), a Maildir's cur/ names' ":2,FLAGS". Without it
+  // every message is new.
+  bool keep_flags = false;
   double lock_wait_seconds = 30;  // also for a queue's UID memory (remote sources)
   std::chrono::seconds stale_age = lock::default_stale_age;
   // Set by a signal handler: stop between messages, roll the sink back,
@@ -48,6 +54,10 @@ struct SplitRequest {
   const volatile std::sig_atomic_t* cancel = nullptr;
   // Called for each message taken: where it was, how big, where it went.
   std::function<void(uint64_t offset, uint64_t size, const std::string& where)> on_message;
+  // Called after each message with how far the run is: bytes of the source
+  // read (of its size, for an mbox file) and messages taken or kept (of how
+  // many, for a Maildir). For a progress bar.
+  std::function<void(const cli::Progress&)> on_progress;
 };
 
 struct SplitReport {

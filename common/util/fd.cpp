@@ -1,6 +1,9 @@
 #include "util/fd.hpp"
 
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include <array>
 
 #include <cerrno>
 
@@ -20,6 +23,34 @@ bool write_fully(int fd, std::string_view data) {
 
 void write_all(int fd, std::string_view data, const std::string& what) {
   if (!write_fully(fd, data)) throw system_error(Exit::ioerr, "cannot write " + what);
+}
+
+void write_all(int fd, std::initializer_list<std::string_view> pieces, const std::string& what) {
+  std::array<iovec, 4> iov{};
+  if (pieces.size() > iov.size()) {
+    for (auto p : pieces) write_all(fd, p, what);
+    return;
+  }
+  size_t n = 0;
+  for (auto p : pieces) {
+    if (!p.empty()) iov[n++] = {const_cast<char*>(p.data()), p.size()};
+  }
+  iovec* at = iov.data();
+  while (n > 0) {
+    ssize_t done = ::writev(fd, at, static_cast<int>(n));
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0) throw system_error(Exit::ioerr, "cannot write " + what);
+    auto left = static_cast<size_t>(done);
+    while (n > 0 && left >= at->iov_len) {  // a short write: on from where it stopped
+      left -= at->iov_len;
+      ++at;
+      --n;
+    }
+    if (n > 0) {
+      at->iov_base = static_cast<char*>(at->iov_base) + left;
+      at->iov_len -= left;
+    }
+  }
 }
 
 }  // namespace forumgate::util

@@ -1,6 +1,7 @@
 #pragma once
 // Writing to file descriptors, whole.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,8 @@ bool write_fully(int fd, std::string_view data);
 
 // The same, throwing Error(74) "cannot write WHAT: reason" on an error.
 void write_all(int fd, std::string_view data, const std::string& what);
+// Pieces in order, in one writev(2) when the kernel takes them whole (a
+// message and its Return-Path line: one system call, not two).
+void write_all(int fd, std::initializer_list<std::string_view> pieces, const std::string& what);
 
 }  // namespace forumgate::util

@@ -58,6 +58,96 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_line --index 2 "mailsplit: took 2 message(s), 249 bytes, from box"
 }
 
+@test "--keep-flags: Status:/X-Status: become maildir(5) flags in cur/; by default all is new" {
+  # As mutt leaves an mbox: new, seen (O), read and answered and flagged,
+  # read and deleted and draft (X-Status D, T), and a header folded.
+  printf '%s\n' \
+    'From a@example.org Mon Nov 23 10:00:00 2026' 'Subject: new' '' 'one' '' \
+    'From b@example.org Mon Nov 23 10:01:00 2026' 'Subject: seen' 'Status: O' '' 'two' '' \
+    'From c@example.org Mon Nov 23 10:02:00 2026' 'Status: RO' 'Subject: replied' 'X-Status: AF' '' \
+    'Status: in the body stays' '' \
+    'From d@example.org Mon Nov 23 10:03:00 2026' 'X-Status: TD' 'Subject: draft' 'Status: R' \
+    ' O' '' 'four' '' > flagged
+  # Default: a queue for forumpost; every message into new/, untouched.
+  run mailsplit flagged queue
+  assert_success
+  assert_equal "$(ls queue/new | wc -l)" 4
+  assert_equal "$(ls queue/cur | wc -l)" 0
+  assert_equal "$(cat queue/new/* | grep -c Status:)" 6
+  run mailsplit --keep-flags flagged reader
+  assert_success
+  # Flags written by hand from the mapping (R->S; A->R F->F D->T T->D; sorted).
+  run queued reader
+  assert_equal "${#lines[@]}" 1
+  cmp "${lines[0]}" <(printf 'Return-Path: <a@example.org>\nSubject: new\n\none\n')
+  run bash -c 'cd reader/cur && ls | sort | sed "s/^.*:2,/:2,/"'
+  assert_output "$(printf ':2,\n:2,FRS\n:2,DST')"
+  cmp reader/cur/*:2, <(printf 'Return-Path: <b@example.org>\nSubject: seen\n\ntwo\n')
+  cmp reader/cur/*:2,FRS <(printf 'Return-Path: <c@example.org>\nSubject: replied\n\nStatus: in the body stays\n')
+  cmp reader/cur/*:2,DST <(printf 'Return-Path: <d@example.org>\nSubject: draft\n\nfour\n')
+  # The ,S= size in each name is the size of what was written.
+  local f
+  for f in reader/new/* reader/cur/*; do
+    [[ $f == *",S=$(stat -c %s "$f")"* ]] || fail "$f: size in name is not the file's"
+  done
+  run ls -A reader/tmp
+  assert_output ""
+}
+
+@test "--drain --keep-flags: written, synced, renamed into cur/ and new/, both synced, then truncated" {
+  command -v strace >/dev/null || fail "strace is not installed (scripts/deps test)"
+  printf 'From a@b Mon Nov 23 10:00:00 2026\nStatus: RO\n\nx\n\nFrom a@b Mon Nov 23 10:00:00 2026\n\ny\n\n' > two
+  run strace -y -o trace -e trace=syncfs,fsync,rename,ftruncate mailsplit --drain --keep-flags two reader
+  assert_success
+  # One line per step, with the paths strace -y names.
+  run sed -E -e '/^\+\+\+/d' -e "s|$T/||g" -e 's/^(syncfs|fsync|ftruncate)\([0-9]+<([^>]*)>.*/\1 \2/' \
+    -e 's#^rename\("reader/tmp/[^"]*", "reader/(cur|new)/[^":]*(:2,[A-Z]*)?"\).*#rename \1\2#' trace
+  assert_output "$(printf '%s\n' 'syncfs reader/tmp' 'rename cur:2,S' 'rename new' 'fsync reader/new' \
+    'fsync reader/cur' 'ftruncate two' 'fsync two')"
+}
+
+@test "--keep-flags: a Maildir source's cur/ keeps its flags; needs a queue" {
+  mkdir -p md/new md/cur md/tmp
+  cp expected1 md/new/1795430400.M1P1Q1.host
+  cp expected2 "md/cur/1795430401.M1P1Q2.host:2,RS"
+  cp expected2 md/cur/1795430402.M1P1Q3.host
+  run mailsplit --keep-flags md reader
+  assert_success
+  assert_equal "$(ls reader/new | wc -l)" 1
+  run bash -c 'cd reader/cur && ls | sort | sed "s/^.*:2,/:2,/"'
+  assert_output "$(printf ':2,RS\n:2,')"
+  run mailsplit md plain
+  assert_equal "$(ls plain/new | wc -l)" 3
+  for opt in "-o out" --stdout --count "--exec cat"; do
+    run mailsplit --keep-flags $opt box
+    assert_equal "$status" 64
+    assert_output --partial "--keep-flags needs a Maildir"
+  done
+}
+
+@test "a progress bar on a terminal for a large source, cleared at the end; none on a pipe, with -q or -v" {
+  command -v script >/dev/null || fail "script(1) is not installed (util-linux)"
+  # 1,500 messages: large by count, though only 0.1 MB.
+  awk 'BEGIN { for (i = 0; i < 1500; i++) printf "From a@b Mon Nov 23 10:00:00 2026\nSubject: %d\n\nbody\n\n", i }' > many
+  # script(1) runs mailsplit on a pseudo-terminal and copies what it writes.
+  run script -qec "mailsplit many q1" /dev/null < /dev/null
+  assert_success
+  assert_equal "$(ls q1/new | wc -l)" 1500
+  assert_output --regexp $'^\rmailsplit: +[0-9]+% \[#* *\] 0\.1 of 0\.1 MB, [0-9]+ messages\e\[K'
+  [[ $output == *$'\r\e[K' ]] || fail "the bar is not cleared at the end: $(printf %q "$output")"
+  run script -qec "mailsplit -q many q2" /dev/null < /dev/null
+  assert_success
+  assert_output ""
+  run script -qec "mailsplit -v many q3" /dev/null < /dev/null
+  refute_output --partial "%"
+  assert_line --regexp "^mailsplit: offset 0, 52 bytes -> tmp/"
+  run script -qec "mailsplit box q4" /dev/null < /dev/null
+  assert_output ""
+  run bash -c 'mailsplit many q5 2>&1 | cat'
+  assert_success
+  assert_output ""
+}
+
 @test "-o DIR writes numbered files like git mailsplit; -d and -f set width and start" {
   run mailsplit -o out box
   assert_success

@@ -37,6 +37,25 @@ TEST(MaildirWriter, WritesToTmpAndCommitsIntoNew) {
   EXPECT_EQ(maildir_messages(dir / "queue"), published);
 }
 
+TEST(MaildirWriter, MessagesWithFlagsGoIntoCurWithTheirInfo) {
+  forumgate::test::TempDir dir;
+  MaildirWriter w(dir / "queue");
+  std::string a = w.add({"S: a\n\nx\n"});
+  std::string b = w.add({"S: b\n\ny\n"}, "FS");
+  std::string c = w.add({"S: c\n\nz\n"}, "");
+  EXPECT_EQ(b.find(':'), std::string::npos) << "tmp/ names carry no info: " << b;
+  EXPECT_EQ(count(dir / "queue/tmp"), 3u);
+  auto published = w.commit();
+  ASSERT_EQ(published.size(), 3u);
+  EXPECT_EQ(published[0], dir / ("queue/new/" + a));
+  EXPECT_EQ(published[1], dir / ("queue/cur/" + b + ":2,FS"));
+  EXPECT_EQ(published[2], dir / ("queue/cur/" + c + ":2,"));
+  EXPECT_EQ(slurp(published[1]), "S: b\n\ny\n");
+  EXPECT_EQ(count(dir / "queue/tmp"), 0u);
+  EXPECT_EQ(count(dir / "queue/new"), 1u);
+  EXPECT_EQ(count(dir / "queue/cur"), 2u);
+}
+
 TEST(MaildirWriter, RollbackLeavesNothing) {
   forumgate::test::TempDir dir;
   {

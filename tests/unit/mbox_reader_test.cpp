@@ -14,11 +14,12 @@ using namespace forumgate::spool;
 
 namespace {
 
-std::vector<MboxMessage> read_all(const std::string& mbox, MboxFormat format = MboxFormat::automatic) {
+std::vector<MboxMessage> read_all(const std::string& mbox, MboxFormat format = MboxFormat::automatic,
+                                  StatusHeaders status = StatusHeaders::keep) {
   test::TempDir dir;
   std::ofstream(dir / "mbox", std::ios::binary) << mbox;
   int fd = ::open((dir / "mbox").c_str(), O_RDONLY);
-  MboxReader reader(fd, "mbox", format);
+  MboxReader reader(fd, "mbox", format, status);
   std::vector<MboxMessage> out;
   MboxMessage m;
   try {
@@ -116,9 +117,58 @@ TEST(MboxReader, EnvelopeSenderBecomesReturnPath) {
   EXPECT_EQ(return_path_line(m[2]), "");
 }
 
-TEST(MboxReader, MapsStatusHeaders) {
-  auto m = read_all(from1 + "Status: RO\nX-Status: A\n\nx\n\n");
-  EXPECT_EQ(m[0].status, "ROA");
+TEST(MboxReader, KeepsStatusHeadersAndTellsTheirLetters) {
+  auto m = read_all(from1 + "Status: RO\nX-Status: A\nS: a\n\nStatus: body\n\n");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].status, "RO");
+  EXPECT_EQ(m[0].x_status, "A");
+  EXPECT_EQ(m[0].data, "Status: RO\nX-Status: A\nS: a\n\nStatus: body\n");
+}
+
+TEST(MboxReader, TakesStatusHeadersOutOfTheMessageWhenAsked) {
+  // Any case, CRLF, a continuation line; a body line "Status:" stays; the
+  // second message (no Status) is untouched.
+  auto m = read_all(from1 + "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\nStatus: R\r\n\r\n" +
+                        from2 + "S: b\n\ny\n\n",
+                    MboxFormat::automatic, StatusHeaders::take);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "S: a\r\nT: b\r\n\r\nStatus: R\r\n");
+  EXPECT_EQ(m[0].status, "O");
+  EXPECT_EQ(m[0].x_status, "F");
+  EXPECT_EQ(m[1].data, "S: b\n\ny\n");
+  // What was read of the mbox is the same either way.
+  EXPECT_EQ(m[1].offset, read_all(from1 + "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\n"
+                                          "Status: R\r\n\r\n" + from2 + "S: b\n\ny\n\n")[1].offset);
+}
+
+TEST(MboxReader, TakesStatusHeadersOfAnMboxcl2Message) {
+  const std::string body = "From x@y Mon Nov 23 10:00:00 2026\n";  // unquoted, as Dovecot writes
+  auto m = read_all(from1 + "Status: RO\nContent-Length: " + std::to_string(body.size()) + "\n\n" + body +
+                        "\n" + from2 + "Status: O\n\ny\n\n",
+                    MboxFormat::mboxcl2, StatusHeaders::take);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "Content-Length: " + std::to_string(body.size()) + "\n\n" + body);
+  EXPECT_EQ(m[1].data, "\ny\n");
+}
+
+TEST(MaildirFlags, FromStatusAndXStatusSortedEachOnce) {
+  auto flags = [](std::string status, std::string x_status) {
+    MboxMessage m;
+    m.status = std::move(status);
+    m.x_status = std::move(x_status);
+    return maildir_flags(m);
+  };
+  EXPECT_EQ(flags("", ""), std::nullopt);       // new
+  EXPECT_EQ(flags("U", "x"), std::nullopt);     // no letter we know: new
+  EXPECT_EQ(flags("O", ""), "");                // seen, no flag: cur/ with ":2,"
+  EXPECT_EQ(flags("RO", ""), "S");
+  EXPECT_EQ(flags("R", ""), "S");
+  EXPECT_EQ(flags("RO", "A"), "RS");
+  EXPECT_EQ(flags("RO", "AFDT"), "DFRST");      // A->R, F->F, D->T, T->D
+  EXPECT_EQ(flags("OR", "FA"), "FRS");
+  EXPECT_EQ(flags("RR", "FF"), "FS");
+  EXPECT_EQ(flags("", "F"), "F");               // flagged but never opened: cur/ keeps the flag
+  EXPECT_EQ(flags("A", "R"), std::nullopt);     // letters of the other header mean nothing here
 }
 
 TEST(MboxReader, ContentLengthMustEndALine) {
@@ -138,4 +188,28 @@ TEST(MboxReader, AbsurdContentLengthIsIgnoredNotAllocated) {
     ASSERT_EQ(m.size(), 2u) << length;
     EXPECT_EQ(m[0].data, std::string("Content-Length: ") + length + "\n\nbody\n");
   }
+}
+
+TEST(MboxReader, UnquotesAndSplitsAcrossReadBuffers) {
+  // Lines of every length around the 1 MiB read buffer's edges, quoted
+  // lines among them: the runs copied whole must join up exactly.
+  std::string body, expected;
+  for (int i = 0; body.size() < (3u << 20); ++i) {
+    std::string line = std::string(static_cast<size_t>(i % 997), 'x') + "\n";
+    if (i % 7 == 0) {
+      body += ">From line " + std::to_string(i) + "\n";
+      expected += "From line " + std::to_string(i) + "\n";
+    }
+    if (i % 11 == 0) {
+      body += ">>From kept quoted\n";
+      expected += ">>From kept quoted\n";
+    }
+    body += line;
+    expected += line;
+  }
+  auto m = read_all(from1 + "S: a\n\n" + body + "\n" + from2 + "S: b\n\nend");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_TRUE(m[0].data == "S: a\n\n" + expected) << "first message differs";
+  EXPECT_EQ(m[1].data, "S: b\n\nend");
+  EXPECT_EQ(m[1].offset, from1.size() + 6 + body.size() + 1);
 }
