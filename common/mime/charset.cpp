@@ -288,6 +288,15 @@ size_t utf8_sequence(std::string_view s, size_t i, bool& ok) {
   return len;
 }
 
+// Whether label is a name of US-ASCII (which canonical_charset resolves to
+// windows-1252, as browsers do).
+bool declares_ascii(std::string_view label) {
+  std::string name = to_lower(label);
+  std::erase_if(name, [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\''; });
+  return name == "us-ascii" || name == "ascii" || name == "ansi_x3.4-1968" || name == "us" ||
+         name == "iso646-us" || name == "csascii";
+}
+
 }  // namespace
 
 std::string canonical_charset(std::string_view label) {
@@ -337,7 +346,12 @@ std::string detect_charset(std::string_view bytes) {
 Converted to_utf8(std::string_view bytes, std::string_view charset) {
   Converted result;
   std::string name = canonical_charset(charset);
-  if (name.empty()) {
+  if (name == "windows-1252" && declares_ascii(charset) && !is_ascii(bytes)) {
+    // "us-ascii" promises 7-bit text; 8-bit bytes under it are whatever
+    // the sender's software really wrote (mostly UTF-8), so detect it.
+    result.mislabeled = true;
+    name = canonical_charset(detect_charset(bytes));
+  } else if (name.empty()) {
     name = canonical_charset(detect_charset(bytes));
   } else if (!known(name)) {
     result.unknown_charset = true;

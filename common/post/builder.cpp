@@ -128,10 +128,16 @@ class BodyWalker {
 
   std::string decoded_text(const Part& p) {
     std::string bytes = mime::decode_body(m_, p, &defects_);
-    const std::string* declared = p.content_type.param("charset");
-    mime::Converted c = mime::to_utf8(bytes, declared ? *declared : std::string());
+    const std::string* param = p.content_type.param("charset");
+    std::string declared = param ? *param : std::string();
+    // HTML without a charset parameter may declare one itself (a browser
+    // would honour it).
+    if (declared.empty() && p.type() == "text/html") declared = mime::html_meta_charset(bytes);
+    mime::Converted c = mime::to_utf8(bytes, declared);
     if (c.unknown_charset)
-      defects_.push_back("part " + p.number + ": unknown charset \"" + *declared + "\"; read as " + c.charset);
+      defects_.push_back("part " + p.number + ": unknown charset \"" + declared + "\"; read as " + c.charset);
+    if (c.mislabeled)
+      defects_.push_back("part " + p.number + ": 8-bit text declared " + declared + "; read as " + c.charset);
     if (c.replaced)
       defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
     // A NUL byte is no text (and ends strings in the forum's PHP and C).
