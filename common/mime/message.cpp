@@ -402,6 +402,15 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     out = decode_base64(body, bad);
     if (bad && defects) defects->push_back("part " + part.number + ": bad base64");
   } else if (part.encoding == "quoted-printable") {
+    // A soft line break that ends the body stands for nothing (RFC 2045
+    // 6.7 (5)), but mimetic's decoder, flushed with "=" pending, writes the
+    // '=': so it is cut off here.
+    size_t k = body.size();
+    if (k > 0 && body[k - 1] == '\n') {
+      --k;
+      while (k > 0 && is_wsp(body[k - 1])) --k;
+      if (k > 0 && body[k - 1] == '=') body = body.substr(0, k - 1);
+    }
     out.resize(body.size());
     mimetic::QP::Decoder decoder;
     char* end = out.data();

@@ -288,3 +288,14 @@ TEST(MessageTest, UnfoldedParameterContinuesTheField) {
   Message n = parse_message("Content-Type: text/plain;\nHello there\n");
   EXPECT_EQ(body_of(n, n.root), "Hello there\n");
 }
+
+// enmime's parts/quoted-printable.raw ends in a soft line break: it stands
+// for nothing (RFC 2045 6.7 (5)); mimetic alone wrote its '='.
+TEST(MessageTest, QuotedPrintableSoftBreakAtTheEnd) {
+  Message m = parse_message("Content-Transfer-Encoding: quoted-printable\n\nStart=3D=41=42=\n=43=3DFinish=\n");
+  EXPECT_EQ(decode_body(m, m.root), "Start=ABC=Finish");
+  Message blanks = parse_message("Content-Transfer-Encoding: quoted-printable\n\nab=  \r\n");
+  EXPECT_EQ(decode_body(blanks, blanks.root), "ab");
+  Message hard = parse_message("Content-Transfer-Encoding: quoted-printable\n\nab\n");
+  EXPECT_EQ(decode_body(hard, hard.root), "ab\n");
+}
