@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -371,19 +372,44 @@ Converted to_utf8(std::string_view bytes, std::string_view charset) {
 }
 
 std::string scrub_utf8(std::string_view s, bool* replaced) {
+  // Valid bytes are copied in runs, ASCII checked eight bytes at a time:
+  // this is on the path of every UTF-8 text part.
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+  size_t run = 0;  // the start of the valid bytes not yet copied
+  size_t i = 0;
+  auto flush = [&] { out.append(s.data() + run, i - run); };
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+      bool has_nul = ((w - ones) & ~w & highs) != 0;
+      if ((w & highs) == 0 && !has_nul) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      ++i;
+      continue;
+    }
     bool ok = false;
-    size_t n = utf8_sequence(s, i, ok);
-    if (!ok) {
+    size_t n = c == 0 ? 1 : utf8_sequence(s, i, ok);
+    if (ok) {
+      i += n;
+      continue;
+    }
+    flush();
+    if (c != 0) {
       out += replacement;
       if (replaced) *replaced = true;
-    } else if (s[i] != '\0') {
-      out.append(s.data() + i, n);
     }
     i += n;
+    run = i;
   }
+  flush();
   return out;
 }
 

@@ -193,3 +193,16 @@ TEST(Charset, EightBitTextLabelledAsciiIsDetected) {
   EXPECT_EQ(latin.text, "\xC3\x83\xC2\xA9");
   EXPECT_FALSE(latin.mislabeled);
 }
+
+// scrub_utf8 copies valid runs eight bytes at a time: NULs and invalid
+// bytes inside and at the edges of those blocks.
+TEST(Charset, ScrubInsideAndAcrossEightByteBlocks) {
+  bool replaced = false;
+  EXPECT_EQ(scrub_utf8(std::string("abcdefgh\0ijklmno\xFFpqrstuvw", 25), &replaced),
+            "abcdefghijklmno\xEF\xBF\xBDpqrstuvw");
+  EXPECT_TRUE(replaced);
+  EXPECT_EQ(scrub_utf8("1234567\xC3\xA9" "89abcdef\xE2\x82"), "1234567\xC3\xA9" "89abcdef\xEF\xBF\xBD");
+  replaced = false;
+  EXPECT_EQ(scrub_utf8("0123456789abcdef", &replaced), "0123456789abcdef");
+  EXPECT_FALSE(replaced);
+}
