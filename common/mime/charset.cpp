@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -288,6 +289,15 @@ size_t utf8_sequence(std::string_view s, size_t i, bool& ok) {
   return len;
 }
 
+// Whether label is a name of US-ASCII (which canonical_charset resolves to
+// windows-1252, as browsers do).
+bool declares_ascii(std::string_view label) {
+  std::string name = to_lower(label);
+  std::erase_if(name, [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\''; });
+  return name == "us-ascii" || name == "ascii" || name == "ansi_x3.4-1968" || name == "us" ||
+         name == "iso646-us" || name == "csascii";
+}
+
 }  // namespace
 
 std::string canonical_charset(std::string_view label) {
@@ -337,7 +347,12 @@ std::string detect_charset(std::string_view bytes) {
 Converted to_utf8(std::string_view bytes, std::string_view charset) {
   Converted result;
   std::string name = canonical_charset(charset);
-  if (name.empty()) {
+  if (name == "windows-1252" && declares_ascii(charset) && !is_ascii(bytes)) {
+    // "us-ascii" promises 7-bit text; 8-bit bytes under it are whatever
+    // the sender's software really wrote (mostly UTF-8), so detect it.
+    result.mislabeled = true;
+    name = canonical_charset(detect_charset(bytes));
+  } else if (name.empty()) {
     name = canonical_charset(detect_charset(bytes));
   } else if (!known(name)) {
     result.unknown_charset = true;
@@ -357,19 +372,44 @@ Converted to_utf8(std::string_view bytes, std::string_view charset) {
 }
 
 std::string scrub_utf8(std::string_view s, bool* replaced) {
+  // Valid bytes are copied in runs, ASCII checked eight bytes at a time:
+  // this is on the path of every UTF-8 text part.
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+  size_t run = 0;  // the start of the valid bytes not yet copied
+  size_t i = 0;
+  auto flush = [&] { out.append(s.data() + run, i - run); };
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+      bool has_nul = ((w - ones) & ~w & highs) != 0;
+      if ((w & highs) == 0 && !has_nul) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c != 0 && c < 0x80) {
+      ++i;
+      continue;
+    }
     bool ok = false;
-    size_t n = utf8_sequence(s, i, ok);
-    if (!ok) {
+    size_t n = c == 0 ? 1 : utf8_sequence(s, i, ok);
+    if (ok) {
+      i += n;
+      continue;
+    }
+    flush();
+    if (c != 0) {
       out += replacement;
       if (replaced) *replaced = true;
-    } else if (s[i] != '\0') {
-      out.append(s.data() + i, n);
     }
     i += n;
+    run = i;
   }
+  flush();
   return out;
 }
 

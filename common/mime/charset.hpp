@@ -18,6 +18,7 @@ struct Converted {
   std::string charset;           // the canonical label actually used
   bool replaced = false;         // some bytes were invalid and became U+FFFD
   bool unknown_charset = false;  // the declared label was unknown; detected instead
+  bool mislabeled = false;       // declared us-ascii but has 8-bit bytes; detected instead
 };
 
 // Lower-case canonical name for label ("latin1" -> "windows-1252",
@@ -33,7 +34,7 @@ std::string detect_charset(std::string_view bytes);
 
 // bytes in charset (detected when empty) as UTF-8, without NUL characters.
 // An unknown label, or one iconv must not see ("utf-8//TRANSLIT"), is
-// detected instead and flagged.
+// detected instead and flagged; so is 8-bit text labelled us-ascii.
 Converted to_utf8(std::string_view bytes, std::string_view charset);
 
 // Invalid UTF-8 sequences in s replaced by U+FFFD; NUL bytes removed.

@@ -823,4 +823,26 @@ std::string text_to_html(std::string_view text) {
   return out;
 }
 
+
+std::string html_meta_charset(std::string_view html) {
+  std::string head = to_lower(html.substr(0, 1024));
+  for (size_t pos = head.find("<meta"); pos != std::string::npos; pos = head.find("<meta", pos + 5)) {
+    size_t end = head.find('>', pos);
+    std::string_view tag = std::string_view(head).substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    size_t at = tag.find("charset");
+    if (at == std::string_view::npos) continue;
+    at += 7;
+    while (at < tag.size() && (tag[at] == ' ' || tag[at] == '\t')) ++at;
+    if (at >= tag.size() || tag[at] != '=') continue;
+    ++at;
+    while (at < tag.size() && (tag[at] == ' ' || tag[at] == '\t' || tag[at] == '"' || tag[at] == '\'')) ++at;
+    size_t stop = at;
+    while (stop < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[stop])) || tag[stop] == '-' ||
+                                 tag[stop] == '_' || tag[stop] == ':' || tag[stop] == '.' || tag[stop] == '+'))
+      ++stop;
+    if (stop > at) return std::string(tag.substr(at, stop - at));
+  }
+  return {};
+}
+
 }  // namespace forumgate::mime

@@ -20,6 +20,11 @@ std::string html_to_text(std::string_view html);
 // well-formed fragment (the body's content).
 std::string sanitize_html(std::string_view html);
 
+// The charset a <meta charset> or <meta http-equiv="Content-Type"
+// content="...; charset=..."> in the first 1024 bytes declares (the HTML
+// prescan, WHATWG HTML 13.2.3.2, simplified); "" when none.
+std::string html_meta_charset(std::string_view html);
+
 // Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
 // breaks as <br>, http(s) URLs as links.
 std::string text_to_html(std::string_view text);

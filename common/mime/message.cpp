@@ -55,6 +55,17 @@ bool valid_field_name(std::string_view name) {
   return true;
 }
 
+// Whether line, which is no field, is the next parameter of the field
+// before it: that field's value ends in ';' and line starts "name=".
+bool continues_parameters(const Headers& fields, std::string_view line) {
+  if (fields.empty()) return false;
+  std::string_view value = fields.back().value;
+  while (!value.empty() && is_wsp(value.back())) value.remove_suffix(1);
+  if (value.empty() || value.back() != ';') return false;
+  size_t eq = line.find('=');
+  return eq != std::string_view::npos && eq > 0 && valid_field_name(line.substr(0, eq));
+}
+
 // RFC 5322 2.2: fields up to the first empty line; continuation lines
 // (starting with WSP) unfolded. A line that is neither ends the header
 // (a defect): it is the first line of the body. Returns the body's offset.
@@ -65,18 +76,32 @@ size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out,
     std::string_view line = s.substr(pos, eol - pos);
     size_t next = eol < end ? eol + 1 : end;
     if (line.empty()) return next;
-    if (is_wsp(line[0])) {
-      if (out.empty()) {
-        defects.emplace_back("header starts with a continuation line");
-      } else {
-        out.back().value.append(line);
-      }
+    if (is_wsp(line[0]) && !out.empty()) {
+      out.back().value.append(line);
       pos = next;
       continue;
+    }
+    if (is_wsp(line[0])) {
+      // Nothing to continue: read it as a field when it is one (" From: a"
+      // from a broken relay), else skip it.
+      defects.emplace_back("header starts with a continuation line");
+      while (!line.empty() && is_wsp(line[0])) line.remove_prefix(1);
     }
     size_t colon = line.find(':');
     std::string_view name = colon == std::string_view::npos ? npos_view : line.substr(0, colon);
     while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);  // obsolete "Name :"
+    if (!valid_field_name(name) && is_wsp(s[pos])) {
+      pos = next;
+      continue;
+    }
+    if (!valid_field_name(name) && continues_parameters(out, line)) {
+      // A parameter list broken without the folding blank ("...;" then
+      // "name=x" at the start of a line): one field, as mailers read it.
+      defects.emplace_back("header field continued without folding");
+      out.back().value.append(" ").append(line);
+      pos = next;
+      continue;
+    }
     if (!valid_field_name(name)) {
       defects.emplace_back("header ends without an empty line");
       return pos;
@@ -378,6 +403,15 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     out = decode_base64(body, bad);
     if (bad && defects) defects->push_back("part " + part.number + ": bad base64");
   } else if (part.encoding == "quoted-printable") {
+    // A soft line break that ends the body stands for nothing (RFC 2045
+    // 6.7 (5)), but mimetic's decoder, flushed with "=" pending, writes the
+    // '=': so it is cut off here.
+    size_t k = body.size();
+    if (k > 0 && body[k - 1] == '\n') {
+      --k;
+      while (k > 0 && is_wsp(body[k - 1])) --k;
+      if (k > 0 && body[k - 1] == '=') body = body.substr(0, k - 1);
+    }
     out.resize(body.size());
     mimetic::QP::Decoder decoder;
     char* end = out.data();

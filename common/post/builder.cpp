@@ -84,12 +84,16 @@ class BodyWalker {
         rich = &child;
     }
     std::string plain_text = plain ? decoded_text(*plain) : std::string();
+    bool plain_chosen = plain && !mime::is_stub_text(plain_text);
     if (rich) {
       BodyWalker inner(m_, defects_);
+      // The HTML is kept either way; made text only when it is the body
+      // (converting it costs a full HTML parse).
+      inner.html_as_text_ = !plain_chosen;
       inner.walk(*rich);
       if (inner.html) html = std::move(inner.html);
       for (const Part* a : inner.attachments) attachments.push_back(a);
-      if (!plain || mime::is_stub_text(plain_text)) {
+      if (!plain_chosen) {
         append(inner.text);
         return;
       }
@@ -113,9 +117,10 @@ class BodyWalker {
   void add_text(const Part& p) {
     std::string t = decoded_text(p);
     if (p.type() == "text/html") {
-      if (!html) html = t;
+      std::string as_text = html_as_text_ ? mime::html_to_text(t) : std::string();
+      if (!html) html = std::move(t);
       else html->append(t);
-      t = mime::html_to_text(t);
+      return append(as_text);
     }
     append(t);
   }
@@ -128,10 +133,16 @@ class BodyWalker {
 
   std::string decoded_text(const Part& p) {
     std::string bytes = mime::decode_body(m_, p, &defects_);
-    const std::string* declared = p.content_type.param("charset");
-    mime::Converted c = mime::to_utf8(bytes, declared ? *declared : std::string());
+    const std::string* param = p.content_type.param("charset");
+    std::string declared = param ? *param : std::string();
+    // HTML without a charset parameter may declare one itself (a browser
+    // would honour it).
+    if (declared.empty() && p.type() == "text/html") declared = mime::html_meta_charset(bytes);
+    mime::Converted c = mime::to_utf8(bytes, declared);
     if (c.unknown_charset)
-      defects_.push_back("part " + p.number + ": unknown charset \"" + *declared + "\"; read as " + c.charset);
+      defects_.push_back("part " + p.number + ": unknown charset \"" + declared + "\"; read as " + c.charset);
+    if (c.mislabeled)
+      defects_.push_back("part " + p.number + ": 8-bit text declared " + declared + "; read as " + c.charset);
     if (c.replaced)
       defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
     // A NUL byte is no text (and ends strings in the forum's PHP and C).
@@ -148,6 +159,7 @@ class BodyWalker {
 
   const mime::Message& m_;
   std::vector<std::string>& defects_;
+  bool html_as_text_ = true;
 };
 
 std::optional<std::string> header(const mime::Message& m, std::string_view name) {

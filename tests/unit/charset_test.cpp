@@ -176,3 +176,33 @@ TEST(Charset, UndeclaredCyrillicIsDetected) {
   EXPECT_EQ(detect_charset(koi), "koi8-r");
   EXPECT_EQ(to_utf8(koi, "").text, utf8);
 }
+
+// enmime's low-quality/incorrect-charset.raw: UTF-8 text labelled
+// us-ascii. The label promises 7-bit text; 8-bit text under it is detected.
+TEST(Charset, EightBitTextLabelledAsciiIsDetected) {
+  Converted c = to_utf8("\xE2\x88\xAE E\xE2\x8B\x85" "da", "us-ascii");  // U+222E, U+22C5
+  EXPECT_EQ(c.text, "\xE2\x88\xAE E\xE2\x8B\x85" "da");
+  EXPECT_EQ(c.charset, "utf-8");
+  EXPECT_TRUE(c.mislabeled);
+  EXPECT_FALSE(c.unknown_charset);
+  Converted ascii = to_utf8("plain", "US-ASCII");
+  EXPECT_EQ(ascii.text, "plain");
+  EXPECT_FALSE(ascii.mislabeled);
+  // iso-8859-1 is windows-1252 whatever the bytes: no detection there.
+  Converted latin = to_utf8("\xC3\xA9", "iso-8859-1");
+  EXPECT_EQ(latin.text, "\xC3\x83\xC2\xA9");
+  EXPECT_FALSE(latin.mislabeled);
+}
+
+// scrub_utf8 copies valid runs eight bytes at a time: NULs and invalid
+// bytes inside and at the edges of those blocks.
+TEST(Charset, ScrubInsideAndAcrossEightByteBlocks) {
+  bool replaced = false;
+  EXPECT_EQ(scrub_utf8(std::string("abcdefgh\0ijklmno\xFFpqrstuvw", 25), &replaced),
+            "abcdefghijklmno\xEF\xBF\xBDpqrstuvw");
+  EXPECT_TRUE(replaced);
+  EXPECT_EQ(scrub_utf8("1234567\xC3\xA9" "89abcdef\xE2\x82"), "1234567\xC3\xA9" "89abcdef\xEF\xBF\xBD");
+  replaced = false;
+  EXPECT_EQ(scrub_utf8("0123456789abcdef", &replaced), "0123456789abcdef");
+  EXPECT_FALSE(replaced);
+}

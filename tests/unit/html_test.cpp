@@ -5,6 +5,7 @@
 
 #include "mime/html.hpp"
 
+using forumgate::mime::html_meta_charset;
 using forumgate::mime::html_to_text;
 using forumgate::mime::sanitize_html;
 using forumgate::mime::text_to_html;
@@ -351,4 +352,15 @@ TEST(TextToHtml, LinksHttpUrls) {
             "&lt;<a href=\"http://a.org\">http://a.org</a>&gt;</p>");
   EXPECT_EQ(text_to_html("javascript:alert(1) ftp://x"), "<p>javascript:alert(1) ftp://x</p>");
   EXPECT_EQ(text_to_html("http:// alone"), "<p>http:// alone</p>");
+}
+
+// enmime's mail/non-mime-missing-charset.raw: text/html without a charset
+// parameter, whose <meta> says windows-1250.
+TEST(HtmlMetaCharset, BothFormsInTheFirstKilobyte) {
+  EXPECT_EQ(html_meta_charset("<html><head><meta charset=\"windows-1250\"/></head>"), "windows-1250");
+  EXPECT_EQ(html_meta_charset("<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=ISO-8859-2\">"),
+            "iso-8859-2");
+  EXPECT_EQ(html_meta_charset("<meta name=\"viewport\" content=\"width=device-width\"><p>charset=x</p>"), "");
+  EXPECT_EQ(html_meta_charset(std::string(2000, ' ') + "<meta charset=utf-8>"), "");
+  EXPECT_EQ(html_meta_charset(""), "");
 }

@@ -270,3 +270,40 @@ TEST(MessageTest, AMessageThatEndsInItsHeaderIsTruncated) {
   Message whole = parse_message("From: a@b\nSubject: whole\n\n");
   EXPECT_FALSE(has_defect(whole, "truncated"));
 }
+
+// enmime's low-quality/bad-header-start.raw: a relay indented the first
+// field. Nothing precedes it to continue, so it is read as a field.
+TEST(MessageTest, LeadingContinuationLineIsReadAsAField) {
+  Message m = parse_message(" From: a@example.org\nSubject: x\n\nbody\n");
+  ASSERT_EQ(m.root.headers.size(), 2u);
+  EXPECT_EQ(m.root.headers[0].name, "From");
+  EXPECT_EQ(m.root.headers[0].value, "a@example.org");
+  EXPECT_EQ(body_of(m, m.root), "body\n");
+  EXPECT_TRUE(has_defect(m, "starts with a continuation line"));
+}
+
+// enmime's low-quality/bad-header-wrap.raw: a parameter list broken
+// without the folding blank; the parameter still belongs to the field.
+TEST(MessageTest, UnfoldedParameterContinuesTheField) {
+  Message m = parse_message("Content-Type: application/zip; x-mode=0600;\nname=\"a.zip\"\n"
+                            "Content-Transfer-Encoding: base64\n\nPGh0bWw+Cg==\n");
+  ASSERT_EQ(m.root.headers.size(), 2u);
+  EXPECT_EQ(m.root.filename(), "a.zip");
+  EXPECT_EQ(m.root.encoding, "base64");
+  EXPECT_EQ(decode_body(m, m.root), "<html>\n");
+  EXPECT_TRUE(has_defect(m, "continued without folding"));
+  // A line that is no parameter still ends the header.
+  Message n = parse_message("Content-Type: text/plain;\nHello there\n");
+  EXPECT_EQ(body_of(n, n.root), "Hello there\n");
+}
+
+// enmime's parts/quoted-printable.raw ends in a soft line break: it stands
+// for nothing (RFC 2045 6.7 (5)); mimetic alone wrote its '='.
+TEST(MessageTest, QuotedPrintableSoftBreakAtTheEnd) {
+  Message m = parse_message("Content-Transfer-Encoding: quoted-printable\n\nStart=3D=41=42=\n=43=3DFinish=\n");
+  EXPECT_EQ(decode_body(m, m.root), "Start=ABC=Finish");
+  Message blanks = parse_message("Content-Transfer-Encoding: quoted-printable\n\nab=  \r\n");
+  EXPECT_EQ(decode_body(blanks, blanks.root), "ab");
+  Message hard = parse_message("Content-Transfer-Encoding: quoted-printable\n\nab\n");
+  EXPECT_EQ(decode_body(hard, hard.root), "ab\n");
+}
