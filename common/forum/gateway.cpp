@@ -113,6 +113,14 @@ std::string random_token() {
   return token;
 }
 
+// The size of UTF-8 text once the server has it in charset: latin1 takes
+// a byte per character (fit_charset left only characters it has).
+std::uint64_t stored_size(const std::string& utf8, const std::string& charset) {
+  if (charset != "latin1") return utf8.size();
+  return static_cast<std::uint64_t>(
+      std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::string render_params(const std::vector<Value>& params) {
   std::string out;
   for (const auto& v : params) {
@@ -222,8 +230,9 @@ std::optional<Gateway::Forum> Gateway::find_forum(const std::string& name) {
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     throw Error(Exit::config, "forum " + name + ": the database lacks " + list);
   }
-  auto charset = read("body_charset", {f.table});
-  if (charset[0][0]) f.charset = *charset[0][0];
+  auto column = read("body_charset", {f.table});
+  if (!column.empty() && column[0][0]) f.charset = *column[0][0];
+  if (!column.empty() && column[0].size() > 1 && column[0][1]) f.body_max = std::stoull(*column[0][1]);
   forums_.emplace(name, f);
   return f;
 }
@@ -321,10 +330,18 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   const std::int64_t t = now();
   const bool hidden = policy == Policy::moderated;
 
+  // A body the column cannot hold is refused, whole: a legacy server in
+  // non-strict mode would cut it anywhere, in the middle of a tag.
+  std::string body = fit_charset(mime::text_to_html(text), forum.charset);
+  if (forum.body_max && stored_size(body, forum.charset) > forum.body_max)
+    return refused(Exit::dataerr, "the message is too large for " + forum.name + ": " +
+                                      std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " +
+                                      forum.table + ".body takes " + std::to_string(forum.body_max));
+
   db_.begin();
   std::uint64_t id = write("insert_post",
                            {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255),
-                            fit_charset(mime::text_to_html(text), forum.charset),
+                            body,
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
                             truncate_utf8(author, 64), t, std::string(), std::int64_t{hidden}},
                            forum.table);

@@ -81,6 +81,7 @@ class Gateway {
     std::string name;
     std::string table;    // its message table
     std::string charset;  // of its body column
+    std::uint64_t body_max = 0;  // the bytes its body column takes (0: unknown)
   };
   struct Member {
     std::string userid;

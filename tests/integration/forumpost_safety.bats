@@ -254,6 +254,32 @@ big() {
   assert_equal "$(sql 'SELECT LENGTH(body) FROM agora_linux')" 11173355
 }
 
+@test "a body too big for the column or the server is refused (65), not retried" {
+  # Each < becomes &lt;: 40 MB of HTML, over MEDIUMTEXT's 16 MB.
+  big m 10485760 "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"
+  run fp m
+  assert_failure 65
+  assert_output --partial "too large for linux: 42082857 bytes of HTML, its agora_linux.body takes 16777215"
+  # The next message of a queue goes on as usual.
+  make_queue q 2 after
+  cp m q/new/1600000000.M1P1Q1.test
+  run fp --queue q
+  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 2
+  # A LONGTEXT column takes it, the server's 16 MB max_allowed_packet does not.
+  sql 'ALTER TABLE agora_linux MODIFY body LONGTEXT'
+  run fp m
+  assert_failure 65
+  assert_output --partial "more than the server's max_allowed_packet (16777216)"
+  # A legacy TEXT column: 64 KB.
+  sql 'ALTER TABLE agora_linux MODIFY body TEXT'
+  big m2 70000 "plain words"
+  run fp m2
+  assert_failure 65
+  assert_output --partial "its agora_linux.body takes 65535"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 2
+}
+
 @test "invalid UTF-8 and unknown charsets: stored, bad bytes replaced, never a crash" {
   printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: bad \xff\xfe utf-8\nMessage-ID: <u1@test>\nContent-Type: text/plain; charset=utf-8\n\nCaf\xc3\xa9 \xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80 \xe2\x82 end\n' > m1
   run fp m1
