@@ -222,4 +222,14 @@ void Connection::commit() {
 
 void Connection::rollback() noexcept { mysql_rollback(db_); }
 
+void Connection::savepoint(const std::string& name) {
+  const std::string sql = "SAVEPOINT " + name;
+  if (mysql_query(db_, sql.c_str()) != 0) fail(sql, mysql_errno(db_), mysql_error(db_));
+}
+
+void Connection::rollback_to(const std::string& name) {
+  const std::string sql = "ROLLBACK TO SAVEPOINT " + name;
+  if (mysql_query(db_, sql.c_str()) != 0) fail(sql, mysql_errno(db_), mysql_error(db_));
+}
+
 }  // namespace forumgate::forum

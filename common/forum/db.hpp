@@ -65,6 +65,9 @@ class Connection {
   void begin();
   void commit();
   void rollback() noexcept;
+  // Within a transaction: mark a point, and undo what followed it.
+  void savepoint(const std::string& name);
+  void rollback_to(const std::string& name);
 
   std::string server_info() const;
 
