@@ -34,6 +34,7 @@ struct Options {
   std::string queue;
   bool delete_done = false;
   bool stop_on_tempfail = false;
+  std::size_t commit_every = 100;
   bool records = false;
   bool dry_run = false;
   std::string recipient;
@@ -170,6 +171,10 @@ class Runner {
     return result;
   }
 
+  // Group commit for the queue: see Gateway::begin_group.
+  void begin_group() { gateway_.begin_group(); }
+  void commit_group() { gateway_.commit_group(); }
+
   // A record from mimeparse: attachments only when it wrote them out.
   forum::Result record(const post::Record& record) {
     forum::Result result = gateway_.handle(record);
@@ -236,6 +241,11 @@ int run_queue(const Options& o, Runner& runner) {
   qo.delete_done = o.delete_done;
   qo.stop_on_tempfail = o.stop_on_tempfail;
   qo.cancel = signals.cancel_flag();
+  if (o.commit_every > 1 && !o.dry_run) {
+    runner.begin_group();
+    qo.commit = [&runner] { runner.commit_group(); };
+    qo.group_size = o.commit_every;
+  }
   auto report = forum::process_queue(o.queue, qo, [&](const std::string& path, std::string data) {
     log::debug(path);
     return runner.message(std::move(data));
@@ -317,6 +327,11 @@ int main(int argc, char** argv) {
   app.add_flag("--delete", o.delete_done, "With --queue: delete what is done instead of moving it into cur/");
   app.add_flag("--stop-on-tempfail", o.stop_on_tempfail,
                "With --queue: stop at the first message that must wait (exit 75)");
+  app.add_option("--commit-every", o.commit_every,
+                 "With --queue: commit N messages at a time; their files leave new/ after the commit")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
   app.add_flag("--records", o.records, "Read post records (JSON Lines from mimeparse) instead of a message");
   app.add_flag("-n,--dry-run", o.dry_run, "Print the statements that would write, and their values; write nothing");
   app.add_option("-r,--recipient", o.recipient, "The envelope recipient (as Postfix's ${recipient})")

@@ -118,7 +118,31 @@ std::vector<MYSQL_BIND> bind_params(const std::vector<Value>& params, std::vecto
 
 }  // namespace
 
+// A packet bigger than max_allowed_packet makes the server close the
+// connection (ER_NET_PACKET_TOO_LARGE, seen by the client as "server has
+// gone away"): refused here, as the data error it is.
+void Connection::check_size(const std::vector<Value>& params) {
+  std::uint64_t size = 64;  // the command, statement id, flags, NULL bitmap
+  for (const auto& p : params)
+    size += 16 + (std::holds_alternative<std::string>(p) ? std::get<std::string>(p).size() : 8);
+  if (size <= 1024) return;  // the smallest max_allowed_packet there is
+  if (max_packet_ == 0) {
+    MYSQL_RES* res = nullptr;
+    if (mysql_query(db_, "SELECT @@max_allowed_packet") != 0 || !(res = mysql_store_result(db_)))
+      fail("max_allowed_packet", mysql_errno(db_), mysql_error(db_));
+    MYSQL_ROW row = mysql_fetch_row(res);
+    max_packet_ = row && row[0] ? std::stoull(row[0]) : 1024;
+    mysql_free_result(res);
+  }
+  if (size > max_packet_)
+    throw DbError(Exit::dataerr,
+                  "database: the values are too large: " + std::to_string(size) +
+                      " bytes, more than the server's max_allowed_packet (" + std::to_string(max_packet_) + ")",
+                  ER_NET_PACKET_TOO_LARGE);
+}
+
 std::vector<Row> Connection::query(const std::string& sql, const std::vector<Value>& params) {
+  check_size(params);
   MYSQL_STMT* stmt = prepare(sql);
   if (mysql_stmt_param_count(stmt) != params.size())
     throw Error(Exit::config, "database: \"" + sql + "\" has " + std::to_string(mysql_stmt_param_count(stmt)) +
@@ -197,5 +221,15 @@ void Connection::commit() {
 }
 
 void Connection::rollback() noexcept { mysql_rollback(db_); }
+
+void Connection::savepoint(const std::string& name) {
+  const std::string sql = "SAVEPOINT " + name;
+  if (mysql_query(db_, sql.c_str()) != 0) fail(sql, mysql_errno(db_), mysql_error(db_));
+}
+
+void Connection::rollback_to(const std::string& name) {
+  const std::string sql = "ROLLBACK TO SAVEPOINT " + name;
+  if (mysql_query(db_, sql.c_str()) != 0) fail(sql, mysql_errno(db_), mysql_error(db_));
+}
 
 }  // namespace forumgate::forum

@@ -6,7 +6,9 @@
 // Errors are Error values whose status says what an MTA should do: 75
 // (temporary: the server is down or gone, a deadlock, a lock wait timeout,
 // too many connections) or 78 (configuration: access denied, unknown
-// database) or 70 (anything else).
+// database) or 65 (a statement whose values are bigger than the server's
+// max_allowed_packet: the server would drop the connection, which looks
+// temporary but fails the same way every time) or 70 (anything else).
 
 #include <cstdint>
 #include <map>
@@ -63,16 +65,21 @@ class Connection {
   void begin();
   void commit();
   void rollback() noexcept;
+  // Within a transaction: mark a point, and undo what followed it.
+  void savepoint(const std::string& name);
+  void rollback_to(const std::string& name);
 
   std::string server_info() const;
 
  private:
   st_mysql_stmt* prepare(const std::string& sql);
+  void check_size(const std::vector<Value>& params);
   [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message) const;
 
   st_mysql* db_ = nullptr;
   std::map<std::string, st_mysql_stmt*> statements_;
   std::uint64_t last_insert_id_ = 0;
+  std::uint64_t max_packet_ = 0;  // the server's max_allowed_packet, read when first needed
 };
 
 // The status an error number stands for (see the header comment).

@@ -187,6 +187,14 @@ std::string random_token() {
   return token;
 }
 
+// The size of UTF-8 text once the server has it in charset: latin1 takes
+// a byte per character (fit_charset left only characters it has).
+std::uint64_t stored_size(const std::string& utf8, const std::string& charset) {
+  if (charset != "latin1") return utf8.size();
+  return static_cast<std::uint64_t>(
+      std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::string render_params(const std::vector<Value>& params) {
   std::string out;
   for (const auto& v : params) {
@@ -248,11 +256,102 @@ std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& 
   return db_.last_insert_id();
 }
 
+void Gateway::begin_message() {
+  in_message_ = true;
+  if (!grouped_ || o_.dry_run) {
+    db_.begin();
+    return;
+  }
+  if (!group_open_) {
+    db_.begin();
+    group_open_ = true;
+  }
+  db_.savepoint("fg_message");
+}
+
+void Gateway::end_message(std::vector<std::pair<std::string, std::string>> files) {
+  in_message_ = false;
+  if (o_.dry_run) {
+    db_.rollback();
+    return;
+  }
+  if (grouped_) {
+    group_files_.insert(group_files_.end(), files.begin(), files.end());
+    return;
+  }
+  db_.commit();
+  rename_files(files);
+}
+
+void Gateway::undo_message() {
+  if (!in_message_) return;
+  in_message_ = false;
+  if (!grouped_ || o_.dry_run || !group_open_) {
+    db_.rollback();
+    return;
+  }
+  try {
+    db_.rollback_to("fg_message");
+  } catch (const Error& e) {
+    lose_group(e.what());
+  }
+}
+
+// The files become visible only once their rows are committed.
+void Gateway::rename_files(const std::vector<std::pair<std::string, std::string>>& files) {
+  for (const auto& [temp, final_name] : files)
+    if (::rename(temp.c_str(), final_name.c_str()) != 0)
+      log::warning("attachment " + final_name + " stays as " + temp + ": rename failed");
+}
+
+void Gateway::lose_group(const std::string& reason) {
+  db_.rollback();
+  group_open_ = false;
+  if (!group_lost_) lost_reason_ = reason;
+  group_lost_ = true;
+  for (const auto& file : group_files_) ::unlink(file.first.c_str());
+  group_files_.clear();
+}
+
+void Gateway::begin_group() { grouped_ = true; }
+
+void Gateway::commit_open_group() {
+  if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
+  if (!group_open_) return;
+  group_open_ = false;
+  try {
+    db_.commit();
+  } catch (const Error& e) {
+    // Committed or not, nobody knows: the messages stay queued, and come
+    // back as duplicates if it was.
+    lose_group(e.what());
+    throw Error(Exit::tempfail, "the group of messages could not be committed: " + std::string(e.what()));
+  }
+  rename_files(group_files_);
+  group_files_.clear();
+}
+
+void Gateway::commit_group() {
+  if (!grouped_) return;
+  if (group_lost_ && group_open_) lose_group(lost_reason_);  // what came after the loss goes too
+  try {
+    commit_open_group();
+  } catch (const Error&) {
+    group_lost_ = false;  // reported: the next group starts clean
+    throw;
+  }
+}
+
 Result Gateway::handle(const post::Record& record) {
   try {
     return handle_or_throw(record);
   } catch (const Error& e) {
-    db_.rollback();
+    // The server gone, a deadlock: the group's transaction is no more.
+    // Another error undoes only this message's writes.
+    if (grouped_ && group_open_ && e.status() == Exit::tempfail) lose_group(e.what());
+    else if (in_message_) undo_message();
+    else if (!grouped_) db_.rollback();
+    in_message_ = false;
     Result r = refused(e.status(), e.what());
     if (e.status() == Exit::tempfail) r.outcome = Outcome::deferred;
     return r;
@@ -324,8 +423,9 @@ std::optional<Gateway::Forum> Gateway::find_forum(const std::string& name) {
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     throw Error(Exit::config, "forum " + name + ": the database lacks " + list);
   }
-  auto charset = read("body_charset", {f.table});
-  if (charset[0][0]) f.charset = *charset[0][0];
+  auto column = read("body_charset", {f.table});
+  if (!column.empty() && column[0][0]) f.charset = *column[0][0];
+  if (!column.empty() && column[0].size() > 1 && column[0][1]) f.body_max = std::stoull(*column[0][1]);
   forums_.emplace(name, f);
   return f;
 }
@@ -429,10 +529,18 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   const std::int64_t t = now();
   const bool hidden = policy == Policy::moderated;
 
-  db_.begin();
+  // A body the column cannot hold is refused, whole: a legacy server in
+  // non-strict mode would cut it anywhere, in the middle of a tag.
+  std::string body = fit_charset(mime::text_to_html(text), forum.charset);
+  if (forum.body_max && stored_size(body, forum.charset) > forum.body_max)
+    return refused(Exit::dataerr, "the message is too large for " + forum.name + ": " +
+                                      std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " +
+                                      forum.table + ".body takes " + std::to_string(forum.body_max));
+
+  begin_message();
   std::uint64_t id = write("insert_post",
                            {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255),
-                            fit_charset(mime::text_to_html(text), forum.charset),
+                            body,
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
                             truncate_utf8(author, 64), t, std::string(), std::int64_t{hidden}},
                            forum.table);
@@ -447,19 +555,14 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   } catch (const DbError& e) {
     if (e.code() != ER_DUP_ENTRY) throw;
     // Another delivery of this message committed first.
-    db_.rollback();
+    undo_message();
     Result r;
     r.outcome = Outcome::duplicate;
     return r;
   }
   std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
   store_attachments(record, id, t, files);
-  if (!o_.dry_run) db_.commit();
-  else db_.rollback();
-  // The files become visible only once their rows are committed.
-  for (const auto& [temp, final_name] : files)
-    if (::rename(temp.c_str(), final_name.c_str()) != 0)
-      log::warning("attachment " + final_name + " stays as " + temp + ": rename failed");
+  end_message(std::move(files));
   Result r;
   r.outcome = Outcome::posted;
   r.post = id;
@@ -514,8 +617,12 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
     return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
   const std::string token = random_token();
   const std::int64_t t = now();
+  begin_message();
   write("add_confirmation", {token, forum.name, address, std::string(to_string(action)),
                              t + static_cast<std::int64_t>(o_.confirm_hours) * 3600});
+  end_message({});
+  // A token must be in the database before its mail goes out.
+  if (group_open_) commit_open_group();
   // The confirmation address: the address the request came to, its local
   // part's action replaced by confirm-TOKEN.
   std::string domain = routed.empty() ? std::string() : routed.substr(routed.find('@'));
@@ -547,10 +654,10 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
 Result Gateway::confirm(const post::Record& record, const Forum& forum, const std::string& token) {
   (void)record;
   const std::int64_t t = now();
-  db_.begin();
+  begin_message();
   auto rows = read("take_confirmation", {token});
   if (rows.empty() || !rows[0][0] || *rows[0][0] != forum.name || to_int(rows[0][3]) < t) {
-    db_.rollback();
+    undo_message();
     return refused(Exit::nouser, "no such confirmation, or it has expired");
   }
   const std::string address = rows[0][1].value_or("");
@@ -558,8 +665,7 @@ Result Gateway::confirm(const post::Record& record, const Forum& forum, const st
   write(subscribe ? "subscribe" : "unsubscribe",
         subscribe ? std::vector<Value>{forum.name, address, t} : std::vector<Value>{forum.name, address});
   write("drop_confirmation", {token, t});
-  if (!o_.dry_run) db_.commit();
-  else db_.rollback();
+  end_message({});
   Result r;
   r.outcome = subscribe ? Outcome::subscribed : Outcome::unsubscribed;
   r.reason = address;

@@ -79,6 +79,16 @@ class Gateway {
   Gateway(Connection& db, Profile profile, GatewayOptions options);
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
+  // Group commit (forumpost --queue): from begin_group() on, the messages
+  // handled share one transaction, each in a savepoint of its own (a
+  // refusal undoes only its writes), until commit_group(). Their posts are
+  // durable only when it returns: the caller moves their files after it.
+  // When the group is lost (the server gone, a deadlock, an uncertain
+  // commit), commit_group() throws Error(75): nothing handled since the
+  // last commit_group() is known to be posted; it stays queued, and what
+  // was committed after all comes back as duplicates.
+  void begin_group();
+  void commit_group();
   // Checks that every table and column the statements use exists;
   // Error(78) naming all that are missing. {messages} tables are checked
   // when a forum is first used.
@@ -89,6 +99,7 @@ class Gateway {
     std::string name;
     std::string table;    // its message table
     std::string charset;  // of its body column
+    std::uint64_t body_max = 0;  // the bytes its body column takes (0: unknown)
   };
   struct Member {
     std::string userid;
@@ -105,6 +116,15 @@ class Gateway {
   bool may_write(const Member& member, const Forum& forum);
   void store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t now,
                          std::vector<std::pair<std::string, std::string>>& files);
+  // A message's writes: a transaction of their own, or a savepoint in the
+  // group's; committed (or, grouped, left for commit_group()) with the
+  // attachment files to rename after, or undone.
+  void begin_message();
+  void end_message(std::vector<std::pair<std::string, std::string>> files);
+  void undo_message();
+  void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
+  void lose_group(const std::string& reason);
+  void commit_open_group();
   std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
   std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
 
@@ -112,6 +132,10 @@ class Gateway {
   Profile profile_;
   GatewayOptions o_;
   std::map<std::string, Forum> forums_;
+  bool in_message_ = false;  // between begin_message() and its end or undo
+  bool grouped_ = false, group_open_ = false, group_lost_ = false;
+  std::string lost_reason_;
+  std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
 };
 
 // Whether one of the Authentication-Results values, from authserv_id,

@@ -74,7 +74,7 @@ Profile Profile::wagora(const std::string& site) {
       "INSERT INTO `{site}_fg_rejections` (unixdate, bn_name, sender, message_id, reason) VALUES (?, ?, ?, ?, ?)",
       {{"{site}_fg_rejections", {"unixdate", "bn_name", "sender", "message_id", "reason"}}}};
   s["body_charset"] = {
-      "SELECT CHARACTER_SET_NAME FROM information_schema.COLUMNS "
+      "SELECT CHARACTER_SET_NAME, CHARACTER_OCTET_LENGTH FROM information_schema.COLUMNS "
       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'body'",
       {}};
   return p;

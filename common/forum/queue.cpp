@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <utility>
+#include <vector>
 
 #include "cli/error.hpp"
 #include "cli/log.hpp"
@@ -49,6 +52,56 @@ std::string one_line(std::string s) {
 
 }  // namespace
 
+namespace {
+
+// Done messages whose posts await the group's commit.
+class Group {
+ public:
+  Group(const std::string& dir, const QueueOptions& o, QueueReport& report) : dir_(dir), o_(o), report_(report) {}
+
+  void add(const std::string& path, Outcome outcome) {
+    if (pending_.empty()) started_ = std::chrono::steady_clock::now();
+    pending_.emplace_back(path, outcome);
+    if (!o_.commit || pending_.size() >= o_.group_size ||
+        std::chrono::steady_clock::now() - started_ >= o_.group_time)
+      commit();
+  }
+
+  // The posts made durable, then their files out of new/.
+  void commit() {
+    if (o_.commit) {
+      try {
+        o_.commit();
+      } catch (const Error& e) {
+        if (e.status() != Exit::tempfail) throw;
+        if (!pending_.empty())
+          log::warning(std::to_string(pending_.size()) + " messages stay queued: " + e.what());
+        report_.deferred += pending_.size();
+        pending_.clear();
+        return;
+      }
+    }
+    for (const auto& [path, outcome] : pending_) {
+      if (outcome == Outcome::posted) ++report_.posted;
+      else if (outcome == Outcome::duplicate) ++report_.duplicates;
+      else ++report_.ignored;
+      int rc = o_.delete_done ? ::unlink(path.c_str())
+                              : ::rename(path.c_str(), (dir_ + "/cur/" + base_name(path) + ":2,S").c_str());
+      if (rc != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot move " + path + " out of new/");
+    }
+    pending_.clear();
+  }
+
+ private:
+  const std::string& dir_;
+  const QueueOptions& o_;
+  QueueReport& report_;
+  std::vector<std::pair<std::string, Outcome>> pending_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
 QueueReport process_queue(const std::string& dir, const QueueOptions& o,
                           const std::function<Result(const std::string&, std::string)>& handler) {
   if (!spool::is_maildir(dir)) throw Error(Exit::noinput, dir + " is not a queue (a Maildir with new/, cur/, tmp/)");
@@ -56,6 +109,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
   std::vector<std::string> messages = spool::maildir_messages(dir);
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
+  Group group(dir, o, report);
   for (const auto& path : messages) {
     if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
     if (o.cancel && *o.cancel) {
@@ -74,9 +128,12 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
+        // The group may be lost with it: settle it now.
+        group.commit();
         if (o.stop_on_tempfail) report.stopped = true;
         break;
       case Outcome::refused: {
+        // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
         failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
@@ -84,17 +141,12 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;
       }
-      default: {
-        if (r.outcome == Outcome::posted) ++report.posted;
-        else if (r.outcome == Outcome::duplicate) ++report.duplicates;
-        else ++report.ignored;
-        int rc = o.delete_done ? ::unlink(path.c_str())
-                               : ::rename(path.c_str(), (dir + "/cur/" + base_name(path) + ":2,S").c_str());
-        if (rc != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot move " + path + " out of new/");
-      }
+      default:
+        group.add(path, r.outcome);
     }
     if (report.stopped) break;
   }
+  group.commit();
   return report;
 }
 

@@ -10,7 +10,14 @@
 // A crash at any moment leaves each message posted once or still queued:
 // a message whose post committed but which is still in new/ is a duplicate
 // next time, and moves on then.
+//
+// Group commit: with a commit function, the handler's writes are durable
+// only once it returns, so done messages wait for it before they leave
+// new/. It is called after group_size messages or group_time, at a
+// deferred message and at the end. When it throws (75), the messages of
+// the group stay in new/, deferred.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -23,6 +30,9 @@ struct QueueOptions {
   bool delete_done = false;       // delete instead of moving into cur/
   bool stop_on_tempfail = false;  // stop at the first deferred message
   const volatile int* cancel = nullptr;  // set by a signal: stop between messages
+  std::function<void()> commit = nullptr;  // makes the handler's posts durable
+  std::size_t group_size = 1;
+  std::chrono::milliseconds group_time{200};
 };
 
 struct QueueReport {

@@ -1,0 +1,322 @@
+#!/usr/bin/env bats
+# forumpost's promise, tried against a real MariaDB: every message posted
+# exactly once or still queued, whatever happens: the server stopped in the
+# middle of a queue, forumpost killed at random moments, ten deliveries of
+# one message at the same time, bodies too big or not text at all.
+#
+# FORUMGATE_KILL_TRIALS (default 200) sets the number of kill -9 trials.
+
+load ../lib/common
+load ../lib/mariadb
+
+setup_file() {
+  mariadb_start "$BATS_FILE_TMPDIR"
+  export MDB_DIR MDB_SOCK MDB_PID
+}
+
+# A test may have restarted the server: its pid is in the pid file.
+teardown_file() {
+  MDB_PID=$(cat "$MDB_DIR/pid" 2>/dev/null || echo "$MDB_PID")
+  mariadb_stop
+}
+
+setup() {
+  common_setup
+  # The server may have been restarted by an earlier test.
+  MDB_PID=$(cat "$MDB_DIR/pid")
+  DB=s$BATS_TEST_NUMBER
+  mariadb_load_wagora "$DB"
+  mariadb_defaults "$T/my.cnf" "$DB"
+}
+
+teardown() {
+  # A test that failed with the server stopped leaves it running again.
+  mariadb-admin --no-defaults -S "$MDB_SOCK" -u root ping >/dev/null 2>&1 ||
+    mariadb_start "$BATS_FILE_TMPDIR"
+  common_teardown
+}
+
+fp() { forumpost --defaults-file "$T/my.cnf" "$@"; }
+sql() { mariadb_sql -N -B "$DB" -e "$1"; }
+
+# make_queue DIR N TAG: a queue Maildir whose new/ holds N messages, in
+# delivery order, Message-ID <TAG.I@test> and subject "TAG-I"; every third
+# starts a thread, the others reply to the one before.
+make_queue() {
+  mkdir -p "$1/new" "$1/cur" "$1/tmp"
+  awk -v dir="$1/new" -v n="$2" -v tag="$3" 'BEGIN {
+    for (i = 1; i <= n; i++) {
+      f = sprintf("%s/%d.M%dP1Q%d.test", dir, 1700000000 + i, i, i)
+      printf "From: User %d <user%d@example.org>\nTo: linux@forum.example.org\n", i % 7, i % 7 > f
+      printf "Subject: %s-%d\nDate: Mon, 23 Nov 2026 12:00:00 +0000\nMessage-ID: <%s.%d@test>\n", tag, i, tag, i > f
+      if (i % 3 != 1) printf "In-Reply-To: <%s.%d@test>\n", tag, i - 1 > f
+      printf "\nMessage %d of %s.\n", i, tag > f
+      close(f)
+    }
+  }'
+}
+
+# count DIR: the files in DIR.
+count() { find "$1" -maxdepth 1 -type f | wc -l; }
+
+# A summary line's counts, e.g. "40 taken, 12 posted, ...".
+summary() { sed -n 's/^forumpost: [^:]*: \([0-9]* taken.*\)/\1/p' <<< "$1"; }
+
+# After a run that stopped early: whatever left new/ is posted, every post
+# has its Message-ID record, and no subject is there twice.
+assert_consistent() {  # QUEUE N TAG
+  local posted records twice
+  posted=$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE '$3-%'")
+  records=$(sql "SELECT COUNT(*) FROM agora_fg_messages WHERE message_id LIKE '<$3.%'")
+  twice=$(sql "SELECT COUNT(*) FROM (SELECT subject FROM agora_linux GROUP BY subject HAVING COUNT(*) > 1) d")
+  assert_equal "$records" "$posted"
+  assert_equal "$twice" 0
+  assert_equal "$(($(count "$1/new") + $(count "$1/cur")))" "$2"
+  [ "$posted" -ge "$(count "$1/cur")" ] || fail "$1/cur has messages that are not posted"
+  [ "$posted" -le "$2" ]
+}
+
+# The server stops while a queue is being posted. run_stopped QUEUE
+# [OPTIONS]: forumpost --queue paused (SIGSTOP) once a few messages are
+# done, the server stopped, forumpost let go; status and output as run's.
+run_stopped() {
+  local q=$1
+  shift
+  forumpost --defaults-file "$T/my.cnf" -q --queue "$q" "$@" > out 2>&1 &
+  local pid=$! i
+  for ((i = 0; i < 2000; i++)); do
+    [ "$(count "$q/cur")" -ge 5 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.005
+  done
+  kill -STOP "$pid" || fail "forumpost ended before the server could be stopped"
+  [ "$(count "$q/new")" -gt 0 ] || fail "the queue was done before the server could be stopped"
+  mariadb_stop
+  kill -CONT "$pid"
+  wait_status "$pid"
+  output=$(cat out)
+}
+
+@test "the server stops mid-queue: 75, the rest kept; restarted, each posted exactly once" {
+  local n=600
+  make_queue q "$n" down
+  run_stopped q
+  assert_equal "$status" 75
+  assert_output --partial "deferred"
+  [ ! -e q/.failed ] || fail "a message was refused for a stopped server: $(head -1 q/.failed/new/*)"
+  left=$(count q/new)
+  [ "$left" -gt 0 ]
+  # Each message still queued was deferred (some in flight may have been
+  # committed just before: they come back as duplicates).
+  [[ $(summary "$output") == "$n taken, "*", 0 refused, $left deferred" ]] || fail "summary: $(summary "$output")"
+
+  mariadb_start "$BATS_FILE_TMPDIR"
+  assert_consistent q "$n" down
+  run fp --queue q
+  assert_success
+  assert_equal "$(count q/new)" 0
+  assert_equal "$(count q/cur)" "$n"
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$n	$n"
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT post_id) FROM agora_fg_messages')" "$n	$n"
+  assert_equal "$(sql 'SELECT totalnotes FROM agora')" "$n"
+  # Replies found their parents across the interruption.
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE parent = 0")" "$(((n + 2) / 3))"
+}
+
+@test "--stop-on-tempfail: the first message that must wait ends the run" {
+  local n=600
+  make_queue q "$n" stop
+  run_stopped q --stop-on-tempfail
+  assert_equal "$status" 75
+  s=$(summary "$output")
+  taken=${s%% taken*}
+  # It stopped there: the untaken ones were never tried. Deferred: the
+  # message that failed and those of its group not yet committed.
+  [ "$taken" -lt "$n" ]
+  [[ $s == *", 0 refused, "* ]] || fail "summary: $s"
+  deferred=${s##*refused, }
+  deferred=${deferred%% deferred}
+  [ "$deferred" -ge 1 ] && [ "$deferred" -le 100 ]
+  assert_equal "$(count q/new)" "$((n - taken + deferred))"
+  mariadb_start "$BATS_FILE_TMPDIR"
+  assert_consistent q "$n" stop
+  fp -q --queue q
+  assert_equal "$(count q/new)" 0
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$n	$n"
+}
+
+@test "a message refused in the middle of a group undoes only its own writes" {
+  make_queue q 9 grp
+  # Its post, thread and counters are written when its Message-ID record fails.
+  sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<grp.5@test>')"
+  run fp --queue q
+  assert_success
+  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  grep -q '^Subject: grp-5$' q/.failed/new/*
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'grp-5'")" 0
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "8	8"
+  # 1, 4 and 7 start threads, and 6, whose parent is not there.
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "8	4"
+  assert_equal "$(count q/cur)" 8
+}
+
+@test "the server down: one message from the MTA is 75 (111 for qmail), and waits" {
+  make_queue q 1 pipe
+  m=$(ls q/new/*)
+  mariadb_stop
+  run fp "$m"
+  assert_failure 75
+  assert_output --partial "database"
+  run fp --exit-codes qmail "$m"
+  assert_failure 111
+  run fp --queue q
+  assert_failure 75
+  assert_equal "$(count q/new)" 1
+  # The server crashes (SIGKILL) instead: the same.
+  mariadb_start "$BATS_FILE_TMPDIR"
+  kill -9 "$MDB_PID"
+  wait "$MDB_PID" 2>/dev/null || true
+  run fp "$m"
+  assert_failure 75
+  mariadb_start "$BATS_FILE_TMPDIR"
+  run fp "$m"
+  assert_success
+  assert_output --partial "outcome=posted"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
+}
+
+@test "kill -9 at random moments during --queue: every message posted exactly once" {
+  local trials=${FORUMGATE_KILL_TRIALS:-200} n=30 t cur posted in_flight=0 mid=0
+  for ((t = 1; t <= trials; t++)); do
+    rm -rf q
+    make_queue q "$n" "k$t"
+    forumpost --defaults-file "$T/my.cnf" -q --queue q 2>/dev/null &
+    local pid=$!
+    # 0 to ~60 ms: connecting, posting, between a commit and a rename.
+    sleep "0.0$((RANDOM % 60))"
+    kill -0 "$pid" 2>/dev/null && mid=$((mid + 1))
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    # Now: each message in new/ or cur/, each in cur/ posted.
+    cur=$(count q/cur)
+    posted=$(sql "SELECT COUNT(*) FROM agora_fg_messages WHERE message_id LIKE '<k$t.%'")
+    [ "$(($(count q/new) + cur))" -eq "$n" ] || fail "trial $t: a message left the queue unposted"
+    [ "$posted" -ge "$cur" ] || fail "trial $t: $cur done in cur/, only $posted posted"
+    [ "$posted" -gt "$cur" ] && in_flight=$((in_flight + 1))
+    fp -q --queue q 2> rerun || fail "trial $t: the run after the kill failed: $(cat rerun)"
+    [ "$(count q/cur)" -eq "$n" ] && [ "$(count q/new)" -eq 0 ] && [ ! -e q/.failed ] ||
+      fail "trial $t: the queue is not done"
+    [ "$(sql "SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux WHERE subject LIKE 'k$t-%'")" = "$n	$n" ] ||
+      fail "trial $t: not $n distinct posts"
+  done
+  echo "# $trials trials, $mid killed while running, $in_flight between a commit and its rename" >&3
+  # Over all trials: one post per message, one record per post, counters right.
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$((trials * n))	$((trials * n))"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages f JOIN agora_linux p ON p.cle = f.post_id')" \
+    "$((trials * n))"
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "$((trials * n))	$((trials * (n / 3)))"
+  # Some kills must have hit a running forumpost for the trials to mean anything.
+  [ "$mid" -ge "$((trials / 4))" ]
+}
+
+# deliver_10 FILE: ten forumposts deliver FILE at once; their statuses in
+# st.1 ... st.10, their logs in log.1 ... log.10.
+deliver_10() {
+  local i pids=()
+  for i in $(seq 1 10); do
+    forumpost --defaults-file "$T/my.cnf" "$1" > "log.$i" 2>&1 &
+    pids+=($!)
+  done
+  for i in $(seq 1 10); do
+    wait_status "${pids[$((i - 1))]}"
+    echo "$status" > "st.$i"
+  done
+}
+
+@test "ten deliveries of one message at once: one post, nine duplicates, all status 0" {
+  make_queue q 1 same
+  deliver_10 q/new/*
+  assert_equal "$(cat st.* | sort | uniq -c | awk '{print $1 "x" $2}')" "10x0"
+  assert_equal "$(grep -l 'outcome=posted' log.* | wc -l)" 1
+  assert_equal "$(grep -l 'outcome=duplicate' log.* | wc -l)" 9
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" 1
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "1	1"
+}
+
+@test "ten deliveries at once of a message without Message-ID: one post" {
+  printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: no id\nDate: Mon, 23 Nov 2026 12:00:00 +0000\n\nNo id here.\n' > m
+  deliver_10 m
+  assert_equal "$(cat st.* | sort | uniq -c | awk '{print $1 "x" $2}')" "10x0"
+  assert_equal "$(grep -l 'outcome=posted' log.* | wc -l)" 1
+  assert_equal "$(grep -l 'outcome=duplicate' log.* | wc -l)" 9
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
+  assert_equal "$(sql "SELECT message_id FROM agora_fg_messages")" ""
+}
+
+# big FILE BYTES LINE: a message whose body is LINE repeated to BYTES.
+big() {
+  {
+    printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: big\nMessage-ID: <big@test>\n\n'
+    yes "$3" | head -c "$2"
+  } > "$1"
+}
+
+@test "a 10 MB body is stored whole" {
+  big m 10485760 "A line of text that goes on for a while, and then some more."
+  run fp m
+  assert_success
+  assert_output --partial "outcome=posted"
+  # One paragraph: every line, <br> at each line break, nothing lost.
+  assert_equal "$(sql 'SELECT SHA2(body, 256) FROM agora_linux')" \
+    "$({ printf '<p>'; sed '1,/^$/d' m | sed -z 's/\n/<br>\n/g'; printf '</p>'; } | sha256sum | cut -d' ' -f1)"
+  assert_equal "$(sql 'SELECT LENGTH(body) FROM agora_linux')" 11173355
+}
+
+@test "a body too big for the column or the server is refused (65), not retried" {
+  # Each < becomes &lt;: 40 MB of HTML, over MEDIUMTEXT's 16 MB.
+  big m 10485760 "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"
+  run fp m
+  assert_failure 65
+  assert_output --partial "too large for linux: 42082857 bytes of HTML, its agora_linux.body takes 16777215"
+  # The next message of a queue goes on as usual.
+  make_queue q 2 after
+  cp m q/new/1600000000.M1P1Q1.test
+  run fp --queue q
+  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 2
+  # A LONGTEXT column takes it, the server's 16 MB max_allowed_packet does not.
+  sql 'ALTER TABLE agora_linux MODIFY body LONGTEXT'
+  run fp m
+  assert_failure 65
+  assert_output --partial "more than the server's max_allowed_packet (16777216)"
+  # A legacy TEXT column: 64 KB.
+  sql 'ALTER TABLE agora_linux MODIFY body TEXT'
+  big m2 70000 "plain words"
+  run fp m2
+  assert_failure 65
+  assert_output --partial "its agora_linux.body takes 65535"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 2
+}
+
+@test "invalid UTF-8 and unknown charsets: stored, bad bytes replaced, never a crash" {
+  printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: bad \xff\xfe utf-8\nMessage-ID: <u1@test>\nContent-Type: text/plain; charset=utf-8\n\nCaf\xc3\xa9 \xc3\x28 \xed\xa0\x80 \xf8\x88\x80\x80\x80 \xe2\x82 end\n' > m1
+  run fp m1
+  assert_success
+  assert_output --partial "outcome=posted"
+  printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: =?x-unknown-42?Q?h=E9llo?=\nMessage-ID: <u2@test>\nContent-Type: text/plain; charset=x-unknown-42\n\nd\xe9j\xe0 vu\n' > m2
+  run fp m2
+  assert_success
+  assert_output --partial "outcome=posted"
+  printf 'From: a@example.org\nTo: linux@forum.example.org\nSubject: binary\nMessage-ID: <u3@test>\nContent-Type: text/plain; charset=utf-16\n\n\x00\x01\x02\x80\xff\n' > m3
+  run fp m3
+  assert_success
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 3
+  # Each bad sequence one U+FFFD (which latin1 lacks: a reference); 8-bit
+  # bytes in a header without a charset, and an unknown charset, read as
+  # Latin-1; UTF-16 without a BOM read little-endian by iconv.
+  assert_equal "$(sql 'SELECT subject, body FROM agora_linux WHERE cle = 1')" \
+    "bad ÿþ utf-8	<p>Café &#65533;( &#65533;&#65533;&#65533; &#65533;&#65533;&#65533;&#65533;&#65533; &#65533; end</p>"
+  assert_equal "$(sql 'SELECT subject, body FROM agora_linux WHERE cle = 2')" "héllo	<p>déjà vu</p>"
+  assert_equal "$(sql 'SELECT body FROM agora_linux WHERE cle = 3')" "<p>&#256;&#32770;&#2815;</p>"
+}
