@@ -106,7 +106,8 @@ class Gateway {
   };
 
   Result handle_or_throw(const post::Record& record);
-  std::vector<std::string> missing_columns(const std::string& placeholder, const std::string& table);
+  // What is missing of the tables (placeholder, name) the statements use.
+  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
   std::optional<Forum> find_forum(const std::string& name);
   Result post(const post::Record& record, const Forum& forum);
