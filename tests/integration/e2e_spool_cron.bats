@@ -121,3 +121,25 @@ check_posts() {
   assert_equal "$(find spool/forum/new spool/forum/cur -type f | wc -l)" 0
   check_posts
 }
+
+@test "mail that waited for the database is posted by the next run, though no new mail came" {
+  echo "forumbox: $T/spool/forum" > aliases.in
+  postfix_start "$T"
+  local cmd k
+  cmd=$(cron_command "$T/spool/forum")
+  mariadb_stop
+  for k in 1 2 3; do
+    message "$k@t" "down $k" <<< "Sent while the database was down." |
+      postfix_send -f amelie@example.org forumbox@localhost
+  done
+  postfix_wait_sent 3
+  run as_nobody sh -c "$cmd"
+  assert_failure 75
+  assert_equal "$(ls queue/new | wc -l)" 3
+  assert_equal "$(stat -c %s spool/forum)" 0
+  mariadb_start "$E2E_DB_DIR"
+  run as_nobody sh -c "$cmd"
+  assert_success
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 3
+  assert_equal "$(ls queue/new | wc -l)" 0
+}
