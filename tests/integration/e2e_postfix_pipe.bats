@@ -23,11 +23,29 @@ teardown() {
   common_teardown
 }
 
-@test "the option file is for root and nobody's group only, and enough for nobody" {
+@test "the option file is for root and nobody's group only; its account can do all forumpost does, no more" {
   assert_equal "$(stat -c '%a %U %G' forumgate.my.cnf)" "640 root nogroup"
   message '1@example.org' 'by hand' <<< 'Hello.' > m1
   run as_nobody forumpost --config "$T/forumgate.conf" -r linux@forum.example.org m1
   assert_success
+  # Subscribing, confirming, unsubscribing and a refusal, as nobody: the
+  # grants cover every statement.
+  fpn() { as_nobody forumpost --config "$T/forumgate.conf" --sendmail cat "$@"; }
+  message 's1@example.org' 'subscribe' <<< 'please' > m2
+  run fpn -r linux-subscribe@forum.example.org m2
+  assert_success
+  confirm=$(sed -n 's/^Reply-To: //p' <<< "$output")
+  [[ $confirm == linux-confirm-*@forum.example.org ]] || fail "no confirmation address in: $output"
+  run fpn -r "$confirm" m2
+  assert_output --partial "outcome=subscribed"
+  run fpn -r linux-unsubscribe@forum.example.org m2
+  confirm=$(sed -n 's/^Reply-To: //p' <<< "$output")
+  run fpn -r "$confirm" m2
+  assert_output --partial "outcome=unsubscribed"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_subscriptions')" 0
+  message '3@example.org' 'stranger' <<< 'hi' > m3
+  run fpn --policy members -r linux@forum.example.org m3
+  assert_failure 77
   # The account may post, but not change the forum's tables.
   run mariadb --defaults-file="$T/forumgate.my.cnf" -e 'DROP TABLE agora_linux'
   assert_failure

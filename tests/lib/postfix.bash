@@ -67,6 +67,7 @@ postfix_wait_sent() {
 
 postfix_stop() {
   local pid
+  [ -n "${PF_DIR:-}" ] || return 0
   pid=$(tr -d ' ' < "$PF_DIR/queue/pid/master.pid" 2>/dev/null) || return 0
   [ -n "$pid" ] || return 0
   stop_pid "$pid"
