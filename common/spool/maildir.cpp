@@ -41,9 +41,12 @@ std::string safe_host() {
 }
 
 
-// "SECONDS.MUSEC..." names (maildir(5)) in delivery order: the microseconds
-// are not zero-padded by every writer (Dovecot's are not), so they are
-// compared as numbers; other names fall back to comparing as strings.
+// "SECONDS.<unique>.host" names (maildir(5)) in delivery order: the
+// microseconds are the Musec part of <unique>, which may follow other parts
+// (Postfix: VdevIinodeMusec, device and inode in lower-case hex; Courier and
+// Dovecot: MusecPpid...) and is not zero-padded by every writer (Dovecot's
+// is not), so it is found and compared as a number; other names fall back
+// to comparing as strings.
 struct DeliveryTime {
   unsigned long long sec = 0, usec = 0;
 };
@@ -51,7 +54,13 @@ DeliveryTime delivery_time(const std::string& name) {
   DeliveryTime t;
   char* end = nullptr;
   t.sec = std::strtoull(name.c_str(), &end, 10);
-  if (end && end[0] == '.' && end[1] == 'M') t.usec = std::strtoull(end + 2, nullptr, 10);
+  if (!end || *end != '.') return t;
+  for (const char* p = end + 1; *p && *p != '.'; ++p) {
+    if (*p == 'M' && p[1] >= '0' && p[1] <= '9') {
+      t.usec = std::strtoull(p + 1, nullptr, 10);
+      break;
+    }
+  }
   return t;
 }
 bool delivered_before(const std::string& a, const std::string& b) {

@@ -128,3 +128,16 @@ install_stage() {
   run env HOME="$T/home" XDG_DATA_DIRS="$SHARE" fish -c 'complete -C "lockrun -k "'
   assert_line --partial "dotlock"
 }
+
+@test "forumgate(7) shows the shipped examples line for line" {
+  local f line
+  mandoc -Tascii "$FORUMGATE_SOURCE/man/forumgate.7" | col -bx | sed 's/^ *//' > page
+  for f in postfix/aliases postfix/master.cf postfix/main.cf postfix/transport procmail/procmailrc \
+    maildrop/mailfilter qmail/.qmail-forum-default cron/forumgate.cron systemd/forumgate.service; do
+    while IFS= read -r line; do
+      case $line in '' | '#'*) continue ;; esac
+      line=${line#"${line%%[! ]*}"}
+      grep -qxF -- "$line" page || fail "examples/$f: not in forumgate(7): $line"
+    done < "$FORUMGATE_SOURCE/examples/$f"
+  done
+}

@@ -7,6 +7,9 @@
 #   mariadb_sql [ARGS...]   the mariadb client on that socket, as root
 #   mariadb_load_wagora DB  create DB with share/forumgate/wagora.sql
 #   mariadb_defaults FILE DB  a client option file for forumpost (0600)
+#   mariadb_forum_user FILE DB  the forumgate account of examples/mariadb
+#                           (grants.sql) and its option file, 0640 root:nogroup,
+#                           as an MTA running forumpost as nobody needs
 #   mariadb_stop
 
 mariadb_start() {
@@ -48,7 +51,22 @@ mariadb_defaults() {
   umask 022
 }
 
+mariadb_forum_user() {
+  local password
+  password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+  # One account per server: the last database set up is the one it may use.
+  mariadb_sql -e "DROP USER IF EXISTS 'forumgate'@'localhost'" || return 1
+  sed "s/'change-me'/'$password'/" "$FORUMGATE_SOURCE/examples/mariadb/grants.sql" | mariadb_sql "$2" || return 1
+  sed -e "s|^socket = .*|socket = $MDB_SOCK|" -e "s|^password = .*|password = $password|" \
+    -e "s|^database = .*|database = $2|" "$FORUMGATE_SOURCE/examples/mariadb/forumgate.my.cnf" > "$1"
+  chown root:nogroup "$1"
+  chmod 0640 "$1"
+}
+
 mariadb_stop() {
+  # A server restarted by a test is not the one setup_file knows: its pid
+  # file names it.
+  [ -s "${MDB_DIR:-}/pid" ] && MDB_PID=$(cat "$MDB_DIR/pid")
   [ -n "${MDB_PID:-}" ] || return 0
   stop_pid "$MDB_PID"
   wait "$MDB_PID" 2>/dev/null || true

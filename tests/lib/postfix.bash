@@ -2,7 +2,10 @@
 # alias map under DIR, no network listener, started with `postfix -c` and
 # stopped by the master's pid. Needs root (Postfix's queue permissions).
 #
-#   postfix_start DIR     PF_DIR, PF_LOG set; aliases from $DIR/aliases.in
+#   postfix_start DIR     PF_DIR, PF_LOG set; aliases from $DIR/aliases.in,
+#                         and $DIR/main.cf.in, $DIR/master.cf.in (when they
+#                         exist) added to main.cf and master.cf
+#   postfix_flush         deliver the deferred mail now (postqueue -f)
 #   postfix_send ARGS...  sendmail -C $PF_DIR ARGS... (message on stdin)
 #   postfix_wait_sent N   until N deliveries are logged as sent
 #   postfix_stop
@@ -32,6 +35,8 @@ allow_mail_to_files = alias
 CF
   # Every service of Debian's master.cf but the SMTP listener.
   grep -v '^smtp *inet' /etc/postfix/master.cf > "$PF_DIR/master.cf"
+  [ -e "$1/main.cf.in" ] && cat "$1/main.cf.in" >> "$PF_DIR/main.cf"
+  [ -e "$1/master.cf.in" ] && cat "$1/master.cf.in" >> "$PF_DIR/master.cf"
   cp "$1/aliases.in" "$PF_DIR/aliases"
   postalias "$PF_DIR/aliases"
   postfix -c "$PF_DIR" set-permissions create-missing >/dev/null 2>&1
@@ -47,18 +52,22 @@ CF
 
 postfix_send() { sendmail -C "$PF_DIR" "$@"; }
 
+postfix_flush() { postqueue -c "$PF_DIR" -f; }
+
 postfix_wait_sent() {
   local i
   for ((i = 0; i < 600; i++)); do
     [ "$(grep -c 'status=sent' "$PF_LOG" 2>/dev/null)" -ge "$1" ] && return 0
     sleep 0.1
   done
-  echo "only $(grep -c 'status=sent' "$PF_LOG" 2>/dev/null) of $1 deliveries logged" >&2
+  echo "only $(grep -c 'status=sent' "$PF_LOG" 2>/dev/null) of $1 deliveries logged; the log ends:" >&2
+  grep -v "smtp\[" "$PF_LOG" | grep -v postfix-script | tail -8 >&2
   return 1
 }
 
 postfix_stop() {
   local pid
+  [ -n "${PF_DIR:-}" ] || return 0
   pid=$(tr -d ' ' < "$PF_DIR/queue/pid/master.pid" 2>/dev/null) || return 0
   [ -n "$pid" ] || return 0
   stop_pid "$pid"

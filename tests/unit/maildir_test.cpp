@@ -97,3 +97,18 @@ TEST(Maildir, ListsInDeliveryOrderWhateverTheMicrosecondsPadding) {
   EXPECT_EQ(ours.find(".M"), 10u);
   EXPECT_EQ(ours.find('P'), 10u + 2 + 6) << ours;
 }
+
+TEST(Maildir, ListsPostfixAndCourierNamesByTheirMicroseconds) {
+  forumgate::test::TempDir dir;
+  MaildirWriter w(dir / "md");
+  // Postfix local(8): SECONDS.VdevIinodeMusec.host, device and inode in hex,
+  // so within one second the inode would otherwise decide the order.
+  std::ofstream(dir / "md/new/1795430400.V801I2aM900001.host") << "x";
+  std::ofstream(dir / "md/new/1795430400.V801I1bM000002.host") << "x";
+  // Courier (maildrop): SECONDS.MusecPpidVdevIinode.host.
+  std::ofstream(dir / "md/new/1795430400.M500000P7V801I3c.host,S=1") << "x";
+  EXPECT_EQ(maildir_messages(dir / "md"),
+            (std::vector<std::string>{dir / "md/new/1795430400.V801I1bM000002.host",
+                                      dir / "md/new/1795430400.M500000P7V801I3c.host,S=1",
+                                      dir / "md/new/1795430400.V801I2aM900001.host"}));
+}
