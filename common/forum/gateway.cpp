@@ -344,7 +344,15 @@ void Gateway::commit_group() {
 
 Result Gateway::handle(const post::Record& record) {
   try {
-    return handle_or_throw(record);
+    Result r = handle_or_throw(record);
+    // For the forum's administrator: what was refused or ignored, and why.
+    // Written like the message's own writes, so that an error here is
+    // handled as theirs would be.
+    if (r.outcome == Outcome::refused || r.outcome == Outcome::ignored)
+      write("record_rejection", {now(), r.forum, truncate_utf8(record.from.address, 255),
+                                 truncate_utf8(record.message_id.value_or(""), 998),
+                                 truncate_utf8(std::string(to_string(r.outcome)) + ": " + r.reason, 255)});
+    return r;
   } catch (const Error& e) {
     // The server gone, a deadlock: the group's transaction is no more.
     // Another error undoes only this message's writes.

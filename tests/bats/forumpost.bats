@@ -273,3 +273,14 @@ mail() {
   assert_output --partial "no DMARC or DKIM pass for amelie@example.org from mx.forum.example.org"
   [ "$(sql 'SELECT subject FROM agora_linux')" = signed ]
 }
+
+@test "what is refused or ignored is kept, with why, for the administrator" {
+  echo x | mail m a@example.org nosuch@x "lost" "Message-ID: <lost@x>"
+  fp m || true
+  echo away | mail m b@example.org linux@x "Out of Office" "Auto-Submitted: auto-replied"
+  fp m
+  fp "$D/latin1.eml"
+  [ "$(sql 'SELECT bn_name, sender, message_id, reason FROM agora_fg_rejections ORDER BY id' | tr '\t' '|')" = \
+    "nosuch|a@example.org|<lost@x>|refused: no forum is named \"nosuch\"
+|b@example.org||ignored: auto-reply" ]
+}
