@@ -15,13 +15,15 @@
 mariadb_start() {
   MDB_DIR=$1/mariadb
   MDB_SOCK=$MDB_DIR/sock
-  mkdir -p "$MDB_DIR"
+  # A tmpdir of its own: servers of suites running side by side (ctest -j)
+  # must not share /tmp's temporary tables (a bootstrap failed on that).
+  mkdir -p "$MDB_DIR/tmp"
   if [ ! -d "$MDB_DIR/data/mysql" ]; then
-    mariadb-install-db --no-defaults --datadir="$MDB_DIR/data" --user=root \
+    mariadb-install-db --no-defaults --datadir="$MDB_DIR/data" --tmpdir="$MDB_DIR/tmp" --user=root \
       --auth-root-authentication-method=normal > "$MDB_DIR/install.log" 2>&1 ||
       { cat "$MDB_DIR/install.log" >&2; return 1; }
   fi
-  mariadbd --no-defaults --datadir="$MDB_DIR/data" --socket="$MDB_SOCK" --skip-networking \
+  mariadbd --no-defaults --datadir="$MDB_DIR/data" --tmpdir="$MDB_DIR/tmp" --socket="$MDB_SOCK" --skip-networking \
     --user=root --pid-file="$MDB_DIR/pid" --log-error="$MDB_DIR/error.log" \
     --innodb-buffer-pool-size=64M 3>&- &
   MDB_PID=$!
