@@ -24,6 +24,7 @@
 #include "mime/message.hpp"
 #include "post/builder.hpp"
 #include "process/signals.hpp"
+#include "util/fd.hpp"
 
 using namespace forumgate;
 
@@ -117,29 +118,10 @@ std::optional<std::string> read_whole(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::string data;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) data.append(buf, static_cast<size_t>(n));
+  bool ok = util::read_all(fd, data);
   ::close(fd);
-  if (n < 0) return std::nullopt;
+  if (!ok) return std::nullopt;
   return data;
-}
-
-std::string read_input(const std::string& name) {
-  if (name == "-") {
-    std::string data;
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw system_error(Exit::ioerr, "cannot read standard input");
-      data.append(buf, static_cast<size_t>(n));
-    }
-    return data;
-  }
-  auto data = read_whole(name);
-  if (!data) throw system_error(Exit::noinput, "cannot read " + name);
-  return *data;
 }
 
 class Runner {
@@ -260,7 +242,7 @@ int run_records(const Options& o, Runner& runner) {
   Exit worst = Exit::ok;
   std::vector<std::string> inputs = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
   for (const auto& input : inputs) {
-    std::string data = read_input(input);
+    std::string data = util::read_input(input);
     size_t line_no = 0;
     for (size_t pos = 0; pos < data.size();) {
       size_t eol = data.find('\n', pos);
@@ -308,7 +290,7 @@ int run(const Options& o) {
   if (!o.queue.empty()) return run_queue(o, *runner);
   if (o.records) return run_records(o, *runner);
   if (o.files.size() > 1) throw Error(Exit::usage, "one message at a time (or --queue, --records)");
-  forum::Result r = runner->message(read_input(o.files.empty() ? "-" : o.files[0]));
+  forum::Result r = runner->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
   bool failed = r.outcome == forum::Outcome::refused || r.outcome == forum::Outcome::deferred;
   if (failed) std::cerr << "forumpost: " << r.reason << "\n";
   return exit_code(o, failed ? r.status : Exit::ok);

@@ -38,33 +38,6 @@ struct Options {
   bool no_trim = false;
 };
 
-// The whole file (or standard input for "-"). Error(66) when unreadable.
-std::string read_input(const std::string& name) {
-  int fd = name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + name);
-  std::string data;
-  struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (fd != STDIN_FILENO) ::close(fd);
-    throw Error(Exit::noinput, "cannot read " + name + ": it is a directory");
-  }
-  if (S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      if (fd != STDIN_FILENO) ::close(fd);
-      throw system_error(Exit::noinput, "cannot read " + name, err);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  if (fd != STDIN_FILENO) ::close(fd);
-  return data;
-}
-
 // Writes an attachment into dir under its sanitized name, never replacing a
 // file there: "name", then "name-2", ... Sanitized names hold no '/', so
 // nothing lands outside dir.
@@ -125,7 +98,7 @@ std::string extract(const Options& o, const mime::Message& m, const std::string&
 
 // One message: what it was asked for, on standard output.
 void one(const Options& o, const std::string& file) {
-  mime::Message m = mime::parse_message(read_input(file));
+  mime::Message m = mime::parse_message(util::read_input(file));
   if (m.original_size == 0) throw Error(Exit::dataerr, file + ": empty, not a message");
   if (!m.has_header) throw Error(Exit::dataerr, file + ": not a message: no header fields");
   for (const auto& defect : m.defects) log::info(file + ": " + defect);

@@ -14,6 +14,7 @@
 #include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "spool/maildir.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::forum {
 
@@ -23,21 +24,10 @@ std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
   std::string data;
-  struct stat st;
-  if (::fstat(fd, &st) == 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw system_error(Exit::ioerr, "cannot read " + path, err);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
+  bool ok = util::read_all(fd, data);
+  int err = errno;
   ::close(fd);
+  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
   return data;
 }
 

@@ -13,6 +13,7 @@
 #include "lock/mailbox_lock.hpp"
 #include "spool/maildir.hpp"
 #include "spool/remote_source.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -35,22 +36,10 @@ std::optional<std::string> read_message_file(const std::string& path, time_t& mt
   }
   mtime = st.st_mtime;
   std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  for (;;) {
-    if (got == data.size()) data.resize(data.size() + 65536);
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw system_error(Exit::ioerr, "cannot read " + path, err);
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
+  bool ok = util::read_all(fd, data);
+  int err = errno;
   ::close(fd);
-  data.resize(got);
+  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
   return data;
 }
 

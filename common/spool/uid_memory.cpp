@@ -41,19 +41,10 @@ bool read_file(const std::string& path, std::string& out) {
     if (errno == ENOENT) return false;
     throw system_error(Exit::ioerr, "cannot read " + path);
   }
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      ::close(fd);
-      throw system_error(Exit::ioerr, "cannot read " + path, err);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  bool ok = util::read_all(fd, out);
+  int err = errno;
   ::close(fd);
+  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
   return true;
 }
 

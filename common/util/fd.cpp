@@ -1,5 +1,7 @@
 #include "util/fd.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -10,6 +12,44 @@
 #include "cli/error.hpp"
 
 namespace forumgate::util {
+
+bool read_all(int fd, std::string& out) {
+  struct stat st;
+  size_t got = out.size();
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    out.resize(got + static_cast<size_t>(st.st_size));
+  for (;;) {
+    if (got == out.size()) out.resize(out.size() + 65536);
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      out.resize(got);
+      errno = err;
+      return false;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  out.resize(got);
+  return true;
+}
+
+std::string read_input(const std::string& name) {
+  int fd = name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + name);
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fd != STDIN_FILENO) ::close(fd);
+    throw Error(Exit::noinput, "cannot read " + name + ": it is a directory");
+  }
+  std::string data;
+  bool ok = read_all(fd, data);
+  int err = errno;
+  if (fd != STDIN_FILENO) ::close(fd);
+  if (!ok) throw system_error(Exit::noinput, "cannot read " + name, err);
+  return data;
+}
 
 bool write_fully(int fd, std::string_view data) {
   while (!data.empty()) {

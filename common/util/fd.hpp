@@ -7,6 +7,14 @@
 
 namespace forumgate::util {
 
+// Appends all that fd has to out (sized up front for a regular file),
+// retrying EINTR; false (errno set) on a read error.
+bool read_all(int fd, std::string& out);
+
+// The whole of file name, or of standard input for "-". Error(66) when it
+// cannot be opened or read, or is a directory.
+std::string read_input(const std::string& name);
+
 // Writes all of data, retrying short writes and EINTR; false (errno set)
 // on an error.
 bool write_fully(int fd, std::string_view data);
