@@ -91,6 +91,8 @@ forum::GatewayOptions gateway_options(const Options& o) {
   g.subject_fallback = o.subject_fallback;
   g.require_auth = o.require_auth;
   g.web_message_id = o.web_message_id;
+  if (!o.web_message_id.empty() && o.web_message_id.find("{post}") == std::string::npos)
+    throw Error(Exit::usage, "--web-message-id " + o.web_message_id + ": no {post} in it");
   g.dry_run = o.dry_run;
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
   g.sendmail = o.sendmail;

@@ -22,7 +22,16 @@ Exit status_of_error(unsigned code) {
     case ER_TOO_MANY_USER_CONNECTIONS:
     case ER_OUT_OF_RESOURCES:
     case ER_QUERY_INTERRUPTED:
+    case ER_OPTION_PREVENTS_STATEMENT:  // read_only, as during a fail-over
+    case ER_RECORD_FILE_FULL:           // table full
+    case ER_DISK_FULL:
+    case 1927:                          // MariaDB's ER_CONNECTION_KILLED
+    case 1969:                          // MariaDB's ER_STATEMENT_TIMEOUT
       return Exit::tempfail;
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:  // a value the column cannot hold
+    case ER_DATA_TOO_LONG:
+    case WARN_DATA_TRUNCATED:
+      return Exit::dataerr;
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
     case ER_BAD_DB_ERROR:

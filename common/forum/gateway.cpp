@@ -93,7 +93,7 @@ bool authenticated(const std::vector<std::string>& results, const std::string& a
     for (size_t pos = semi + 1; pos < value.size();) {
       size_t end = value.find(';', pos);
       if (end == std::string::npos) end = value.size();
-      std::string method, result, header_d, header_i;
+      std::string method, result, header_d, header_i, header_from;
       std::string words = value.substr(pos, end - pos);
       pos = end + 1;
       for (size_t w = 0; w < words.size();) {
@@ -112,10 +112,13 @@ bool authenticated(const std::vector<std::string>& results, const std::string& a
           header_d = val;
         } else if (key == "header.i") {
           header_i = val.substr(val.rfind('@') + 1);
+        } else if (key == "header.from") {
+          header_from = mime::to_lower(val);
         }
       }
       if (result != "pass") continue;
-      if (method == "dmarc") return true;
+      // DMARC's pass counts for the domain it names, which must be ours.
+      if (method == "dmarc" && header_from == domain) return true;
       if (method == "dkim" && ((!header_d.empty() && aligned(header_d, domain)) ||
                                (!header_i.empty() && aligned(header_i, domain))))
         return true;
@@ -210,10 +213,53 @@ std::string render_params(const std::vector<Value>& params) {
   return out;
 }
 
+// A Message-ID for the ascii column that records it (the key is its hash
+// anyway): at most 998 bytes (RFC 5322's line limit), 8-bit bytes as '?'.
+std::string ascii_id(const std::string& id) {
+  std::string out = id.substr(0, 998);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x20) c = '?';
+  return out;
+}
+
+// An address we may send mail to with sendmail -t: one local@domain, no
+// list, no comment, no header syntax.
+bool plain_address(const std::string& a) {
+  if (a.empty() || a.size() > 254 || a.find('@') == std::string::npos || a.find('@') != a.rfind('@')) return false;
+  for (unsigned char c : a)
+    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' || c == '\\' ||
+        c == 127)
+      return false;
+  return true;
+}
+
+// The stored file's extension comes from the type that was allowed, never
+// from the sender: "x.php" sent as image/png is stored as "x.png", so
+// nothing a web server would run lands in W-Agora's directory. Dots in the
+// stem go too ("x.php.png" -> "x_php.png"), for servers that honour every
+// extension of a name.
+std::string stored_attachment_name(const std::string& name, const std::string& type) {
+  static const std::pair<const char*, const char*> extensions[] = {
+      {"image/png", ".png"},         {"image/jpeg", ".jpg"},       {"image/gif", ".gif"},
+      {"image/webp", ".webp"},       {"text/plain", ".txt"},       {"application/pdf", ".pdf"},
+      {"application/zip", ".zip"},   {"application/gzip", ".gz"},  {"application/x-gzip", ".gz"},
+      {"application/x-tar", ".tar"}};
+  std::string ext = ".bin";
+  for (const auto& [t, e] : extensions)
+    if (type == t) ext = e;
+  std::string stem = name.substr(0, name.rfind('.'));
+  if (stem.empty()) stem = "attachment";
+  for (char& c : stem)
+    if (c == '.') c = '_';
+  return stem + ext;
+}
+
 // The post number in id when id is the web post id pattern for forum
 // (see GatewayOptions::web_message_id), else 0.
 std::int64_t web_post(const std::string& pattern, const std::string& forum, const std::string& id) {
-  if (pattern.empty()) return 0;
+  // libstdc++'s regex recurses per character: a 50 KB id overflows the
+  // stack. No real Message-ID is longer than a header line may be.
+  if (pattern.empty() || id.size() > 998) return 0;
   std::string expression;
   for (size_t i = 0; i < pattern.size();) {
     if (pattern.compare(i, 6, "{post}") == 0) {
@@ -348,10 +394,20 @@ Result Gateway::handle(const post::Record& record) {
     // For the forum's administrator: what was refused or ignored, and why.
     // Written like the message's own writes, so that an error here is
     // handled as theirs would be.
-    if (r.outcome == Outcome::refused || r.outcome == Outcome::ignored)
-      write("record_rejection", {now(), r.forum, truncate_utf8(record.from.address, 255),
-                                 truncate_utf8(record.message_id.value_or(""), 998),
-                                 truncate_utf8(std::string(to_string(r.outcome)) + ": " + r.reason, 255)});
+    // Best effort: the message's own outcome stands whatever happens here,
+    // unless the group's transaction itself was lost.
+    if (r.outcome == Outcome::refused || r.outcome == Outcome::ignored) {
+      try {
+        write("record_rejection", {now(), fit_charset(r.forum, "latin1"),
+                                   truncate_html(fit_charset(record.from.address, "latin1"), 255),
+                                   ascii_id(record.message_id.value_or("")),
+                                   truncate_html(fit_charset(std::string(to_string(r.outcome)) + ": " + r.reason,
+                                                             "latin1"), 255)});
+      } catch (const Error& e) {
+        if (e.status() == Exit::tempfail && grouped_) throw;
+        log::warning("the rejection could not be recorded: " + std::string(e.what()));
+      }
+    }
     return r;
   } catch (const Error& e) {
     // The server gone, a deadlock: the group's transaction is no more.
@@ -542,8 +598,13 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     }
   }
 
+  // A guest's name is marked as such: it must never pass for a user's
+  // login (a forged "admin"), and it is stored escaped like everything
+  // W-Agora prints.
   std::string author = member ? member->userid : record.from.name;
   if (author.empty()) author = sender.substr(0, sender.find('@'));
+  if (!member) author = truncate_utf8(author, 48) + " (guest)";
+  author = truncate_html(fit_charset(escape_html(author), forum.charset), 64);
   std::string subject = record.subject.empty() ? "(no subject)" : record.subject;
   std::string text = record.text;
   const std::int64_t t = now();
@@ -562,7 +623,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
                            {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255),
                             body,
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
-                            truncate_utf8(author, 64), t, std::string(), std::int64_t{hidden}},
+                            author, t, std::string(), std::int64_t{hidden}},
                            forum.table);
   if (thread == 0) {
     write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
@@ -571,7 +632,8 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   write("update_forum_counters", {std::int64_t{parent == 0}, t, forum.name});
   if (member) write("update_user_counters", {t, member->userid, forum.name});
   try {
-    write("record_message", {forum.name, key, record.message_id.value_or(""), static_cast<std::int64_t>(id), thread, t});
+    write("record_message",
+          {forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t});
   } catch (const DbError& e) {
     if (e.code() != ER_DUP_ENTRY) throw;
     // Another delivery of this message committed first.
@@ -595,13 +657,13 @@ void Gateway::store_attachments(const post::Record& record, std::uint64_t post_i
   if (o_.attachment_base.empty() || !o_.attachment_data) return;
   // Records may come from anywhere (--records): names are sanitized again
   // here, whatever mimeparse did, and the bytes must be what the record says.
-  mime::FileNames names;
+  mime::FileNames clean, unique;
   for (const auto& a : record.attachments) {
     if (a.size > o_.max_attachment) {
       log::notice("attachment " + a.filename + " not stored: " + std::to_string(a.size) + " bytes is over the limit");
       continue;
     }
-    if (std::find(o_.attachment_types.begin(), o_.attachment_types.end(), a.content_type) ==
+    if (std::find(o_.attachment_types.begin(), o_.attachment_types.end(), mime::to_lower(a.content_type)) ==
         o_.attachment_types.end()) {
       log::notice("attachment " + a.filename + " not stored: type " + a.content_type + " is not allowed");
       continue;
@@ -612,20 +674,28 @@ void Gateway::store_attachments(const post::Record& record, std::uint64_t post_i
       log::warning("attachment " + a.filename + " not stored: its content is not what the record says");
       continue;
     }
-    const std::string name = names.add(a.filename, a.content_type);
+    const std::string name =
+        unique.add(stored_attachment_name(clean.add(a.filename, a.content_type), mime::to_lower(a.content_type)), "");
     std::uint64_t att_id = write("record_attachment", {name, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
     if (o_.dry_run) continue;
     std::string dir = o_.attachment_base + "/" + o_.attachment_path;
     std::string final_name = dir + "/" + std::to_string(att_id) + "." + name;
     std::string temp = dir + "/.tmp." + std::to_string(att_id) + "." + std::to_string(::getpid());
+    // A full or failing disk passes: the message waits (75) rather than
+    // bounce, and what this message wrote so far goes.
+    auto fail = [&](const std::string& what, int err) {
+      for (const auto& [written, final_path] : files) ::unlink(written.c_str());
+      bool passing = err == ENOSPC || err == EDQUOT || err == EIO;
+      throw system_error(passing ? Exit::tempfail : Exit::cantcreat, what, err);
+    };
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + temp);
+    if (fd < 0) fail("cannot create " + temp, errno);
     bool ok = util::write_fully(fd, *data) && ::fsync(fd) == 0;
     int err = errno;
     ::close(fd);
     if (!ok) {
       ::unlink(temp.c_str());
-      throw system_error(Exit::ioerr, "cannot write " + temp, err);
+      fail("cannot write " + temp, err);
     }
     files.emplace_back(temp, final_name);
   }
@@ -635,6 +705,7 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   const std::string& address = record.from.address;
   if (address.empty() || !record.envelope_sender.value_or("x").size())
     return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
+  if (!plain_address(address)) return refused(Exit::dataerr, "cannot send a confirmation to \"" + address + "\"");
   const std::string token = random_token();
   const std::int64_t t = now();
   begin_message();
@@ -645,7 +716,7 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   if (group_open_) commit_open_group();
   // The confirmation address: the address the request came to, its local
   // part's action replaced by confirm-TOKEN.
-  std::string domain = routed.empty() ? std::string() : routed.substr(routed.find('@'));
+  std::string domain = routed.find('@') == std::string::npos ? std::string() : routed.substr(routed.find('@'));
   std::string confirm_address = forum.name + "-confirm-" + token + domain;
   std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " +
                      confirm_address + "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " +

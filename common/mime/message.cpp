@@ -412,6 +412,24 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
       while (k > 0 && is_wsp(body[k - 1])) --k;
       if (k > 0 && body[k - 1] == '=') body = body.substr(0, k - 1);
     }
+    // Blanks at the end of a line are transport padding to be dropped, the
+    // line break kept (RFC 2045 6.7 (3)); mimetic takes such a line for a
+    // soft break and joins it to the next. So they are dropped here first
+    // (a line that ends "=  " keeps its '=': that is a soft break).
+    std::string unpadded;
+    if (body.find(" \n") != std::string_view::npos || body.find("\t\n") != std::string_view::npos) {
+      unpadded.reserve(body.size());
+      size_t line = 0;
+      for (size_t i = 0; i <= body.size(); ++i) {
+        if (i < body.size() && body[i] != '\n') continue;
+        size_t stop = i;
+        while (stop > line && is_wsp(body[stop - 1])) --stop;
+        unpadded.append(body.substr(line, stop - line));
+        if (i < body.size()) unpadded += '\n';
+        line = i + 1;
+      }
+      body = unpadded;
+    }
     out.resize(body.size());
     mimetic::QP::Decoder decoder;
     char* end = out.data();

@@ -44,7 +44,7 @@ mail() {
   run fp "$D/latin1.eml"
   assert_success
   assert_output --partial "outcome=posted post=1 thread=1"
-  [ "$(sql 'SELECT parent, thread, userid FROM agora_linux WHERE cle = 1')" = "0	1	Amélie Durand" ]
+  [ "$(sql 'SELECT parent, thread, userid FROM agora_linux WHERE cle = 1')" = "0	1	Amélie Durand (guest)" ]
   [ "$(sql 'SELECT subject FROM agora_linux WHERE cle = 1')" = "Problème de montage NFS" ]
   [ "$(sql 'SELECT body FROM agora_linux WHERE cle = 1')" = "<p>Déjà essayé ? Mon serveur refuse le montage.</p>" ]
   fp -r linux@forum.example.org "$D/reply.eml"
@@ -116,7 +116,7 @@ mail() {
   [ "$(sql 'SELECT totalpost FROM agora_userforum WHERE userid = "amelie"')" = 1 ]
   echo hi | mail m stranger@example.org linux@x "to moderate"
   fp --policy moderated m
-  [ "$(sql 'SELECT userid, hidden FROM agora_linux WHERE cle = 2')" = "stranger	1" ]
+  [ "$(sql 'SELECT userid, hidden FROM agora_linux WHERE cle = 2')" = "stranger (guest)	1" ]
 }
 
 @test "auto-replies, bounces and loops are ignored with status 0, never posted" {
@@ -147,7 +147,7 @@ mail() {
   [[ $body != *"<script"* && $body != *"<b "* ]]
   [[ $body == *"&lt;script&gt;"* ]]
   [[ $body == *"&#8594; &#20013;&#25991; €"* ]]
-  [ "$(sql 'SELECT userid FROM agora_linux')" = "Robert'); DROP TABLE agora_users;--" ]
+  [ "$(sql 'SELECT userid FROM agora_linux')" = "Robert&#39;); DROP TABLE agora_users;-- (guest)" ]
   run fp --forum "x'; DROP TABLE agora; --" m
   assert_failure 67
   [ "$(sql 'SELECT COUNT(*) FROM agora')" = 1 ]
@@ -221,9 +221,9 @@ mail() {
   mkdir -p base/attachments
   fp --attachments-dir base "$D/multi.eml" -r linux@x
   [ "$(sql 'SELECT att_id, att_name, att_path, note_id FROM agora_attachments ORDER BY att_id' | tr '\t\n' ',;')" = \
-    "1,résumé.pdf,attachments,1;2,passwd,attachments,1;" ]
+    "1,résumé.pdf,attachments,1;2,passwd.txt,attachments,1;" ]
   cmp base/attachments/1.résumé.pdf <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4)')
-  [ "$(cat base/attachments/2.passwd)" = "root:x:0:0" ]
+  [ "$(cat base/attachments/2.passwd.txt)" = "root:x:0:0" ]
   [ "$(ls -A base/attachments | wc -l)" = 2 ]
   # Only the types allowed, only up to the size allowed.
   sed 's/multi.3@/multi.4@/' "$D/multi.eml" > m4
@@ -283,4 +283,30 @@ mail() {
   [ "$(sql 'SELECT bn_name, sender, message_id, reason FROM agora_fg_rejections ORDER BY id' | tr '\t' '|')" = \
     "nosuch|a@example.org|<lost@x>|refused: no forum is named \"nosuch\"
 |b@example.org||ignored: auto-reply" ]
+}
+
+@test "review fixes: guests never pass for users, a .php is stored as what its type allows, odd ids are data" {
+  sql "INSERT INTO agora_users (userid, useraddress) VALUES ('admin', 'root@forum.example.org')"
+  mkdir -p base/attachments
+  printf 'From: "<b>admin</b>" <x@evil.example>\nTo: linux@x\nSubject: s\nMessage-ID: <%s@x>\n' \
+    "$(head -c 1200 /dev/zero | tr '\0' a)" > m
+  printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nhi\n--b\n' >> m
+  printf 'Content-Type: image/png; name="x.php.png"\nContent-Transfer-Encoding: base64\n\niVBORw0K\n--b--\n' >> m
+  run fp --attachments-dir base m
+  assert_success
+  [ "$(sql 'SELECT userid FROM agora_linux')" = "&lt;b&gt;admin&lt;/b&gt; (guest)" ]
+  [ "$(sql 'SELECT att_name FROM agora_attachments')" = "x_php.png" ]
+  [ "$(ls base/attachments)" = "1.x_php.png" ]
+  [ "$(sql 'SELECT LENGTH(message_id) FROM agora_fg_messages')" = 998 ]
+  echo x | mail m2 "=?UTF-8?Q?=C5=81ukasz?= <l@x.pl>" linux@x "utf-8 name" "Message-ID: <l1@x.pl>"
+  run fp m2
+  assert_success
+  [ "$(sql 'SELECT userid FROM agora_linux WHERE subject = "utf-8 name"')" = "&#321;ukasz (guest)" ]
+  run fp --web-message-id '<web.{forum}@x>' m2
+  assert_failure 64
+  echo x | mail m3 "<a@x,b@y>" linux-subscribe@x "subscribe" "Message-ID: <s@x>"
+  run fp --sendmail "tee -a sent" m3
+  assert_failure 65
+  assert_output --partial 'cannot send a confirmation to "a@x,b@y"'
+  [ ! -e sent ]
 }

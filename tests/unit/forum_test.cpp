@@ -97,5 +97,9 @@ TEST(Authenticated, DmarcOrAlignedDkimFromTheTrustedServerOnly) {
   EXPECT_FALSE(authenticated({"mx.forum.org.evil; dmarc=pass"}, "mx.forum.org", from));
   EXPECT_FALSE(authenticated({"mx.forum.org; none"}, "mx.forum.org", from));
   EXPECT_FALSE(authenticated({}, "mx.forum.org", from));
-  EXPECT_TRUE(authenticated({"other; dmarc=pass", "mx.forum.org; dmarc=pass"}, "mx.forum.org", from));
+  EXPECT_TRUE(authenticated({"other; dmarc=pass", "mx.forum.org; dmarc=pass header.from=mail.example.org"},
+                            "mx.forum.org", from));
+  // DMARC's pass is for the domain it names: another domain's is no pass.
+  EXPECT_FALSE(authenticated({"mx.forum.org; dmarc=pass header.from=attacker.example"}, "mx.forum.org", from));
+  EXPECT_FALSE(authenticated({"mx.forum.org; dmarc=pass"}, "mx.forum.org", from));
 }

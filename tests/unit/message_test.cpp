@@ -307,3 +307,9 @@ TEST(MessageTest, QuotedPrintableSoftBreakAtTheEnd) {
   Message hard = parse_message("Content-Transfer-Encoding: quoted-printable\n\nab\n");
   EXPECT_EQ(decode_body(hard, hard.root), "ab\n");
 }
+
+TEST(MessageTest, QuotedPrintableBlanksAtLineEndsAreDroppedNotTheBreak) {
+  // RFC 2045 6.7 (3): trailing blanks are padding; the hard break stays.
+  Message m = parse_message("Content-Transfer-Encoding: quoted-printable\n\nHello   \nWorld\t\nsoft=  \nly\n");
+  EXPECT_EQ(decode_body(m, m.root), "Hello\nWorld\nsoftly\n");
+}
