@@ -21,7 +21,8 @@ setup() {
   command -v postfix >/dev/null || fail "postfix is not installed (scripts/deps test)"
   e2e_setup_forum
   mkdir spool lock && chmod 1777 spool lock
-  mkdir -p queue && chown nobody:nogroup queue && chmod 700 queue
+  # The queue is made a Maildir when installing, as forumgate(7) says.
+  mkdir -p queue/new queue/cur queue/tmp && chown -R nobody:nogroup queue && chmod -R 700 queue
   N=${FORUMGATE_E2E_MESSAGES:-500}
 }
 teardown() {
