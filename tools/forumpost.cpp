@@ -116,14 +116,13 @@ void log_result(const post::Record& r, const forum::Result& result) {
   else log::notice(line);
 }
 
+// An attachment's or option file's bytes; nullopt when unreadable.
 std::optional<std::string> read_whole(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string data;
-  bool ok = util::read_all(fd, data);
-  ::close(fd);
-  if (!ok) return std::nullopt;
-  return data;
+  try {
+    return util::read_file(path);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 class Runner {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -19,17 +20,6 @@
 namespace forumgate::forum {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
-  std::string data;
-  bool ok = util::read_all(fd, data);
-  int err = errno;
-  ::close(fd);
-  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
-  return data;
-}
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
@@ -106,15 +96,11 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
       report.stopped = true;
       break;
     }
-    std::string data;
-    try {
-      data = read_file(path);
-    } catch (const Error& e) {
-      if (errno == ENOENT) continue;  // taken by a concurrent run
-      throw;
-    }
+    // nullopt: taken by a concurrent run.
+    std::optional<std::string> data = util::read_file(path, Exit::noinput);
+    if (!data) continue;
     ++report.taken;
-    Result r = handler(path, data);
+    Result r = handler(path, *data);
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
@@ -126,7 +112,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
         // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
+        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", *data});
         failed->commit();
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;

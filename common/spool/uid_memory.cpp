@@ -35,19 +35,6 @@ std::string make_queue_dir(const std::string& queue) {
   return dir;
 }
 
-bool read_file(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    if (errno == ENOENT) return false;
-    throw system_error(Exit::ioerr, "cannot read " + path);
-  }
-  bool ok = util::read_all(fd, out);
-  int err = errno;
-  ::close(fd);
-  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
-  return true;
-}
-
 }  // namespace
 
 std::string UidMemory::file_name(const std::string& identity) {
@@ -91,8 +78,9 @@ UidMemory::UidMemory(const std::string& queue, const std::string& identity, cons
 }
 
 void UidMemory::load() {
-  std::string text;
-  if (!read_file(path_, text)) return;
+  std::optional<std::string> file = util::read_file(path_);
+  if (!file) return;
+  const std::string& text = *file;
   std::vector<std::string_view> lines;
   for (size_t at = 0; at < text.size();) {
     size_t nl = text.find('\n', at);

@@ -35,6 +35,18 @@ bool read_all(int fd, std::string& out) {
   return true;
 }
 
+std::optional<std::string> read_file(const std::string& path, Exit status) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0 && errno == ENOENT) return std::nullopt;
+  if (fd < 0) throw system_error(status, "cannot read " + path);
+  std::string data;
+  bool ok = read_all(fd, data);
+  int err = errno;
+  ::close(fd);
+  if (!ok) throw system_error(status, "cannot read " + path, err);
+  return data;
+}
+
 std::string read_input(const std::string& name) {
   int fd = name == "-" ? STDIN_FILENO : ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw system_error(Exit::noinput, "cannot open " + name);

@@ -2,14 +2,21 @@
 // Writing to file descriptors, whole.
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "cli/exit_status.hpp"
 
 namespace forumgate::util {
 
 // Appends all that fd has to out (sized up front for a regular file),
 // retrying EINTR; false (errno set) on a read error.
 bool read_all(int fd, std::string& out);
+
+// The whole file at path; nullopt when there is none (ENOENT, decided by
+// open itself). Error(status) "cannot read PATH: reason" otherwise.
+std::optional<std::string> read_file(const std::string& path, Exit status = Exit::ioerr);
 
 // The whole of file name, or of standard input for "-". Error(66) when it
 // cannot be opened or read, or is a directory.
