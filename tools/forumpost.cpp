@@ -194,12 +194,17 @@ void check_defaults_file(const std::string& path) {
   if (!data) throw system_error(Exit::config, "cannot read the option file " + path);
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) throw system_error(Exit::config, "cannot stat " + path);
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
   bool has_password = data->find("password") != std::string::npos;
   if (has_password && (st.st_mode & 0007)) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     throw Error(Exit::config, path + " holds a password and everyone may read it (mode " + mode +
                                   "): chmod 600 (or 640 for the MTA's group)");
+  }
+  // Whoever may change it may send the posts to a database of theirs (and
+  // the client library ignores a world-writable option file anyway).
+  if (st.st_mode & 0022) {
+    throw Error(Exit::config, path + " may be changed by others than its owner (mode " + mode + "): chmod 600");
   }
 }
 

@@ -93,10 +93,14 @@ int run(const Options& o) {
   }
   bar.clear();
   if (o.count) std::cout << report.taken << "\n";
-  log::info("took " + std::to_string(report.taken) + " message(s), " + std::to_string(report.bytes) +
-            " bytes, from " + o.source +
-            (report.known ? "; " + std::to_string(report.known) + " were in the queue already" : "") +
-            (report.drained ? "; drained it" : ""));
+  // One line for cron's mail when there was something to take (-q keeps it
+  // quiet; -v also gives the bytes).
+  std::string line = o.source + ": " + std::to_string(report.taken) + " taken";
+  if (report.known) line += ", " + std::to_string(report.known) + " in the queue already";
+  if (report.kept) line += ", " + std::to_string(report.kept) + " kept";
+  if (report.drained) line += ", drained";
+  if (log::enabled(log::Level::info)) line += " (" + std::to_string(report.bytes) + " bytes)";
+  if (!o.count) log::write(report.taken || report.known || report.kept ? log::Level::notice : log::Level::info, line);
   if (report.kept > 0) {
     log::notice(std::to_string(report.kept) + " message(s) whose command failed stay in " + o.source +
                 (o.drain && !report.drained ? " (and, it being an mbox, so do the others)" : ""));

@@ -85,6 +85,7 @@ class Group {
 QueueReport process_queue(const std::string& dir, const QueueOptions& o,
                           const std::function<Result(const std::string&, std::string)>& handler) {
   if (!spool::is_maildir(dir)) throw Error(Exit::noinput, dir + " is not a queue (a Maildir with new/, cur/, tmp/)");
+  spool::check_private_queue(dir);
   QueueReport report;
   std::vector<std::string> messages = spool::maildir_messages(dir);
   const std::string new_dir = dir + "/new/";

@@ -94,6 +94,15 @@ std::vector<std::string> maildir_messages(const std::string& maildir) {
   return out;
 }
 
+void check_private_queue(const std::string& maildir) {
+  struct stat st {};
+  if (stat(maildir.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  throw Error(Exit::config, "the queue " + maildir + " is open to others (mode " + mode +
+                                "); a queue must be private: chmod 700 " + maildir);
+}
+
 void sync_directory(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw system_error(Exit::ioerr, "cannot open " + dir);

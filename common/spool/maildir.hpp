@@ -63,6 +63,12 @@ class MaildirWriter {
   std::string pid_;  // a writer does not outlive a fork
 };
 
+// A queue holds mail that is nobody else's to read yet: Error(78) when the
+// Maildir's own directory lets its group or others in (any of mode 077).
+// Only that directory is checked: at 0700 nobody else reaches what is under
+// it. Nothing when it does not exist (MaildirWriter creates it 0700).
+void check_private_queue(const std::string& maildir);
+
 // fsync(2) on a directory, so that renames and unlinks in it are durable.
 void sync_directory(const std::string& dir);
 

@@ -33,7 +33,7 @@ class QueueSink final : public MessageSink {
     }
     if (access(dir.c_str(), W_OK | X_OK) != 0) {
       throw system_error(Exit::cantcreat, "cannot create or write the queue " + path_);
-    }
+    }    check_private_queue(path_);
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);

@@ -172,7 +172,7 @@ mail() {
 }
 
 @test "--queue: done into cur/, refused into .failed/ with the reason, a summary line" {
-  mkdir -p q/new q/cur q/tmp
+  mkdir -p -m 700 q q/new q/cur q/tmp
   cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
   echo x | mail q/new/1000000002.M1P1Q2.h a@example.org nosuch@x "lost"
   cp "$D/reply.eml" q/new/1000000003.M1P1Q3.h
@@ -244,6 +244,30 @@ mail() {
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
   run forumpost --defaults-file missing.cnf "$D/latin1.eml"
   assert_failure 78
+  # 0640 (root and the MTA's group) is the documented way; writable by the
+  # group is not.
+  chmod 640 open.cnf
+  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  refute_output --partial "mode 0640"
+  assert_output --partial "Access denied"   # past the check, to the server (root has no password here)
+  chmod 660 open.cnf
+  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "open.cnf may be changed by others than its owner (mode 0660): chmod 600"
+}
+
+@test "a queue others may enter is refused (78), nothing taken" {
+  mkdir -p -m 750 q && mkdir q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  run fp --queue q
+  assert_failure 78
+  assert_output --partial "the queue q is open to others (mode 0750); a queue must be private: chmod 700 q"
+  assert_file_exists q/new/1000000001.M1P1Q1.h
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  chmod 700 q
+  run fp --queue q
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 1 ]
 }
 
 @test "a reply to a forum's mail about a web post joins that post's thread" {

@@ -35,7 +35,8 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 @test "delivers each message into the queue Maildir, byte for byte" {
   run mailsplit box queue
   assert_success
-  assert_output ""
+  # One line for cron's mail; none with -q.
+  assert_output "mailsplit: box: 2 taken"
   run queued queue
   assert_equal "${#lines[@]}" 2
   cmp "${lines[0]}" expected1
@@ -55,7 +56,15 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   # 49 + 32 + 15 + 1 + 28 + 1 bytes, then 47 + 31 + 22 + 16 + 1 + 5 + 1 (wc -c: 249)
   assert_line --index 0 --regexp '^mailsplit: offset 0, 126 bytes -> tmp/'
   assert_line --index 1 --regexp '^mailsplit: offset 126, 123 bytes -> tmp/'
-  assert_line --index 2 "mailsplit: took 2 message(s), 249 bytes, from box"
+  assert_line --index 2 "mailsplit: box: 2 taken (249 bytes)"
+  run mailsplit -q box queue2
+  assert_success
+  assert_output ""
+  # Nothing taken: nothing to say.
+  : > empty
+  run mailsplit empty queue3
+  assert_success
+  assert_output ""
 }
 
 @test "--keep-flags: Status:/X-Status: become maildir(5) flags in cur/; by default all is new" {
@@ -136,7 +145,8 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_success
   assert_equal "$(ls q1/new | wc -l)" 1500
   assert_output --regexp $'^\rmailsplit: +[0-9]+% \[#* *\] 0\.1 of 0\.1 MB, [0-9]+ messages\e\[K'
-  [[ $output == *$'\r\e[K' ]] || fail "the bar is not cleared at the end: $(printf %q "$output")"
+  [[ $output == *$'\r\e[Kmailsplit: many: 1500 taken'* ]] ||
+    fail "the bar is not cleared before the summary: $(printf %q "$output")"
   run script -qec "mailsplit -q many q2" /dev/null < /dev/null
   assert_success
   assert_output ""
@@ -144,10 +154,10 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   refute_output --partial "%"
   assert_line --regexp "^mailsplit: offset 0, 52 bytes -> tmp/"
   run script -qec "mailsplit box q4" /dev/null < /dev/null
-  assert_output ""
+  assert_output $'mailsplit: box: 2 taken\r'
   run bash -c 'mailsplit many q5 2>&1 | cat'
   assert_success
-  assert_output ""
+  assert_output "mailsplit: many: 1500 taken"
 }
 
 @test "-o DIR writes numbered files like git mailsplit; -d and -f set width and start" {
@@ -261,10 +271,10 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 }
 
 @test "--exec: an inherited SIGCHLD ignore, or FILENO, changes nothing" {
-  run perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' mailsplit --exec 'sh -c "echo \$FILENO"' box
+  run --separate-stderr perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' mailsplit --exec 'sh -c "echo \$FILENO"' box
   assert_success
   assert_output "$(printf '0001\n0002')"
-  FILENO=stale MAILSPLIT_SOURCE=stale run mailsplit --exec 'sh -c "echo \$FILENO \$MAILSPLIT_SOURCE"' box
+  FILENO=stale MAILSPLIT_SOURCE=stale run --separate-stderr mailsplit --exec 'sh -c "echo \$FILENO \$MAILSPLIT_SOURCE"' box
   assert_output "$(printf '0001 box\n0002 box')"
   run -127 mailsplit --drain --exec 'no-such-command-here > /dev/null' box
   assert_output --partial "the shell could not run"
@@ -321,6 +331,24 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_equal "$status" 73
 }
 
+@test "a queue others may enter: 78, before anything is read or taken" {
+  mkdir -m 755 open
+  cp box before
+  run mailsplit --drain box open
+  assert_equal "$status" 78
+  assert_output "mailsplit: the queue open is open to others (mode 0755); a queue must be private: chmod 700 open"
+  cmp box before
+  run ls -A open
+  assert_output ""
+  chmod 701 open
+  run mailsplit --drain box open
+  assert_equal "$status" 78
+  chmod 700 open
+  run mailsplit --drain box open
+  assert_success
+  assert_equal "$(ls open/new | wc -l)" 2
+}
+
 @test "disk full while writing: 74, tmp/ rolled back, source untouched" {
   [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
   mkdir small
@@ -358,13 +386,14 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 }
 
 @test "--exec runs the command once per message, the message on its input" {
-  run mailsplit --exec 'sh -c "cat > out.$FILENO; echo $MAILSPLIT_SOURCE"' box
+  run --separate-stderr mailsplit --exec 'sh -c "cat > out.$FILENO; echo $MAILSPLIT_SOURCE"' box
   assert_success
   assert_output "$(printf 'box\nbox')"
+  assert_equal "$stderr" "mailsplit: box: 2 taken"
   cmp out.0001 expected1
   cmp out.0002 expected2
   # No shell syntax: run directly, its arguments split at blanks.
-  run mailsplit --exec 'grep -c Subject:' box
+  run --separate-stderr mailsplit --exec 'grep -c Subject:' box
   assert_success
   assert_output "$(printf '1\n1')"
   run -127 mailsplit --exec no-such-command-here box

@@ -43,7 +43,7 @@ sql() { mariadb_sql -N -B "$DB" -e "$1"; }
 # delivery order, Message-ID <TAG.I@test> and subject "TAG-I"; every third
 # starts a thread, the others reply to the one before.
 make_queue() {
-  mkdir -p "$1/new" "$1/cur" "$1/tmp"
+  mkdir -p -m 700 "$1" "$1/new" "$1/cur" "$1/tmp"
   awk -v dir="$1/new" -v n="$2" -v tag="$3" 'BEGIN {
     for (i = 1; i <= n; i++) {
       f = sprintf("%s/%d.M%dP1Q%d.test", dir, 1700000000 + i, i, i)

@@ -180,7 +180,7 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   # With it: nothing taken twice, and the drain finished.
   run mailsplit -v --drain "$URL" queue
   assert_success
-  assert_output --partial '3 were in the queue already'
+  assert_output --partial '0 taken, 3 in the queue already, drained'
   assert_equal "$(queue_ids queue)" "$(printf '<1@example.org>\n<2@example.org>\n<3@example.org>')"
   assert_equal "$(dovecot_count)" 0
 }
