@@ -147,6 +147,10 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
   curl_easy_setopt(h_, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_REQUIRED));
   if (!netrc.empty()) curl_easy_setopt(h_, CURLOPT_NETRC_FILE, netrc.c_str());
   curl_easy_setopt(h_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  // The certificate authorities to trust: the system's, or those OpenSSL's
+  // own variables name (a private CA, a test server).
+  if (const char* file = std::getenv("SSL_CERT_FILE"); file && *file) curl_easy_setopt(h_, CURLOPT_CAINFO, file);
+  if (const char* dir = std::getenv("SSL_CERT_DIR"); dir && *dir) curl_easy_setopt(h_, CURLOPT_CAPATH, dir);
   curl_easy_setopt(h_, CURLOPT_CONNECTTIMEOUT, limits.connect_seconds);
   curl_easy_setopt(h_, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(h_, CURLOPT_LOW_SPEED_TIME, limits.silence_seconds);
@@ -188,6 +192,9 @@ void RemoteSession::fail(CURLcode rc, const std::string& doing) {
     throw Error(Exit::noinput, where);
   }
   switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+      throw Error(Exit::unavailable, where + " (to trust a private CA, name its certificates in SSL_CERT_FILE)");
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       throw Error(Exit::usage, where);

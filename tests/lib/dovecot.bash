@@ -5,6 +5,9 @@
 # mail user is nobody (65534), since Dovecot refuses uid 0 for mail.
 #
 #   dovecot_start DIR USER PASSWORD   DC_DIR, DC_PORT (POP3), DC_IMAP_PORT, DC_LOG, DC_MAILDIR set
+#     With DC_TLS=1 in the environment: TLS too, with a certificate for
+#     127.0.0.1 from a private CA (DC_CA, PEM), pop3s on DC_POP3S_PORT and
+#     imaps on DC_IMAPS_PORT, and no login in the clear (STARTTLS first).
 #   dovecot_deliver FILE...           put each FILE into the user's Maildir/new, in order
 #   dovecot_netrc FILE [PASSWORD]     write a netrc for the user (0600)
 #   dovecot_master_pid                the master's pid
@@ -32,6 +35,17 @@ dovecot_start() {
   DC_MAILDIR=$DC_DIR/home/$DC_USER/Maildir
   chown -R 65534:65534 "$DC_DIR/home"
   chmod 755 "$DC_DIR" "$DC_DIR/home"
+  local ssl="ssl = no" plaintext=no
+  DC_POP3S_PORT=0 DC_IMAPS_PORT=0
+  if [ "${DC_TLS:-}" = 1 ]; then
+    dovecot_certificates "$DC_DIR/tls" || return 1
+    DC_CA=$DC_DIR/tls/ca.pem
+    DC_POP3S_PORT=$(free_port) && DC_IMAPS_PORT=$(free_port) || { echo "no free port" >&2; return 1; }
+    ssl="ssl = required
+ssl_cert = <$DC_DIR/tls/server.pem
+ssl_key = <$DC_DIR/tls/server.key"
+    plaintext=yes
+  fi
   printf '%s:{PLAIN}%s\n' "$DC_USER" "$3" > "$DC_DIR/passwd"
   chmod 644 "$DC_DIR/passwd"
   cat > "$DC_DIR/dovecot.conf" <<CF
@@ -41,8 +55,8 @@ log_path = $DC_LOG
 info_log_path = $DC_LOG
 protocols = pop3 imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+$ssl
+disable_plaintext_auth = $plaintext
 auth_mechanisms = plain
 mail_location = maildir:~/Maildir
 first_valid_uid = 65534
@@ -54,7 +68,7 @@ service pop3-login {
     port = $DC_PORT
   }
   inet_listener pop3s {
-    port = 0
+    port = $DC_POP3S_PORT
   }
 }
 service imap-login {
@@ -62,7 +76,7 @@ service imap-login {
     port = $DC_IMAP_PORT
   }
   inet_listener imaps {
-    port = 0
+    port = $DC_IMAPS_PORT
   }
 }
 service submission-login {
@@ -88,12 +102,27 @@ CF
   local i
   for ((i = 0; i < 100; i++)); do
     [ -s "$DC_DIR/base/master.pid" ] && ss -Htln "sport = :$DC_PORT" | grep -q . &&
-      ss -Htln "sport = :$DC_IMAP_PORT" | grep -q . && return 0
+      ss -Htln "sport = :$DC_IMAP_PORT" | grep -q . &&
+      { [ "$DC_IMAPS_PORT" = 0 ] || ss -Htln "sport = :$DC_IMAPS_PORT" | grep -q .; } && return 0
     sleep 0.1
   done
   echo "dovecot is not listening on $DC_PORT and $DC_IMAP_PORT" >&2
   cat "$DC_LOG" >&2
   return 1
+}
+
+# dovecot_certificates DIR: ca.pem, a private CA's certificate, and
+# server.pem and server.key, a certificate it signed for 127.0.0.1.
+dovecot_certificates() {
+  mkdir -p "$1" && (
+    cd "$1" &&
+      openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=forumgate-test-CA \
+        -keyout ca.key -out ca.pem &&
+      openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr &&
+      printf 'subjectAltName = IP:127.0.0.1\n' > ext &&
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+        -extfile ext -out server.pem
+  ) > "$1/openssl.log" 2>&1 || { echo "openssl could not make the certificates" >&2; cat "$1/openssl.log" >&2; return 1; }
 }
 
 dovecot_master_pid() { tr -d ' \n' < "$DC_DIR/base/master.pid"; }
