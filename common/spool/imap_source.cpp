@@ -83,7 +83,7 @@ class ImapMailbox final : public RemoteMailbox {
   std::string validity() override {
     // libcurl SELECTs the mailbox of the URL before the custom command;
     // EXAMINE then re-opens it read-only, so that no FETCH sets \Seen.
-    std::string answer = session_.run(mailbox_, ("EXAMINE " + imap_quoted(session_.url().mailbox)).c_str());
+    std::string answer = session_.run(mailbox_, ("EXAMINE " + imap_quoted(session_.url().mailbox_on_server)).c_str());
     validity_ = number_after(answer, "[UIDVALIDITY ");
     std::string exists = exists_count(answer);
     if (exists.empty()) throw Error(Exit::unavailable, session_.source() + ": the server sent no EXISTS for the mailbox");
@@ -116,7 +116,7 @@ class ImapMailbox final : public RemoteMailbox {
 
   void remove(const std::vector<RemoteMessage>& messages) override {
     if (messages.empty()) return;
-    std::string answer = session_.run(mailbox_, ("SELECT " + imap_quoted(session_.url().mailbox)).c_str());
+    std::string answer = session_.run(mailbox_, ("SELECT " + imap_quoted(session_.url().mailbox_on_server)).c_str());
     if (number_after(answer, "[UIDVALIDITY ") != validity_) {
       throw Error(Exit::tempfail, session_.source() + ": the mailbox's UIDVALIDITY changed during the session");
     }
@@ -160,7 +160,7 @@ std::unique_ptr<RemoteMailbox> open_imap(const std::string& source, const Remote
 }
 
 uint64_t imap_message_count(RemoteSession& session) {
-  std::string answer = session.run("", ("STATUS " + imap_quoted(session.url().mailbox) + " (MESSAGES)").c_str());
+  std::string answer = session.run("", ("STATUS " + imap_quoted(session.url().mailbox_on_server) + " (MESSAGES)").c_str());
   std::string n = number_after(answer, "(MESSAGES ");
   if (n.empty()) throw Error(Exit::unavailable, session.source() + ": unexpected answer to STATUS: " + answer);
   return std::stoull(n);

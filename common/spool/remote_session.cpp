@@ -1,9 +1,13 @@
 #include "spool/remote_session.hpp"
 
+#include <iconv.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cctype>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string_view>
 
@@ -11,6 +15,23 @@
 
 namespace forumgate::spool {
 namespace {
+
+// UTF-8 to IMAP's modified UTF-7 (RFC 3501 5.1.3), glibc's "UTF-7-IMAP".
+// nullopt when name is not valid UTF-8.
+std::optional<std::string> modified_utf7(const std::string& name) {
+  iconv_t cd = iconv_open("UTF-7-IMAP", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1)) throw Error(Exit::software, "iconv has no UTF-7-IMAP");
+  std::string in = name, out(name.size() * 4 + 16, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  size_t rc = iconv(cd, &ip, &il, &op, &ol);
+  if (rc != static_cast<size_t>(-1)) rc = iconv(cd, nullptr, nullptr, &op, &ol);  // close a base64 run
+  iconv_close(cd);
+  if (rc == static_cast<size_t>(-1)) return std::nullopt;
+  out.resize(out.size() - ol);
+  return out;
+}
 
 size_t append_body(char* data, size_t size, size_t n, void* userdata) {
   static_cast<std::string*>(userdata)->append(data, size * n);
@@ -111,9 +132,20 @@ RemoteUrl parse_remote_url(const std::string& source) {
     }
     while (!p.mailbox.empty() && p.mailbox.back() == '/') p.mailbox.pop_back();
     if (p.mailbox.empty()) p.mailbox = "INBOX";
-    std::string raw = get(CURLUPART_PATH);
-    while (!raw.empty() && raw.back() == '/') raw.pop_back();
-    p.mailbox_in_url = raw.size() > 1 ? raw.substr(1) : "INBOX";
+    auto on_server = modified_utf7(p.mailbox);
+    if (!on_server) throw Error(Exit::usage, source + ": the mailbox name is not UTF-8 (RFC 5092)");
+    p.mailbox_on_server = *on_server;
+    p.mailbox_in_url.clear();
+    static const char hex[] = "0123456789ABCDEF";
+    for (unsigned char c : p.mailbox_on_server) {
+      if (std::isalnum(c) || std::strchr("-._~&+,'!$*()=:@/", c)) {
+        p.mailbox_in_url += static_cast<char>(c);
+      } else {
+        p.mailbox_in_url += '%';
+        p.mailbox_in_url += hex[c >> 4];
+        p.mailbox_in_url += hex[c & 15];
+      }
+    }
   }
   if (curl_url_set(u.get(), CURLUPART_PATH, "/", 0) != CURLUE_OK) {
     throw Error(Exit::usage, source + ": not a valid URL");

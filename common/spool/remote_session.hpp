@@ -34,8 +34,12 @@ struct RemoteUrl {
   std::string user;
   std::string host;
   std::string port;     // the default one filled in when the URL had none
-  std::string mailbox;  // IMAP: the path, URL-decoded ("INBOX" when empty); POP3: ""
-  std::string mailbox_in_url;  // the same, as the URL's path has it (percent-encoded)
+  std::string mailbox;  // IMAP: the path, URL-decoded, UTF-8 ("INBOX" when empty); POP3: ""
+  // The name as the server knows it, in IMAP's modified UTF-7 (RFC 3501
+  // 5.1.3; RFC 5092 puts UTF-8 in URLs), and that percent-encoded for the
+  // URLs libcurl gets, which it sends as they are.
+  std::string mailbox_on_server;
+  std::string mailbox_in_url;
   std::string base;     // scheme://user@host:port/ : commands without a mailbox
 
   // "pop3 alice@mail.example.org:995", "imap alice@host:143/INBOX": which

@@ -104,6 +104,27 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   assert_equal "$(dovecot_count)" 1
 }
 
+@test "a mailbox named in UTF-8 with a blank and an ampersand: the server gets modified UTF-7" {
+  dovecot_deliver msg1
+  # "Forën & Co" in RFC 3501's modified UTF-7, worked out by hand: U+00EB
+  # is 00 EB in UTF-16, base64 "AOs"; "&" is "&-". Dovecot's Maildir++
+  # keeps the folder under that name.
+  dovecot_folder 'For&AOs-n &- Co'
+  DC_MAILDIR="$DC_MAILDIR/.For&AOs-n &- Co" dovecot_deliver msg2 msg3
+  local url="${URL}For%C3%ABn%20%26%20Co"
+  run spoolcheck -c "$url"
+  assert_success
+  assert_output "2 $url"
+  run mailsplit --drain "$url" queue
+  assert_success
+  assert_equal "$(queue_ids queue)" "$(printf '<2@example.org>\n<3@example.org>')"
+  assert_equal "$(find "$DC_MAILDIR/.For&AOs-n &- Co/new" "$DC_MAILDIR/.For&AOs-n &- Co/cur" -type f | wc -l)" 0
+  assert_equal "$(dovecot_count)" 1
+  run mailsplit --count "${URL}%FF"
+  assert_equal "$status" 64
+  assert_output --partial "not UTF-8"
+}
+
 @test "no such mailbox: 66, and the queue gets nothing" {
   dovecot_deliver msg1
   run mailsplit --drain "${URL}nowhere" queue
