@@ -25,7 +25,14 @@ teardown() {
   common_teardown
 }
 
-queue_files() { ls "$1"/new | sort | sed "s|^|$1/new/|"; }
+# assert_taken FILE...: the queue holds those messages, in order, byte for
+# byte, and the server none.
+assert_taken() {
+  local files=($(ls queue/new | sort | sed "s|^|queue/new/|")) i=0 f
+  assert_equal "${#files[@]}" "$#"
+  for f in "$@"; do cmp "${files[$i]}" "$f"; i=$((i + 1)); done
+  assert_equal "$(dovecot_count)" 0
+}
 
 @test "pop3s:// with the CA trusted: taken byte for byte and drained; untrusted: 69, nothing taken" {
   dovecot_deliver msg1 msg2
@@ -37,11 +44,7 @@ queue_files() { ls "$1"/new | sort | sed "s|^|$1/new/|"; }
   [ ! -d queue/new ] || [ -z "$(ls -A queue/new)" ] || fail "something was taken"
   SSL_CERT_FILE=$DC_CA run mailsplit --drain "$url" queue
   assert_success
-  local files=($(queue_files queue))
-  assert_equal "${#files[@]}" 2
-  cmp "${files[0]}" msg1
-  cmp "${files[1]}" msg2
-  assert_equal "$(dovecot_count)" 0
+  assert_taken msg1 msg2
   grep -q "pop3-login: .*Login: user=<alice>.*TLS" "$DC_LOG" || fail "no TLS login in the server's log"
 }
 
@@ -54,11 +57,7 @@ queue_files() { ls "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_line --index 1 "2 pop3s://alice@127.0.0.1:$DC_POP3S_PORT/"
   run mailsplit --drain "imaps://alice@127.0.0.1:$DC_IMAPS_PORT/" queue
   assert_success
-  local files=($(queue_files queue))
-  assert_equal "${#files[@]}" 2
-  cmp "${files[0]}" msg1
-  cmp "${files[1]}" msg2
-  assert_equal "$(dovecot_count)" 0
+  assert_taken msg1 msg2
   grep -q "imap-login: .*Login: user=<alice>.*TLS" "$DC_LOG" || fail "no TLS login in the server's log"
 }
 
