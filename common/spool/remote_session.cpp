@@ -1,8 +1,10 @@
 #include "spool/remote_session.hpp"
 
 #include <iconv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cctype>
 #include <cstring>
@@ -169,6 +171,14 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
   }
   if (!netrc.empty() && access(netrc.c_str(), R_OK) != 0) {
     throw system_error(Exit::noinput, "cannot read netrc file " + netrc);
+  }
+  std::string checked = netrc;
+  if (const char* home = std::getenv("HOME"); checked.empty() && home && *home) checked = std::string(home) + "/.netrc";
+  if (struct stat st {}; !checked.empty() && ::stat(checked.c_str(), &st) == 0 && (st.st_mode & 077)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw Error(Exit::config, "the netrc file " + checked + " holds passwords and others may read or change it (mode " +
+                                  mode + "): chmod 600 " + checked);
   }
   h_ = curl_easy_init();
   if (!h_) throw Error(Exit::software, "cannot initialise libcurl");

@@ -9,10 +9,12 @@
 // refused (64). libcurl reads them from a netrc file (CURL_NETRC_REQUIRED):
 // the first of the environment variables given that is set, else ~/.netrc.
 // A pop3:// or imap:// session upgrades to TLS (STLS, STARTTLS) when the
-// server offers it; pop3s:// and imaps:// are TLS from the start.
+// server offers it; pop3s:// and imaps:// are TLS from the start. The CAs
+// trusted are the system's, or those SSL_CERT_FILE and SSL_CERT_DIR name.
 //
 // Errors (Error): 64 a malformed URL or a password in it; 66 the netrc file
-// named by the environment is unreadable; 75 the server cannot be reached,
+// named by the environment is unreadable; 78 the netrc file may be read or
+// changed by others than its owner (as ftp(1) and fetchmail refuse); 75 the server cannot be reached,
 // the session broke, or the server said to try later ([IN-USE],
 // [SYS/TEMP], [UNAVAILABLE]); 77 the server refused the login; 69 any other
 // protocol failure.

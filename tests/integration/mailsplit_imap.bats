@@ -160,6 +160,15 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   # A MAILSPLIT_NETRC that cannot be read: 66.
   MAILSPLIT_NETRC=$T/missing run mailsplit --count "$URL"
   assert_equal "$status" 66
+  # One that others may read or change: 78, whichever names it.
+  chmod 640 home/.netrc
+  HOME=$T/home MAILSPLIT_NETRC= run mailsplit --count "$URL"
+  assert_equal "$status" 78
+  assert_output "mailsplit: the netrc file $T/home/.netrc holds passwords and others may read or change it (mode 0640): chmod 600 $T/home/.netrc"
+  chmod 602 "$T/netrc"
+  run mailsplit --count "$URL"
+  assert_equal "$status" 78
+  assert_output --partial "(mode 0602)"
 }
 
 @test "no server on the port: 75, try again later" {
