@@ -1,14 +1,13 @@
 #include "mime/message.hpp"
 
-#include <mimetic/codec/base64.h>
 #include <mimetic/codec/code.h>
 #include <mimetic/codec/qp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <iterator>
 
+#include "mime/base64.hpp"
 #include "mime/encoded_words.hpp"
 
 namespace forumgate::mime {
@@ -296,21 +295,6 @@ Message parse_message(std::string data, const Limits& limits) {
 
 namespace {
 
-// The class of each byte in base64 text (RFC 2045 6.8).
-enum : unsigned char { b64_letter, b64_pad, b64_space, b64_bad };
-
-constexpr std::array<unsigned char, 256> base64_classes() {
-  std::array<unsigned char, 256> t{};
-  for (auto& c : t) c = b64_bad;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = b64_letter;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = b64_letter;
-  for (int c = '0'; c <= '9'; ++c) t[c] = b64_letter;
-  t['+'] = t['/'] = b64_letter;
-  t['='] = b64_pad;
-  t['\n'] = t['\r'] = t[' '] = t['\t'] = b64_space;
-  return t;
-}
-
 // An output iterator for mimetic's codecs that writes through a pointer
 // the caller keeps (the codecs take their iterator by value).
 struct RawWriter {
@@ -329,75 +313,11 @@ struct RawWriter {
   RawWriter operator++(int) { return *this; }
 };
 
-// Base64 through mimetic's decoder, given only the alphabet: mimetic
-// indexes a table of 124 entries with any byte it is given. A line of
-// letters only, a multiple of four long (what encoders write: 76), goes to
-// mimetic as it is; anything else is copied letter by letter into a small
-// buffer first, handed over a multiple of four letters at a time so that
-// mimetic's state never straddles two calls. Other bytes than letters, line
-// ends and blanks, data after the padding, or a dangling letter are a
-// defect.
-std::string decode_base64(std::string_view body, bool& bad) {
-  static constexpr auto classes = base64_classes();
-  std::string out(body.size() / 4 * 3 + 3, '\0');
-  char* end = out.data();
-  mimetic::Base64::Decoder decoder;
-  char chunk[16384];
-  size_t n = 0;
-  size_t letters = 0;
-  bool padded = false;
-  auto flush_whole_groups = [&] {
-    size_t whole = n - n % 4;
-    decoder.process(chunk, chunk + whole, RawWriter{&end});
-    std::memmove(chunk, chunk + whole, n - whole);
-    n -= whole;
-  };
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t eol = body.find('\n', pos);
-    if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = body.substr(pos, eol - pos);
-    pos = eol + 1;
-    unsigned char seen = 0;
-    for (char ch : line) seen |= static_cast<unsigned char>(1u << classes[static_cast<unsigned char>(ch)]);
-    if (seen == 1u << b64_letter && n == 0 && line.size() % 4 == 0 && !padded) {
-      decoder.process(line.begin(), line.end(), RawWriter{&end});
-      letters += line.size();
-      continue;
-    }
-    for (char ch : line) {
-      switch (classes[static_cast<unsigned char>(ch)]) {
-        case b64_letter:
-          bad |= padded;
-          chunk[n++] = ch;
-          ++letters;
-          if (n == sizeof chunk) flush_whole_groups();
-          break;
-        case b64_pad:
-          padded = true;
-          break;
-        case b64_space:
-          break;
-        default:
-          bad = true;
-      }
-    }
-  }
-  if (letters % 4 == 1) bad = true;  // six bits cannot make a byte
-  flush_whole_groups();
-  decoder.process(chunk, chunk + n, RawWriter{&end});  // the last, partial group
-  out.resize(static_cast<size_t>(end - out.data()));
-  return out;
-}
-
 }  // namespace
 
 std::string decode_body(const Message& message, const Part& part, std::vector<std::string>* defects) {
   std::string_view body = message.body(part);
   std::string out;
-  // Decoded into a buffer of the largest size it can need, through a plain
-  // pointer: mimetic's codecs write a byte at a time, and a back_inserter
-  // costs a capacity check for each.
   if (part.encoding == "base64") {
     bool bad = false;
     out = decode_base64(body, bad);
@@ -430,6 +350,9 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
       }
       body = unpadded;
     }
+    // Decoded into a buffer of the largest size it can need, through a
+    // plain pointer: mimetic's codec writes a byte at a time, and a
+    // back_inserter costs a capacity check for each.
     out.resize(body.size());
     mimetic::QP::Decoder decoder;
     char* end = out.data();
