@@ -25,6 +25,14 @@ std::string sanitize_html(std::string_view html);
 // prescan, WHATWG HTML 13.2.3.2, simplified); "" when none.
 std::string html_meta_charset(std::string_view html);
 
+namespace detail {
+// For tests of the shortcut past gumbo for simple HTML: the same functions
+// with gumbo always, and whether the shortcut takes html.
+std::string html_to_text_gumbo(std::string_view html);
+std::string sanitize_html_gumbo(std::string_view html);
+bool is_simple_html(std::string_view html);
+}  // namespace detail
+
 // Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
 // breaks as <br>, http(s) URLs as links.
 std::string text_to_html(std::string_view text);
