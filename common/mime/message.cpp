@@ -354,9 +354,32 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     // plain pointer: mimetic's codec writes a byte at a time, and a
     // back_inserter costs a capacity check for each.
     out.resize(body.size());
-    mimetic::QP::Decoder decoder;
     char* end = out.data();
-    mimetic::decode(body.begin(), body.end(), decoder, RawWriter{&end});
+    RawWriter writer{&end};
+    mimetic::QP::Decoder decoder;
+    // mimetic's decoder takes a byte at a time through a state machine, yet
+    // most bytes of quoted-printable text stand for themselves. Once it has
+    // taken one of those that is no hex digit, it is back in its plain
+    // state (after "=", "=A", a blank or a line end alike) and writes every
+    // such byte as it is, so the run that follows is copied here instead.
+    // It still sees every '=', blank, control character and line end.
+    auto plain = [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '='; };
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+    bool in_plain_state = false;
+    for (size_t i = 0; i < body.size();) {
+      if (in_plain_state) {
+        size_t run = i;
+        while (run < body.size() && plain(body[run])) ++run;
+        std::memcpy(end, body.data() + i, run - i);
+        end += run - i;
+        i = run;
+        if (i == body.size()) break;
+      }
+      char c = body[i++];
+      decoder.process(static_cast<unsigned char>(c), writer);
+      in_plain_state = plain(c) && !hex(c);
+    }
+    decoder.flush(writer);
     out.resize(static_cast<size_t>(end - out.data()));
   } else {
     if (part.encoding != "7bit" && part.encoding != "8bit" && part.encoding != "binary" && defects)
