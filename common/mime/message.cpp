@@ -358,22 +358,44 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     RawWriter writer{&end};
     mimetic::QP::Decoder decoder;
     // mimetic's decoder takes a byte at a time through a state machine, yet
-    // most bytes of quoted-printable text stand for themselves. Once it has
-    // taken one of those that is no hex digit, it is back in its plain
-    // state (after "=", "=A", a blank or a line end alike) and writes every
-    // such byte as it is, so the run that follows is copied here instead.
-    // It still sees every '=', blank, control character and line end.
+    // most of quoted-printable text is bytes that stand for themselves,
+    // blanks between them and "=XX" octets. Once the decoder has taken a
+    // byte of the first kind that is no hex digit it is in its plain state
+    // (whatever came before: "=", "=A", a blank or a line end), and from
+    // there it writes such bytes as they are, writes blanks when something
+    // other than a line end follows them, and decodes "=XX" to one byte,
+    // coming back to the same state each time. So those are done here
+    // while it is known to be in that state; it still sees every line end,
+    // control character, and '=' not followed by two hex digits, and the
+    // blanks before a line end.
     auto plain = [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '='; };
+    auto blank = [](char c) { return c == ' ' || c == '\t'; };
     auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+    auto hex_value = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    const size_t n = body.size();
     bool in_plain_state = false;
-    for (size_t i = 0; i < body.size();) {
+    for (size_t i = 0; i < n;) {
       if (in_plain_state) {
-        size_t run = i;
-        while (run < body.size() && plain(body[run])) ++run;
-        std::memcpy(end, body.data() + i, run - i);
-        end += run - i;
-        i = run;
-        if (i == body.size()) break;
+        char c = body[i];
+        if (plain(c)) {
+          *end++ = c;
+          ++i;
+          continue;
+        }
+        if (blank(c)) {
+          size_t after = i;
+          while (after < n && blank(body[after])) ++after;
+          if (after < n && body[after] != '\n' && body[after] != '\r') {
+            std::memcpy(end, body.data() + i, after - i);
+            end += after - i;
+            i = after;
+            continue;
+          }
+        } else if (c == '=' && i + 2 < n && hex(body[i + 1]) && hex(body[i + 2])) {
+          *end++ = static_cast<char>(hex_value(body[i + 1]) << 4 | hex_value(body[i + 2]));
+          i += 3;
+          continue;
+        }
       }
       char c = body[i++];
       decoder.process(static_cast<unsigned char>(c), writer);
