@@ -1,6 +1,8 @@
 #include "post/record.hpp"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -119,6 +121,19 @@ void write_string(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;  // the first byte not yet copied
   for (std::size_t i = 0; i < s.size();) {
+    // Eight bytes at a time while they are printable ASCII other than '"'
+    // and '\\' (the bulk of any text).
+    if (i + 8 <= s.size()) {
+      constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      auto has_zero = [&](std::uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+      bool below_space = ((w - ones * 0x20) & ~w & highs) != 0;
+      if (!(w & highs) && !below_space && !has_zero(w ^ (ones * '"')) && !has_zero(w ^ (ones * '\\'))) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       std::size_t n = utf8_length(s, i);
