@@ -153,6 +153,19 @@ class Walker {
     }
     if (const std::string* cd = find_field(part.headers, "Content-Disposition"))
       part.disposition = parse_header_value(*cd);
+    // RFC 2045 section 3 allows one Content-Type and one
+    // Content-Transfer-Encoding per entity, RFC 2183 one Content-Disposition
+    // (it is one of RFC 2045's extension fields). Of two, the first is used
+    // (as for every field read here), and the second is a defect: readers
+    // disagree on which counts (GMime takes the last), so the sender meant
+    // something we cannot know.
+    for (std::string_view name : {"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"}) {
+      int seen = 0;
+      for (const auto& field : part.headers) seen += iequals(field.name, name);
+      if (seen > 1)
+        m_.defects.push_back("part " + part.number + ": " + std::string(name) +
+                             " given more than once; the first is used");
+    }
     const std::string* cte = find_field(part.headers, "Content-Transfer-Encoding");
     part.encoding = cte ? to_lower(trim(*cte)) : "7bit";
     if (part.encoding.empty()) part.encoding = "7bit";

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace forumgate::mime;
 
@@ -347,4 +348,47 @@ TEST(MessageTest, QuotedPrintableGivesWhatMimeticAloneGives) {
     ++compared;
   }
   EXPECT_GT(compared, 5000);
+}
+
+// RFC 2045 section 3 and RFC 2183: one Content-Disposition (and one
+// Content-Type, one Content-Transfer-Encoding) per part. A second one is a
+// defect, and the first is what counts, whichever it is.
+TEST(MessageTest, DuplicateContentDispositionFirstCountsAndIsADefect) {
+  Message m = parse_message(
+      "Content-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: text/plain\nContent-Disposition: inline\n"
+      "Content-Disposition: attachment; filename=\"evil.exe\"\n\nhello\n"
+      "--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"a.pdf\"\n"
+      "content-disposition: inline\n\n%PDF\n"
+      "--b--\n");
+  ASSERT_EQ(m.root.children.size(), 2u);
+  const Part& first = m.root.children[0];
+  EXPECT_EQ(first.disposition.value, "inline");
+  EXPECT_FALSE(first.is_attachment());
+  EXPECT_EQ(first.filename(), "");
+  const Part& second = m.root.children[1];
+  EXPECT_EQ(second.disposition.value, "attachment");
+  EXPECT_TRUE(second.is_attachment());
+  EXPECT_EQ(second.filename(), "a.pdf");
+  EXPECT_EQ(m.defects, (std::vector<std::string>{
+                           "part 1.1: Content-Disposition given more than once; the first is used",
+                           "part 1.2: Content-Disposition given more than once; the first is used"}));
+}
+
+TEST(MessageTest, DuplicateContentTypeAndEncodingAreDefectsToo) {
+  Message m = parse_message(
+      "Content-Type: text/plain\nContent-Type: text/html\n"
+      "Content-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n\naGk=\n");
+  EXPECT_EQ(m.root.type(), "text/plain");
+  EXPECT_EQ(m.root.encoding, "base64");
+  EXPECT_EQ(decode_body(m, m.root), "hi");
+  EXPECT_EQ(m.defects, (std::vector<std::string>{
+                           "part 1: Content-Type given more than once; the first is used",
+                           "part 1: Content-Transfer-Encoding given more than once; the first is used"}));
+}
+
+TEST(MessageTest, OneOfEachIsNoDefect) {
+  Message m = parse_message("Content-Type: text/plain\nContent-Disposition: inline\n"
+                            "Content-Transfer-Encoding: 8bit\n\nhi\n");
+  EXPECT_TRUE(m.defects.empty());
 }
