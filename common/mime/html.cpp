@@ -1219,6 +1219,11 @@ std::string html_to_text(std::string_view html) { return to_text(Parsed(html)); 
 
 std::string sanitize_html(std::string_view html) { return sanitized(Parsed(html)); }
 
+TextAndSanitized html_to_text_and_sanitized(std::string_view html) {
+  Parsed parsed(html);
+  return {to_text(parsed), sanitized(parsed)};
+}
+
 namespace detail {
 
 std::string html_to_text_gumbo(std::string_view html) { return to_text(Parsed(html, false)); }

@@ -20,6 +20,14 @@ std::string html_to_text(std::string_view html);
 // well-formed fragment (the body's content).
 std::string sanitize_html(std::string_view html);
 
+// html_to_text and sanitize_html of the same HTML, from one parse: for
+// HTML that is both the body's text and the record's HTML.
+struct TextAndSanitized {
+  std::string text;
+  std::string sanitized;
+};
+TextAndSanitized html_to_text_and_sanitized(std::string_view html);
+
 // The charset a <meta charset> or <meta http-equiv="Content-Type"
 // content="...; charset=..."> in the first 1024 bytes declares (the HTML
 // prescan, WHATWG HTML 13.2.3.2, simplified); "" when none.

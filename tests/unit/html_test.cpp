@@ -457,3 +457,14 @@ TEST(HtmlShortcut, TakesTheHtmlMailersWrite) {
   EXPECT_FALSE(is_simple_html("<p>one<p>two"));
   EXPECT_FALSE(is_simple_html("<b><i>x</b></i>"));
 }
+
+TEST(HtmlTextAndSanitized, SameAsEachAlone) {
+  for (std::string_view html :
+       {std::string_view("<p>Hello <b>you</b> &amp; <a href=\"https://x.org/\">x</a></p>"),
+        std::string_view("<table><tr><td>cell</td><td><script>x()</script>two</td></tr></table><pre>a\n b</pre>"),
+        std::string_view(""), std::string_view("<ul><li>one<li>two</ul><blockquote>q</blockquote>")}) {
+    forumgate::mime::TextAndSanitized both = forumgate::mime::html_to_text_and_sanitized(html);
+    EXPECT_EQ(both.text, html_to_text(html)) << html;
+    EXPECT_EQ(both.sanitized, sanitize_html(html)) << html;
+  }
+}
