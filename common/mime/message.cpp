@@ -119,6 +119,26 @@ void trim_values(Headers& headers) {
   }
 }
 
+// The offset of the first needle ("\n--boundary") in s[pos, end), or npos.
+// The search is for the '-' after a line end, with memchr: base64 has no
+// '-' at all and text few, so most bodies are passed over at memchr's
+// speed, several times memmem's.
+size_t find_line_start(std::string_view s, size_t pos, size_t end, std::string_view needle) {
+  const char* base = s.data();
+  const char* p = base + pos + 1;  // needle[1], the first '-'
+  const char* stop = base + end;
+  while (p < stop) {
+    const void* dash = std::memchr(p, '-', static_cast<size_t>(stop - p));
+    if (!dash) return std::string::npos;
+    const char* at = static_cast<const char*>(dash) - 1;  // where the needle would start
+    if (at[0] == '\n' && static_cast<size_t>(stop - at) >= needle.size() &&
+        std::memcmp(at, needle.data(), needle.size()) == 0)
+      return static_cast<size_t>(at - base);
+    p = static_cast<const char*>(dash) + 1;
+  }
+  return std::string::npos;
+}
+
 class Walker {
  public:
   Walker(Message& m, const Limits& limits) : m_(m), s_(m.data), limits_(limits) {}
@@ -187,14 +207,14 @@ class Walker {
     size_t end = part.body_end;
     size_t part_start = std::string::npos;  // after the last delimiter line
     bool closed = false;
-    // Candidates are found with memmem ("\n--boundary"), not line by line:
+    // Candidates ("\n--boundary") are found by a search, not line by line:
     // each nesting level scans its body once, so this is most of the work.
     bool at_line_start = true;
     while (pos < end) {
       if (!at_line_start) {
-        const void* hit = ::memmem(s_.data() + pos, end - pos, nl_dash.data(), nl_dash.size());
-        if (!hit) break;
-        pos = static_cast<size_t>(static_cast<const char*>(hit) - s_.data()) + 1;
+        size_t hit = find_line_start(s_, pos, end, nl_dash);
+        if (hit == std::string::npos) break;
+        pos = hit + 1;
       }
       at_line_start = false;
       size_t eol = line_end(s_, pos, end);
