@@ -370,7 +370,16 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     // soft break and joins it to the next. So they are dropped here first
     // (a line that ends "=  " keeps its '=': that is a soft break).
     std::string unpadded;
-    if (body.find(" \n") != std::string_view::npos || body.find("\t\n") != std::string_view::npos) {
+    // Found by looking before each line end (memchr for '\n'), not for
+    // each blank, which text is full of.
+    bool padded = false;
+    for (const char* nl = body.data(); !padded;) {
+      nl = static_cast<const char*>(std::memchr(nl, '\n', static_cast<size_t>(body.data() + body.size() - nl)));
+      if (!nl) break;
+      padded = nl > body.data() && is_wsp(nl[-1]);
+      ++nl;
+    }
+    if (padded) {
       unpadded.reserve(body.size());
       size_t line = 0;
       for (size_t i = 0; i <= body.size(); ++i) {
