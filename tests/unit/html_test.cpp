@@ -332,6 +332,17 @@ TEST(HtmlToText, NestingBoundCannotBeSmuggled) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Each comment's end was looked for twice to the end of the document
+// ("-->" and "--!>"): 100,000 comments took minutes.
+TEST(HtmlToText, ManyCommentsTakeLinearTime) {
+  auto start = std::chrono::steady_clock::now();
+  std::string comments = repeat("<!-- a -->x", 100000);
+  EXPECT_EQ(html_to_text("<p>" + comments + "</p>"), repeat("x", 100000));
+  EXPECT_EQ(html_to_text("<table>" + comments), repeat("x", 100000));  // through gumbo
+  EXPECT_EQ(html_to_text("<!-- a --->b<!-- c --!>d<!--->e<!-- f"), "bde");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST(HtmlSanitize, DeepNestingIsBounded) {
   std::string out = sanitize_html(repeat("<div>", 100000) + "x");
   EXPECT_NE(out.find('x'), std::string::npos);
@@ -456,6 +467,11 @@ TEST(HtmlShortcut, TakesTheHtmlMailersWrite) {
   EXPECT_FALSE(is_simple_html("<table><tr><td>x</td></tr></table>"));
   EXPECT_FALSE(is_simple_html("<p>one<p>two"));
   EXPECT_FALSE(is_simple_html("<b><i>x</b></i>"));
+  // Many attributes on one tag: gumbo's, whose duplicate check is no worse.
+  std::string many = "<p";
+  for (int i = 0; i < 40; ++i) many += " a" + std::to_string(i) + "=x";
+  EXPECT_FALSE(is_simple_html(many + ">t</p>"));
+  EXPECT_EQ(sanitize_html(many + ">t</p>"), "<p>t</p>");
 }
 
 TEST(HtmlTextAndSanitized, SameAsEachAlone) {
