@@ -216,7 +216,7 @@ std::string bound_nesting(std::string_view html) {
 // structure itself, so it is built here directly, as GumboNodes the walkers
 // below read as they read gumbo's. Whatever falls outside the subset (an
 // element closed out of order or implicitly, a table, a <pre>, a named
-// character reference other than the five below, a control character,
+// character reference other than the common ones below, a control character,
 // invalid UTF-8, ...) makes build() return false and gumbo parse it all.
 // tests/unit/html_test.cpp compares both ways on generated documents.
 
@@ -364,8 +364,8 @@ class SimpleTree {
 
   // Text or an attribute value as gumbo reads it, or false when it holds
   // what the shortcut leaves to gumbo: a character reference other than
-  // &amp; &lt; &gt; &quot; &nbsp; and plain numeric ones, a control
-  // character, a C1 or non-character code point, invalid UTF-8.
+  // the named ones below (with their ';') and plain numeric ones, a
+  // control character, a C1 or non-character code point, invalid UTF-8.
   static bool decode(std::string_view in, std::string& out) {
     out.reserve(in.size());
     std::size_t run = 0;
@@ -386,20 +386,63 @@ class SimpleTree {
         continue;
       }
       if (c != '&') return false;
+      // An '&' that no letter, digit or '#' follows starts no reference: it
+      // is text ("Q&A", "a & b").
+      char next = i + 1 < in.size() ? in[i + 1] : '\0';
+      if (!is_letter(next) && !is_digit(next) && next != '#') {
+        ++i;
+        continue;
+      }
       out.append(in.substr(run, i - run));
       std::size_t semi = in.find(';', i);
       if (semi == std::string_view::npos || semi - i > 10) return false;
       std::string_view name = in.substr(i + 1, semi - i - 1);
-      if (name == "amp") out += '&';
-      else if (name == "lt") out += '<';
-      else if (name == "gt") out += '>';
-      else if (name == "quot") out += '"';
-      else if (name == "nbsp") out += "\xC2\xA0";
-      else if (!numeric_reference(name, out)) return false;
+      if (!named_reference(name, out) && !numeric_reference(name, out)) return false;
       i = run = semi + 1;
     }
     out.append(in.substr(run));
     return true;
+  }
+
+  // The named references mail uses most, written with their ';' (without
+  // it, and for the others, HTML's longest-match rules apply: gumbo's job).
+  static bool named_reference(std::string_view name, std::string& out) {
+    struct Named {
+      std::string_view name;
+      char32_t cp;
+    };
+    static constexpr Named names[] = {
+        {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
+        {"apos", '\''},     {"nbsp", 0xA0},      {"copy", 0xA9},      {"reg", 0xAE},
+        {"laquo", 0xAB},    {"raquo", 0xBB},     {"deg", 0xB0},       {"middot", 0xB7},
+        {"agrave", 0xE0},   {"acirc", 0xE2},     {"auml", 0xE4},      {"ccedil", 0xE7},
+        {"egrave", 0xE8},   {"eacute", 0xE9},    {"ecirc", 0xEA},     {"euml", 0xEB},
+        {"icirc", 0xEE},    {"iuml", 0xEF},      {"ocirc", 0xF4},     {"ouml", 0xF6},
+        {"ugrave", 0xF9},   {"ucirc", 0xFB},     {"uuml", 0xFC},      {"szlig", 0xDF},
+        {"Eacute", 0xC9},   {"Agrave", 0xC0},    {"Ccedil", 0xC7},    {"ndash", 0x2013},
+        {"mdash", 0x2014},  {"lsquo", 0x2018},   {"rsquo", 0x2019},   {"ldquo", 0x201C},
+        {"rdquo", 0x201D},  {"bull", 0x2022},    {"hellip", 0x2026},  {"euro", 0x20AC},
+        {"trade", 0x2122},
+    };
+    for (const auto& n : names)
+      if (n.name == name) {
+        append_utf8(out, n.cp);
+        return true;
+      }
+    return false;
+  }
+
+  static void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
 
   // "#233", "#xE9": only code points that need no replacement (none of
@@ -421,16 +464,7 @@ class SimpleTree {
     bool plain = (cp >= 0x20 && cp < 0x7F) || cp == '\n' || cp == '\t' || (cp >= 0xA0 && cp < 0xD800) ||
                  (cp >= 0xE000 && cp < 0xFDD0) || (cp > 0xFDEF && cp <= 0xFFFD);
     if (!plain) return false;
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    append_utf8(out, cp);
     return true;
   }
 

@@ -412,7 +412,9 @@ TEST(HtmlShortcut, GivesWhatGumboGives) {
       {"<strong>", "</strong>"}, {"<center>", "</center>"}, {"<q>", "</q>"}, {"<em>", "</em>"}};
   static const std::vector<std::string> leaves = {
       "text", " ", "\n", "word &amp; word", "&nbsp;", "caf\xC3\xA9", "<br>", "<hr>", "<img src=\"https://x/i.png\" alt=\"i\">",
-      "<!-- c -->", "x &lt;y&gt; \"z\"", "https://example.org/x", "> q"};
+      "<!-- c -->", "x &lt;y&gt; \"z\"", "https://example.org/x", "> q", "Q&A", "a & b", "&eacute;t&eacute;",
+      "l&rsquo;&eacute;t&eacute; &hellip;", "&copy2024", "&Eacute;cole", "&EACUTE;", "&notin;", "&#8217;", "&amp",
+      "<a href=\"http://x/?a=1&b=2\">", "<a href=\"http://x/?a=1&amp;copy=2\">", "&euro; 5 &ndash; 6"};
   std::mt19937 random(2045);
   // where: 0 in a block, 1 in inline content (mostly), 2 in a list (items mostly).
   auto tree = [&](auto&& self, int depth, int where) -> std::string {
