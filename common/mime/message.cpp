@@ -4,6 +4,7 @@
 #include <mimetic/codec/qp.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 
@@ -405,11 +406,13 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     // byte of the first kind that is no hex digit it is in its plain state
     // (whatever came before: "=", "=A", a blank or a line end), and from
     // there it writes such bytes as they are, writes blanks when something
-    // other than a line end follows them, and decodes "=XX" to one byte,
-    // coming back to the same state each time. So those are done here
-    // while it is known to be in that state; it still sees every line end,
-    // control character, and '=' not followed by two hex digits, and the
-    // blanks before a line end.
+    // other than a line end follows them, decodes "=XX" to one byte, and
+    // takes a line end or a soft line break ("=\n") that more text
+    // follows (no CR, which would make it a pair), coming back to the same
+    // state each time. So those are done here while it is known to be in
+    // that state; it still sees every control character and CR, '=' not
+    // followed by two hex digits or a line end, the blanks before a line
+    // end, and the end of the text.
     auto plain = [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '='; };
     auto blank = [](char c) { return c == ' ' || c == '\t'; };
     auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
@@ -418,6 +421,23 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     bool in_plain_state = false;
     for (size_t i = 0; i < n;) {
       if (in_plain_state) {
+        // Eight bytes at a time while they are plain or spaces, without '='
+        // or a control character, and do not end in a space (whose run a
+        // line end may follow).
+        if (i + 8 < n) {
+          constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+          std::uint64_t w;
+          std::memcpy(&w, body.data() + i, 8);
+          std::uint64_t eq = w ^ (ones * '=');
+          bool has_eq = ((eq - ones) & ~eq & highs) != 0;
+          bool has_control = ((w - ones * 0x20) & ~w & highs) != 0;
+          if (!has_eq && !has_control && body[i + 7] != ' ') {
+            std::memcpy(end, body.data() + i, 8);
+            end += 8;
+            i += 8;
+            continue;
+          }
+        }
         char c = body[i];
         if (plain(c)) {
           *end++ = c;
@@ -436,6 +456,13 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
         } else if (c == '=' && i + 2 < n && hex(body[i + 1]) && hex(body[i + 2])) {
           *end++ = static_cast<char>(hex_value(body[i + 1]) << 4 | hex_value(body[i + 2]));
           i += 3;
+          continue;
+        } else if (c == '\n' && i + 1 < n && body[i + 1] != '\r') {
+          *end++ = '\n';  // a line end: written when the next line begins
+          ++i;
+          continue;
+        } else if (c == '=' && i + 2 < n && body[i + 1] == '\n' && body[i + 2] != '\r') {
+          i += 2;  // a soft line break: nothing
           continue;
         }
       }
