@@ -1,6 +1,7 @@
 #pragma once
-// HTML, parsed with gumbo (an HTML5 parser, as a browser would parse it).
-// Input and output are UTF-8.
+// HTML, parsed as a browser would parse it: by gumbo (an HTML5 parser),
+// or, for simple documents, by a shortcut that builds the same tree
+// directly (html.cpp says which). Input and output are UTF-8.
 
 #include <string>
 #include <string_view>
