@@ -75,10 +75,12 @@ std::string record_json(const Options& o, const mime::Message& m) {
     bo.on_attachment = [&](const post::Attachment& a, std::string_view data) -> std::optional<std::string> {
       return write_attachment(o.attachments_dir, a.filename, data);
     };
-  nlohmann::ordered_json j = post::build_record(m, bo);
+  post::Record record = post::build_record(m, bo);
+  if (!o.pretty) return post::dump_json(record) + "\n";
   // Message bytes are not always valid UTF-8 even after decoding: replace,
   // never fail.
-  return j.dump(o.pretty ? 2 : -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  nlohmann::ordered_json j = record;
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string headers_text(const Options& o, const mime::Message& m) {

@@ -1,6 +1,7 @@
 #pragma once
-// HTML, parsed with gumbo (an HTML5 parser, as a browser would parse it).
-// Input and output are UTF-8.
+// HTML, parsed as a browser would parse it: by gumbo (an HTML5 parser),
+// or, for simple documents, by a shortcut that builds the same tree
+// directly (html.cpp says which). Input and output are UTF-8.
 
 #include <string>
 #include <string_view>
@@ -20,10 +21,26 @@ std::string html_to_text(std::string_view html);
 // well-formed fragment (the body's content).
 std::string sanitize_html(std::string_view html);
 
+// html_to_text and sanitize_html of the same HTML, from one parse: for
+// HTML that is both the body's text and the record's HTML.
+struct TextAndSanitized {
+  std::string text;
+  std::string sanitized;
+};
+TextAndSanitized html_to_text_and_sanitized(std::string_view html);
+
 // The charset a <meta charset> or <meta http-equiv="Content-Type"
 // content="...; charset=..."> in the first 1024 bytes declares (the HTML
 // prescan, WHATWG HTML 13.2.3.2, simplified); "" when none.
 std::string html_meta_charset(std::string_view html);
+
+namespace detail {
+// For tests of the shortcut past gumbo for simple HTML: the same functions
+// with gumbo always, and whether the shortcut takes html.
+std::string html_to_text_gumbo(std::string_view html);
+std::string sanitize_html_gumbo(std::string_view html);
+bool is_simple_html(std::string_view html);
+}  // namespace detail
 
 // Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
 // breaks as <br>, http(s) URLs as links.

@@ -1,14 +1,14 @@
 #include "mime/message.hpp"
 
-#include <mimetic/codec/base64.h>
 #include <mimetic/codec/code.h>
 #include <mimetic/codec/qp.h>
 
 #include <algorithm>
-#include <array>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 
+#include "mime/base64.hpp"
 #include "mime/encoded_words.hpp"
 
 namespace forumgate::mime {
@@ -120,6 +120,26 @@ void trim_values(Headers& headers) {
   }
 }
 
+// The offset of the first needle ("\n--boundary") in s[pos, end), or npos.
+// The search is for the '-' after a line end, with memchr: base64 has no
+// '-' at all and text few, so most bodies are passed over at memchr's
+// speed, several times memmem's.
+size_t find_line_start(std::string_view s, size_t pos, size_t end, std::string_view needle) {
+  const char* base = s.data();
+  const char* p = base + pos + 1;  // needle[1], the first '-'
+  const char* stop = base + end;
+  while (p < stop) {
+    const void* dash = std::memchr(p, '-', static_cast<size_t>(stop - p));
+    if (!dash) return std::string::npos;
+    const char* at = static_cast<const char*>(dash) - 1;  // where the needle would start
+    if (at[0] == '\n' && static_cast<size_t>(stop - at) >= needle.size() &&
+        std::memcmp(at, needle.data(), needle.size()) == 0)
+      return static_cast<size_t>(at - base);
+    p = static_cast<const char*>(dash) + 1;
+  }
+  return std::string::npos;
+}
+
 class Walker {
  public:
   Walker(Message& m, const Limits& limits) : m_(m), s_(m.data), limits_(limits) {}
@@ -154,6 +174,19 @@ class Walker {
     }
     if (const std::string* cd = find_field(part.headers, "Content-Disposition"))
       part.disposition = parse_header_value(*cd);
+    // RFC 2045 section 3 allows one Content-Type and one
+    // Content-Transfer-Encoding per entity, RFC 2183 one Content-Disposition
+    // (it is one of RFC 2045's extension fields). Of two, the first is used
+    // (as for every field read here), and the second is a defect: readers
+    // disagree on which counts (GMime takes the last), so the sender meant
+    // something we cannot know.
+    for (std::string_view name : {"Content-Type", "Content-Transfer-Encoding", "Content-Disposition"}) {
+      int seen = 0;
+      for (const auto& field : part.headers) seen += iequals(field.name, name);
+      if (seen > 1)
+        m_.defects.push_back("part " + part.number + ": " + std::string(name) +
+                             " given more than once; the first is used");
+    }
     const std::string* cte = find_field(part.headers, "Content-Transfer-Encoding");
     part.encoding = cte ? to_lower(trim(*cte)) : "7bit";
     if (part.encoding.empty()) part.encoding = "7bit";
@@ -175,14 +208,14 @@ class Walker {
     size_t end = part.body_end;
     size_t part_start = std::string::npos;  // after the last delimiter line
     bool closed = false;
-    // Candidates are found with memmem ("\n--boundary"), not line by line:
+    // Candidates ("\n--boundary") are found by a search, not line by line:
     // each nesting level scans its body once, so this is most of the work.
     bool at_line_start = true;
     while (pos < end) {
       if (!at_line_start) {
-        const void* hit = ::memmem(s_.data() + pos, end - pos, nl_dash.data(), nl_dash.size());
-        if (!hit) break;
-        pos = static_cast<size_t>(static_cast<const char*>(hit) - s_.data()) + 1;
+        size_t hit = find_line_start(s_, pos, end, nl_dash);
+        if (hit == std::string::npos) break;
+        pos = hit + 1;
       }
       at_line_start = false;
       size_t eol = line_end(s_, pos, end);
@@ -296,21 +329,6 @@ Message parse_message(std::string data, const Limits& limits) {
 
 namespace {
 
-// The class of each byte in base64 text (RFC 2045 6.8).
-enum : unsigned char { b64_letter, b64_pad, b64_space, b64_bad };
-
-constexpr std::array<unsigned char, 256> base64_classes() {
-  std::array<unsigned char, 256> t{};
-  for (auto& c : t) c = b64_bad;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = b64_letter;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = b64_letter;
-  for (int c = '0'; c <= '9'; ++c) t[c] = b64_letter;
-  t['+'] = t['/'] = b64_letter;
-  t['='] = b64_pad;
-  t['\n'] = t['\r'] = t[' '] = t['\t'] = b64_space;
-  return t;
-}
-
 // An output iterator for mimetic's codecs that writes through a pointer
 // the caller keeps (the codecs take their iterator by value).
 struct RawWriter {
@@ -329,75 +347,11 @@ struct RawWriter {
   RawWriter operator++(int) { return *this; }
 };
 
-// Base64 through mimetic's decoder, given only the alphabet: mimetic
-// indexes a table of 124 entries with any byte it is given. A line of
-// letters only, a multiple of four long (what encoders write: 76), goes to
-// mimetic as it is; anything else is copied letter by letter into a small
-// buffer first, handed over a multiple of four letters at a time so that
-// mimetic's state never straddles two calls. Other bytes than letters, line
-// ends and blanks, data after the padding, or a dangling letter are a
-// defect.
-std::string decode_base64(std::string_view body, bool& bad) {
-  static constexpr auto classes = base64_classes();
-  std::string out(body.size() / 4 * 3 + 3, '\0');
-  char* end = out.data();
-  mimetic::Base64::Decoder decoder;
-  char chunk[16384];
-  size_t n = 0;
-  size_t letters = 0;
-  bool padded = false;
-  auto flush_whole_groups = [&] {
-    size_t whole = n - n % 4;
-    decoder.process(chunk, chunk + whole, RawWriter{&end});
-    std::memmove(chunk, chunk + whole, n - whole);
-    n -= whole;
-  };
-  size_t pos = 0;
-  while (pos < body.size()) {
-    size_t eol = body.find('\n', pos);
-    if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = body.substr(pos, eol - pos);
-    pos = eol + 1;
-    unsigned char seen = 0;
-    for (char ch : line) seen |= static_cast<unsigned char>(1u << classes[static_cast<unsigned char>(ch)]);
-    if (seen == 1u << b64_letter && n == 0 && line.size() % 4 == 0 && !padded) {
-      decoder.process(line.begin(), line.end(), RawWriter{&end});
-      letters += line.size();
-      continue;
-    }
-    for (char ch : line) {
-      switch (classes[static_cast<unsigned char>(ch)]) {
-        case b64_letter:
-          bad |= padded;
-          chunk[n++] = ch;
-          ++letters;
-          if (n == sizeof chunk) flush_whole_groups();
-          break;
-        case b64_pad:
-          padded = true;
-          break;
-        case b64_space:
-          break;
-        default:
-          bad = true;
-      }
-    }
-  }
-  if (letters % 4 == 1) bad = true;  // six bits cannot make a byte
-  flush_whole_groups();
-  decoder.process(chunk, chunk + n, RawWriter{&end});  // the last, partial group
-  out.resize(static_cast<size_t>(end - out.data()));
-  return out;
-}
-
 }  // namespace
 
 std::string decode_body(const Message& message, const Part& part, std::vector<std::string>* defects) {
   std::string_view body = message.body(part);
   std::string out;
-  // Decoded into a buffer of the largest size it can need, through a plain
-  // pointer: mimetic's codecs write a byte at a time, and a back_inserter
-  // costs a capacity check for each.
   if (part.encoding == "base64") {
     bool bad = false;
     out = decode_base64(body, bad);
@@ -417,7 +371,16 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     // soft break and joins it to the next. So they are dropped here first
     // (a line that ends "=  " keeps its '=': that is a soft break).
     std::string unpadded;
-    if (body.find(" \n") != std::string_view::npos || body.find("\t\n") != std::string_view::npos) {
+    // Found by looking before each line end (memchr for '\n'), not for
+    // each blank, which text is full of.
+    bool padded = false;
+    for (const char* nl = body.data(); !padded;) {
+      nl = static_cast<const char*>(std::memchr(nl, '\n', static_cast<size_t>(body.data() + body.size() - nl)));
+      if (!nl) break;
+      padded = nl > body.data() && is_wsp(nl[-1]);
+      ++nl;
+    }
+    if (padded) {
       unpadded.reserve(body.size());
       size_t line = 0;
       for (size_t i = 0; i <= body.size(); ++i) {
@@ -430,10 +393,84 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
       }
       body = unpadded;
     }
+    // Decoded into a buffer of the largest size it can need, through a
+    // plain pointer: mimetic's codec writes a byte at a time, and a
+    // back_inserter costs a capacity check for each.
     out.resize(body.size());
-    mimetic::QP::Decoder decoder;
     char* end = out.data();
-    mimetic::decode(body.begin(), body.end(), decoder, RawWriter{&end});
+    RawWriter writer{&end};
+    mimetic::QP::Decoder decoder;
+    // mimetic's decoder takes a byte at a time through a state machine, yet
+    // most of quoted-printable text is bytes that stand for themselves,
+    // blanks between them and "=XX" octets. Once the decoder has taken a
+    // byte of the first kind that is no hex digit it is in its plain state
+    // (whatever came before: "=", "=A", a blank or a line end), and from
+    // there it writes such bytes as they are, writes blanks when something
+    // other than a line end follows them, decodes "=XX" to one byte, and
+    // takes a line end or a soft line break ("=\n") that more text
+    // follows (no CR, which would make it a pair), coming back to the same
+    // state each time. So those are done here while it is known to be in
+    // that state; it still sees every control character and CR, '=' not
+    // followed by two hex digits or a line end, the blanks before a line
+    // end, and the end of the text.
+    auto plain = [](char c) { return static_cast<unsigned char>(c) > ' ' && c != '='; };
+    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'); };
+    auto hex_value = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    const size_t n = body.size();
+    bool in_plain_state = false;
+    for (size_t i = 0; i < n;) {
+      if (in_plain_state) {
+        // Eight bytes at a time while they are plain or spaces, without '='
+        // or a control character, and do not end in a space (whose run a
+        // line end may follow).
+        if (i + 8 < n) {
+          constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+          std::uint64_t w;
+          std::memcpy(&w, body.data() + i, 8);
+          std::uint64_t eq = w ^ (ones * '=');
+          bool has_eq = ((eq - ones) & ~eq & highs) != 0;
+          bool has_control = ((w - ones * 0x20) & ~w & highs) != 0;
+          if (!has_eq && !has_control && body[i + 7] != ' ') {
+            std::memcpy(end, body.data() + i, 8);
+            end += 8;
+            i += 8;
+            continue;
+          }
+        }
+        char c = body[i];
+        if (plain(c)) {
+          *end++ = c;
+          ++i;
+          continue;
+        }
+        if (blank(c)) {
+          size_t after = i;
+          while (after < n && blank(body[after])) ++after;
+          if (after < n && body[after] != '\n' && body[after] != '\r') {
+            std::memcpy(end, body.data() + i, after - i);
+            end += after - i;
+            i = after;
+            continue;
+          }
+        } else if (c == '=' && i + 2 < n && hex(body[i + 1]) && hex(body[i + 2])) {
+          *end++ = static_cast<char>(hex_value(body[i + 1]) << 4 | hex_value(body[i + 2]));
+          i += 3;
+          continue;
+        } else if (c == '\n' && i + 1 < n && body[i + 1] != '\r') {
+          *end++ = '\n';  // a line end: written when the next line begins
+          ++i;
+          continue;
+        } else if (c == '=' && i + 2 < n && body[i + 1] == '\n' && body[i + 2] != '\r') {
+          i += 2;  // a soft line break: nothing
+          continue;
+        }
+      }
+      char c = body[i++];
+      decoder.process(static_cast<unsigned char>(c), writer);
+      in_plain_state = plain(c) && !hex(c);
+    }
+    decoder.flush(writer);
     out.resize(static_cast<size_t>(end - out.data()));
   } else {
     if (part.encoding != "7bit" && part.encoding != "8bit" && part.encoding != "binary" && defects)

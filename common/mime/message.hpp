@@ -8,9 +8,8 @@
 // time. So the structure is found here, in one linear pass per nesting
 // level: boundaries only at the start of a line (RFC 2046 5.1.1), nesting
 // depth and part count bounded, header fields split and unfolded without
-// backtracking. The bodies are then decoded by mimetic's Base64 and
-// quoted-printable codecs (decode_body), after the base64 alphabet has been
-// checked here, so mimetic never sees input it was not written for.
+// backtracking. The bodies are then decoded (decode_body): quoted-printable
+// by mimetic's codec, base64 by our own (mime/base64.hpp says why).
 //
 // Line ends are normalized once, in place: CRLF becomes LF, and a message
 // whose only line ends are CR gets LF instead (a defect). A part's offsets

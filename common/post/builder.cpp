@@ -63,6 +63,10 @@ class BodyWalker {
 
   std::string text;                   // UTF-8, parts joined by a blank line
   std::optional<std::string> html;    // raw HTML (UTF-8) of the body, when it had HTML
+  // sanitize_html(*html) when it was made on the way (the HTML was also
+  // the text, one parse gave both); else nullopt.
+  std::optional<std::string> sanitized_html;
+  bool want_sanitized = true;  // false when only the text is wanted
   std::vector<const Part*> attachments;
 
  private:
@@ -87,11 +91,15 @@ class BodyWalker {
     bool plain_chosen = plain && !mime::is_stub_text(plain_text);
     if (rich) {
       BodyWalker inner(m_, defects_);
+      inner.want_sanitized = want_sanitized;
       // The HTML is kept either way; made text only when it is the body
       // (converting it costs a full HTML parse).
       inner.html_as_text_ = !plain_chosen;
       inner.walk(*rich);
-      if (inner.html) html = std::move(inner.html);
+      if (inner.html) {
+        html = std::move(inner.html);
+        sanitized_html = std::move(inner.sanitized_html);
+      }
       for (const Part* a : inner.attachments) attachments.push_back(a);
       if (!plain_chosen) {
         append(inner.text);
@@ -117,9 +125,22 @@ class BodyWalker {
   void add_text(const Part& p) {
     std::string t = decoded_text(p);
     if (p.type() == "text/html") {
-      std::string as_text = html_as_text_ ? mime::html_to_text(t) : std::string();
-      if (!html) html = std::move(t);
-      else html->append(t);
+      std::string as_text;
+      if (html_as_text_ && !html && want_sanitized) {
+        // The body's first HTML: its text and the record's HTML from one
+        // parse (a second HTML part makes the record's HTML their join).
+        mime::TextAndSanitized both = mime::html_to_text_and_sanitized(t);
+        as_text = std::move(both.text);
+        sanitized_html = std::move(both.sanitized);
+      } else if (html_as_text_) {
+        as_text = mime::html_to_text(t);
+      }
+      if (!html) {
+        html = std::move(t);
+      } else {
+        html->append(t);
+        sanitized_html.reset();
+      }
       return append(as_text);
     }
     append(t);
@@ -198,6 +219,7 @@ std::string trim_id(std::string_view id) {
 std::string body_text(const mime::Message& message) {
   std::vector<std::string> defects;
   BodyWalker walker(message, defects);
+  walker.want_sanitized = false;
   walker.walk(message.root);
   return walker.text;
 }
@@ -234,7 +256,7 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
 
   BodyWalker walker(m, r.defects);
   walker.walk(m.root);
-  if (walker.html) r.html = mime::sanitize_html(*walker.html);
+  if (walker.html) r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
   if (options.trim_reply) {
     mime::TrimmedReply t = mime::trim_reply(walker.text);
     r.text = std::move(t.text);

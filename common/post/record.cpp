@@ -1,7 +1,10 @@
 #include "post/record.hpp"
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace forumgate::post {
 
@@ -78,6 +81,229 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                      {"auto", r.auto_kind},
                      {"defects", r.defects},
                      {"size", r.size}};
+}
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
+// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); 0 if none.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  unsigned char lead = byte(0);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3;
+    if (lead == 0xE0) lo = 0xA0;
+    if (lead == 0xED) hi = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4;
+    if (lead == 0xF0) lo = 0x90;
+    if (lead == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (byte(1) < lo || byte(1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k)
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+  return len;
+}
+
+// s as a JSON string, escaped as nlohmann's dump() escapes it (ensure_ascii
+// off): '"', '\\' and the C0 controls only, the short forms where JSON has
+// them, else \u00xx. Valid UTF-8 is copied in runs; a string that is not
+// valid UTF-8 is left to nlohmann, whose way of replacing it is the
+// contract.
+void write_string(std::string& out, std::string_view s) {
+  const std::size_t start = out.size();
+  out.push_back('"');
+  std::size_t run = 0;  // the first byte not yet copied
+  for (std::size_t i = 0; i < s.size();) {
+    // Eight bytes at a time while they are printable ASCII other than '"'
+    // and '\\' (the bulk of any text).
+    if (i + 8 <= s.size()) {
+      constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      auto has_zero = [&](std::uint64_t x) { return ((x - ones) & ~x & highs) != 0; };
+      bool below_space = ((w - ones * 0x20) & ~w & highs) != 0;
+      if (!(w & highs) && !below_space && !has_zero(w ^ (ones * '"')) && !has_zero(w ^ (ones * '\\'))) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t n = utf8_length(s, i);
+      if (n == 0) {
+        out.resize(start);
+        out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return;
+      }
+      i += n;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static const char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+      }
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array(const char* key = nullptr) {
+    if (key) this->key(key);
+    open('[');
+  }
+  void end_array() { close(']'); }
+
+  void key(const char* name) {
+    separate();
+    out_.push_back('"');
+    out_ += name;
+    out_ += "\":";
+    after_key_ = true;
+  }
+
+  void value(std::string_view s) {
+    separate();
+    write_string(out_, s);
+  }
+  void value(std::int64_t n) {
+    separate();
+    out_ += std::to_string(n);
+  }
+  void value(std::uint64_t n) {
+    separate();
+    out_ += std::to_string(n);
+  }
+  void null() {
+    separate();
+    out_ += "null";
+  }
+  template <typename T>
+  void field(const char* name, const T& v) {
+    key(name);
+    value(v);
+  }
+  template <typename T>
+  void field(const char* name, const std::optional<T>& v) {
+    key(name);
+    if (v) value(*v);
+    else null();
+  }
+  void field(const char* name, const std::vector<std::string>& list) {
+    begin_array(name);
+    for (const auto& s : list) value(s);
+    end_array();
+  }
+  void mailbox(const Mailbox& m) {
+    begin_object();
+    field("name", std::string_view(m.name));
+    field("address", std::string_view(m.address));
+    end_object();
+  }
+  void field(const char* name, const std::vector<Mailbox>& list) {
+    begin_array(name);
+    for (const auto& m : list) mailbox(m);
+    end_array();
+  }
+
+ private:
+  // A comma before every value but the first of its object or array, and
+  // none after a key.
+  void separate() {
+    if (after_key_) after_key_ = false;
+    else if (!first_) out_.push_back(',');
+    first_ = false;
+  }
+  void open(char c) {
+    separate();
+    out_.push_back(c);
+    first_ = true;
+  }
+  void close(char c) {
+    out_.push_back(c);
+    first_ = false;
+  }
+
+  std::string& out_;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+}  // namespace
+
+std::string dump_json(const Record& r) {
+  std::string out;
+  out.reserve(1024 + r.text.size() + r.text_quoted.size() + r.signature.size() +
+              (r.html ? r.html->size() : 0) + r.subject.size());
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("version", std::int64_t{r.version});
+  w.field("message_id", r.message_id);
+  w.field("in_reply_to", r.in_reply_to);
+  w.field("references", r.references);
+  w.field("date", r.date);
+  w.key("from");
+  w.mailbox(r.from);
+  w.field("to", r.to);
+  w.field("cc", r.cc);
+  w.field("reply_to", r.reply_to);
+  w.field("recipient", r.recipient);
+  w.field("envelope_sender", r.envelope_sender);
+  w.field("delivered_to", r.delivered_to);
+  w.field("authentication_results", r.authentication_results);
+  w.field("subject", std::string_view(r.subject));
+  w.field("text", std::string_view(r.text));
+  w.field("text_quoted", std::string_view(r.text_quoted));
+  w.field("signature", std::string_view(r.signature));
+  w.field("html", r.html);
+  w.begin_array("attachments");
+  for (const auto& a : r.attachments) {
+    w.begin_object();
+    w.field("part", std::string_view(a.part));
+    w.field("filename", std::string_view(a.filename));
+    w.field("content_type", std::string_view(a.content_type));
+    w.field("disposition", std::string_view(a.disposition));
+    w.field("content_id", std::string_view(a.content_id));
+    w.field("size", std::uint64_t{a.size});
+    w.field("sha256", std::string_view(a.sha256));
+    w.field("path", a.path);
+    w.end_object();
+  }
+  w.end_array();
+  w.field("auto", std::string_view(r.auto_kind));
+  w.field("defects", r.defects);
+  w.field("size", std::uint64_t{r.size});
+  w.end_object();
+  return out;
 }
 
 void from_json(const nlohmann::json& j, Record& r) {

@@ -59,4 +59,10 @@ struct Record {
 void to_json(nlohmann::ordered_json& j, const Record& r);
 void from_json(const nlohmann::json& j, Record& r);  // throws on a wrong version or type
 
+// The record as compact JSON, byte for byte what dumping to_json's tree
+// gives (dump() with invalid UTF-8 replaced by U+FFFD), written straight
+// into one string: mimeparse writes a record per message, and building the
+// tree copied every text twice.
+std::string dump_json(const Record& r);
+
 }  // namespace forumgate::post

@@ -19,7 +19,21 @@ bool read_all(int fd, std::string& out) {
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
     out.resize(got + static_cast<size_t>(st.st_size));
   for (;;) {
-    if (got == out.size()) out.resize(out.size() + 65536);
+    if (got == out.size()) {
+      // Full (the size fstat gave, or a pipe's last chunk): the next read,
+      // the one that mostly finds the end, goes into a small buffer.
+      // Growing the string for it would zero 64 KB and copy the whole file
+      // each time, for each message mimeparse reads.
+      char chunk[16384];
+      ssize_t n = ::read(fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return false;
+      if (n == 0) break;
+      out.append(chunk, static_cast<size_t>(n));
+      got += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) == sizeof chunk) out.resize(got + 65536);  // more is coming: read it in place
+      continue;
+    }
     ssize_t n = ::read(fd, out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {

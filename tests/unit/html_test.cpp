@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "mime/html.hpp"
 
@@ -330,6 +332,17 @@ TEST(HtmlToText, NestingBoundCannotBeSmuggled) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
+// Each comment's end was looked for twice to the end of the document
+// ("-->" and "--!>"): 100,000 comments took minutes.
+TEST(HtmlToText, ManyCommentsTakeLinearTime) {
+  auto start = std::chrono::steady_clock::now();
+  std::string comments = repeat("<!-- a -->x", 100000);
+  EXPECT_EQ(html_to_text("<p>" + comments + "</p>"), repeat("x", 100000));
+  EXPECT_EQ(html_to_text("<table>" + comments), repeat("x", 100000));  // through gumbo
+  EXPECT_EQ(html_to_text("<!-- a --->b<!-- c --!>d<!--->e<!-- f"), "bde");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST(HtmlSanitize, DeepNestingIsBounded) {
   std::string out = sanitize_html(repeat("<div>", 100000) + "x");
   EXPECT_NE(out.find('x'), std::string::npos);
@@ -363,4 +376,113 @@ TEST(HtmlMetaCharset, BothFormsInTheFirstKilobyte) {
   EXPECT_EQ(html_meta_charset("<meta name=\"viewport\" content=\"width=device-width\"><p>charset=x</p>"), "");
   EXPECT_EQ(html_meta_charset(std::string(2000, ' ') + "<meta charset=utf-8>"), "");
   EXPECT_EQ(html_meta_charset(""), "");
+}
+
+// The shortcut past gumbo for simple HTML must build the tree gumbo
+// builds: documents put together at random from pieces, simple and not,
+// give the same text and the same sanitized HTML both ways.
+TEST(HtmlShortcut, GivesWhatGumboGives) {
+  using forumgate::mime::detail::html_to_text_gumbo;
+  using forumgate::mime::detail::is_simple_html;
+  using forumgate::mime::detail::sanitize_html_gumbo;
+  static const std::vector<std::string> pieces = {
+      "<p>", "</p>", "<P>", "</P>", "<div>", "</div>", "<div dir=\"ltr\">", "<span style='x'>", "</span>",
+      "<b>", "</b>", "<i>", "</i>", "<em>", "</em>", "<strong>", "</strong>", "<u>", "</u>",
+      "<font color=red face=\"Arial\">", "</font>", "<a href=\"https://x.org/?a=1&amp;b=2\">",
+      "<a href='mailto:a@b'>", "<a href=javascript:alert(1)>", "<a HREF=\"http://x/\" href=\"ftp://y\">",
+      "<a>", "</a>", "<br>", "<br/>", "<br />", "</br>", "<img src=\"http://x/y.png\" alt=\"A &lt; B\">",
+      "<img src=data:x alt=pic/>", "<ul>", "</ul>", "<ol start=3>", "</ol>", "<li>", "</li>",
+      "<blockquote>", "</blockquote>", "<h1>", "</h1>", "<h2>", "</h2>", "<hr>", "<sub>", "</sub>",
+      "<q>", "</q>", "<code>", "</code>", "<center>", "</center>", "<table>", "<tr>", "<td>", "</td>",
+      "<pre>", "</pre>", "<script>x()</script>", "<style>p{}</style>", "<title>T &amp; t</title>",
+      "<meta charset=\"utf-8\">", "<link rel=x>", "<html>", "</html>", "<head>", "</head>", "<body>",
+      "<body bgcolor=white>", "</body>", "<!DOCTYPE html>", "<!-- a comment -->", "<!-->", "<!--[if mso]><x><![endif]-->",
+      "<?xml?>", "<unknown>", "</unknown>", "<div/>", "<p class=a id=b>", "<a href=\"x\"b=c>",
+      "text ", "more text", "caf\xC3\xA9 ", "\xE2\x80\xA8", "\xEF\xBB\xBF", "\xC2\x85", "\xFF",
+      "&nbsp;", "&amp;", "&lt;tag&gt;", "&quot;", "&#233;", "&#xE9;", "&#128;", "&#0;", "&eacute;",
+      "&copy", "Q&A", "a < b", "a > b", "\n", "  ", "\t", "\r\n", "\f", std::string("\0", 1),
+      "http://example.org/ ", "-- \n", "> quoted\n", "    ",
+  };
+  // Elements nested properly, as (start tag, end tag); and text.
+  static const std::vector<std::pair<std::string, std::string>> elements = {
+      {"<p>", "</p>"}, {"<div>", "</div>"}, {"<span style=\"a\">", "</span>"}, {"<b>", "</b>"},
+      {"<i>", "</i>"}, {"<a href=\"http://x.org/a?b=1&amp;c\">", "</a>"}, {"<ul>", "</ul>"},
+      {"<ol start=\"2\">", "</ol>"}, {"<li>", "</li>"}, {"<blockquote>", "</blockquote>"},
+      {"<h3>", "</h3>"}, {"<font size=2>", "</font>"}, {"<u>", "</u>"}, {"<sup>", "</sup>"},
+      {"<strong>", "</strong>"}, {"<center>", "</center>"}, {"<q>", "</q>"}, {"<em>", "</em>"}};
+  static const std::vector<std::string> leaves = {
+      "text", " ", "\n", "word &amp; word", "&nbsp;", "caf\xC3\xA9", "<br>", "<hr>", "<img src=\"https://x/i.png\" alt=\"i\">",
+      "<!-- c -->", "x &lt;y&gt; \"z\"", "https://example.org/x", "> q", "Q&A", "a & b", "&eacute;t&eacute;",
+      "l&rsquo;&eacute;t&eacute; &hellip;", "&copy2024", "&Eacute;cole", "&EACUTE;", "&notin;", "&#8217;", "&amp",
+      "<a href=\"http://x/?a=1&b=2\">", "<a href=\"http://x/?a=1&amp;copy=2\">", "&euro; 5 &ndash; 6"};
+  std::mt19937 random(2045);
+  // where: 0 in a block, 1 in inline content (mostly), 2 in a list (items mostly).
+  auto tree = [&](auto&& self, int depth, int where) -> std::string {
+    std::string out;
+    for (int n = random() % 4; n >= 0; --n) {
+      if (depth > 5 || (where != 2 && random() % 3 == 0)) {
+        out += leaves[random() % leaves.size()];
+        continue;
+      }
+      size_t pick = random() % elements.size();
+      if (where == 2 && random() % 8) pick = 8;                           // <li>
+      if (where == 1 && random() % 8) pick = 3 + random() % 3;            // <span>, <b>, <i>
+      const auto& [open, close] = elements[pick];
+      int inside = pick == 6 || pick == 7 ? 2 : pick == 0 || pick == 10 || (pick >= 2 && pick <= 5) ? 1 : 0;
+      out += open + self(self, depth + 1, inside);
+      if (random() % 8) out += close;  // now and then left open
+    }
+    return out;
+  };
+  int simple = 0;
+  const int rounds = 20000;
+  for (int round = 0; round < rounds; ++round) {
+    std::string html;
+    if (round % 2 == 0) {
+      // Nested elements in a document of some shape.
+      static const std::string shapes[][2] = {{"", ""}, {"<html><body>", "</body></html>\n"},
+          {"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=utf-8>\n<title>t</title>\n</head>\n<body>\n", "\n</body>\n</html>\n"},
+          {"<html><head><style>p{}</style></head>", "</html>"}, {"<body>", "</body> \n"}};
+      const auto& shape = shapes[random() % 5];
+      html = shape[0] + tree(tree, 0, 0) + shape[1];
+      if (round % 10 == 0) html.insert(random() % (html.size() + 1), pieces[random() % pieces.size()]);
+    } else {
+      // Mostly the pieces simple mail is made of, now and then any.
+      size_t count = random() % 24;
+      for (size_t i = 0; i < count; ++i) html += pieces[random() % (round % 3 == 0 ? pieces.size() : 60)];
+    }
+    if (!is_simple_html(html)) continue;
+    ++simple;
+    ASSERT_EQ(sanitize_html(html), sanitize_html_gumbo(html)) << html;
+    ASSERT_EQ(html_to_text(html), html_to_text_gumbo(html)) << html;
+  }
+  EXPECT_GT(simple, rounds / 20);  // the shortcut was tried often enough
+}
+
+TEST(HtmlShortcut, TakesTheHtmlMailersWrite) {
+  using forumgate::mime::detail::is_simple_html;
+  EXPECT_TRUE(is_simple_html("<html><body><p>Hello <a href=\"https://x.org/\">x</a></p></body></html>\n"));
+  EXPECT_TRUE(is_simple_html("<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" "
+                             "content=\"text/html; charset=utf-8\">\n<style>p { margin: 0 }</style>\n"
+                             "</head>\n<body>\n<div dir=\"ltr\">Hi,<br><br>See you&nbsp;soon.</div>\n"
+                             "</body>\n</html>\n"));
+  EXPECT_FALSE(is_simple_html("<table><tr><td>x</td></tr></table>"));
+  EXPECT_FALSE(is_simple_html("<p>one<p>two"));
+  EXPECT_FALSE(is_simple_html("<b><i>x</b></i>"));
+  // Many attributes on one tag: gumbo's, whose duplicate check is no worse.
+  std::string many = "<p";
+  for (int i = 0; i < 40; ++i) many += " a" + std::to_string(i) + "=x";
+  EXPECT_FALSE(is_simple_html(many + ">t</p>"));
+  EXPECT_EQ(sanitize_html(many + ">t</p>"), "<p>t</p>");
+}
+
+TEST(HtmlTextAndSanitized, SameAsEachAlone) {
+  for (std::string_view html :
+       {std::string_view("<p>Hello <b>you</b> &amp; <a href=\"https://x.org/\">x</a></p>"),
+        std::string_view("<table><tr><td>cell</td><td><script>x()</script>two</td></tr></table><pre>a\n b</pre>"),
+        std::string_view(""), std::string_view("<ul><li>one<li>two</ul><blockquote>q</blockquote>")}) {
+    forumgate::mime::TextAndSanitized both = forumgate::mime::html_to_text_and_sanitized(html);
+    EXPECT_EQ(both.text, html_to_text(html)) << html;
+    EXPECT_EQ(both.sanitized, sanitize_html(html)) << html;
+  }
 }

@@ -51,6 +51,74 @@ TEST(Unflow, FlowedLineBeforeBlankLineEndsTheParagraph) {
   EXPECT_EQ(unflow("One \ntwo \n\nThree\n", false), "One two \nThree\n");
 }
 
+// The examples RFC 3676 works through, as a sender following it writes
+// them (CRLF line ends, "~" of the RFC written as the spaces it stands for).
+
+// Three paragraphs (the March Hare example): each flowed line joins the
+// next; the fixed line ends the paragraph, the empty lines stay.
+TEST(Unflow, Rfc3676ThreeParagraphs) {
+  EXPECT_EQ(unflow("`Take some more tea,' the March Hare said to Alice, very \r\n"
+                   "earnestly.\r\n"
+                   "\r\n"
+                   "`I've had nothing yet,' Alice replied in an offended tone, `so I \r\n"
+                   "can't take more.'\r\n"
+                   "\r\n"
+                   "`You mean you can't take LESS,' said the Hatter: `it's very easy \r\n"
+                   "to take MORE than nothing.'\r\n",
+                   false),
+            "`Take some more tea,' the March Hare said to Alice, very earnestly.\n"
+            "\n"
+            "`I've had nothing yet,' Alice replied in an offended tone, `so I can't take more.'\n"
+            "\n"
+            "`You mean you can't take LESS,' said the Hatter: `it's very easy to take MORE than nothing.'\n");
+}
+
+// Section 4.5: the same dialogue quoted at three depths; only lines of one
+// depth flow together, and each paragraph keeps its depth.
+TEST(Unflow, Rfc3676QuotedDepths) {
+  EXPECT_EQ(unflow(">>>Take some more tea.\r\n"
+                   ">>I've had nothing yet, so I can't take more.\r\n"
+                   ">You mean you can't take LESS, it's very easy to take \r\n"
+                   ">MORE than nothing.\r\n",
+                   false),
+            ">>> Take some more tea.\n"
+            ">> I've had nothing yet, so I can't take more.\n"
+            "> You mean you can't take LESS, it's very easy to take MORE than nothing.\n");
+  // Quoted and space-stuffed: the space after the quote marks is stuffing.
+  EXPECT_EQ(unflow("> Take some more \r\n> tea.\r\n", false), "> Take some more tea.\n");
+  // A flowed line before a deeper quote is not joined to it.
+  EXPECT_EQ(unflow(">> very \r\n>>> earnestly.\r\n", false), ">> very \n>>> earnestly.\n");
+}
+
+// Section 4.1 with DelSp=yes: the space before each soft break goes, the
+// others stay; a line of spaces only is flowed too.
+TEST(Unflow, Rfc3676DelSp) {
+  EXPECT_EQ(unflow("Take some more tea, \r\nsaid the Hare.\r\n", true), "Take some more tea,said the Hare.\n");
+  EXPECT_EQ(unflow("Take some more  \r\ntea.\r\n", true), "Take some more tea.\n");
+  EXPECT_EQ(unflow("Take \r\n   \r\ntea.\r\n", false), "Take   tea.\n");
+  EXPECT_EQ(unflow("Take \r\n   \r\ntea.\r\n", true), "Take tea.\n");
+}
+
+// Section 4.4: a leading space is stuffing, also before "From " and ">",
+// and it is removed before the line is tested for flowing.
+TEST(Unflow, Rfc3676SpaceStuffing) {
+  EXPECT_EQ(unflow(" From the Hatter's \r\n >point of view \r\n  it was tea time.\r\n", false),
+            "From the Hatter's >point of view  it was tea time.\n");
+  EXPECT_EQ(unflow(" \r\nAlice\r\n", false), "\nAlice\n");  // one space: stuffing, an empty fixed line
+}
+
+// Section 4.3: "-- " (quoted or not, stuffed or not) is neither flowed nor
+// fixed: never joined to the line before or after it, and its space stays
+// even with DelSp=yes.
+TEST(Unflow, Rfc3676SignatureSeparator) {
+  EXPECT_EQ(unflow("Bye for now \r\n-- \r\nThe March \r\nHare\r\n", false),
+            "Bye for now \n-- \nThe March Hare\n");
+  EXPECT_EQ(unflow("Bye \r\n-- \r\nHare\r\n", true), "Bye\n-- \nHare\n");
+  EXPECT_EQ(unflow("> Bye \r\n> -- \r\n> Hare\r\n", false), "> Bye \n> -- \n> Hare\n");
+  EXPECT_EQ(unflow(">-- \r\n>Hare\r\n", true), "> -- \n> Hare\n");
+  EXPECT_EQ(unflow(" -- \r\nHare\r\n", false), "-- \nHare\n");
+}
+
 TEST(TrimReply, AttributionAndQuotedTail) {
   auto r = trim_reply("Sounds good.\n\nOn Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n"
                       "> Shall we meet?\n> Ann\n");
