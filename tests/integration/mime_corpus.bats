@@ -140,6 +140,14 @@ no_header=mail/erroneous.raw
   mimeparse --tree "$E/low-quality/malformed-base64-attach.raw" | grep -qx 'defect: part 1.2: bad base64'
 }
 
+@test "mime-bad-content-transfer-encoding.raw: plain text labelled base64 is taken as it is" {
+  mimeparse "$E/mail/mime-bad-content-transfer-encoding.raw" > record
+  # The first and last words of the part, read off the file.
+  [[ $(field .text) == "ploozdect  nispplul swunkglap "* ]] || fail "text: $(field .text | head -c 80)"
+  [[ $(field .text) == *"plegpitwoospvow chuzgrunt" ]] || fail "end: $(field .text | tail -c 80)"
+  field '.defects[]' | grep -qx 'part 1.1: declared base64 but plain text; taken as it is'
+}
+
 @test "unk-charset-part.raw: an unknown charset is a defect, the text still read" {
   mimeparse "$E/low-quality/unk-charset-part.raw" > record
   [ "$(field .text)" = "A text section" ]

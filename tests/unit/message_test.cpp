@@ -175,6 +175,24 @@ TEST(MessageTest, BadBase64IsADefectAndDecodesWhatItCan) {
   EXPECT_NE(defects[0].find("bad base64"), std::string::npos);
 }
 
+// enmime's mime-bad-content-transfer-encoding.raw: text labelled base64.
+TEST(MessageTest, PlainTextLabelledBase64IsTakenAsItIs) {
+  const std::string text = "ploozdect  nispplul swunkglap\nsmoorbrooft pukstrooz.\n\nThanks, Ann\n";
+  Message m = parse_message("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + text);
+  std::vector<std::string> defects;
+  EXPECT_EQ(decode_body(m, m.root, &defects), text);
+  ASSERT_EQ(defects.size(), 1u);
+  EXPECT_EQ(defects[0], "part 1: declared base64 but plain text; taken as it is");
+  // Not for an attachment, nor for base64 with a stray byte, nor for text
+  // whose lines have no blanks.
+  Message pdf = parse_message("Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n" + text);
+  EXPECT_NE(decode_body(pdf, pdf.root), text);
+  Message stray = parse_message("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVs*bG8=\n");
+  EXPECT_EQ(decode_body(stray, stray.root).substr(0, 5), "hello");
+  Message words = parse_message("Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\nHello!\nBye.\n");
+  EXPECT_NE(decode_body(words, words.root), "Hello!\nBye.\n");
+}
+
 TEST(MessageTest, QuotedPrintableSoftBreaksAndOctets) {
   Message m = parse_message(
       "Content-Transfer-Encoding: Quoted-Printable\n\nCaf=C3=A9 au l=\nait=3D ok\n");
