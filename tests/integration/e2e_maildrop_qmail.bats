@@ -14,8 +14,8 @@ setup() {
   common_setup
   [ "$(id -u)" -eq 0 ] || skip "runs maildrop as nobody"
   e2e_setup_forum
-  mkdir -p queue/new queue/cur queue/tmp
-  chown -R nobody:nogroup queue && chmod 700 queue
+  # The queue made by Courier's own tool (mode 0700, as the queue must be).
+  maildirmake queue && chown -R nobody:nogroup queue
   # maildrop dot-locks a mailbox: in a directory of nobody's.
   install -d -o nobody -g nogroup -m 700 mail
 }
