@@ -100,7 +100,7 @@ int run(const Options& o) {
   if (report.kept) line += ", " + std::to_string(report.kept) + " kept";
   if (report.drained) line += ", drained";
   if (log::enabled(log::Level::info)) line += " (" + std::to_string(report.bytes) + " bytes)";
-  if (!o.count) log::write(report.taken || report.known || report.kept ? log::Level::notice : log::Level::info, line);
+  if (!o.count) log::write(report.taken || report.kept ? log::Level::notice : log::Level::info, line);
   if (report.kept > 0) {
     log::notice(std::to_string(report.kept) + " message(s) whose command failed stay in " + o.source +
                 (o.drain && !report.drained ? " (and, it being an mbox, so do the others)" : ""));

@@ -383,13 +383,12 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
   } else if (part.encoding == "quoted-printable") {
     // A soft line break that ends the body stands for nothing (RFC 2045
     // 6.7 (5)), but mimetic's decoder, flushed with "=" pending, writes the
-    // '=': so it is cut off here.
+    // '=': so it is cut off here. (A part of a multipart ends without its
+    // last line end, which belongs to the delimiter.)
     size_t k = body.size();
-    if (k > 0 && body[k - 1] == '\n') {
-      --k;
-      while (k > 0 && is_wsp(body[k - 1])) --k;
-      if (k > 0 && body[k - 1] == '=') body = body.substr(0, k - 1);
-    }
+    if (k > 0 && body[k - 1] == '\n') --k;
+    while (k > 0 && is_wsp(body[k - 1])) --k;
+    if (k > 0 && body[k - 1] == '=') body = body.substr(0, k - 1);
     // Blanks at the end of a line are transport padding to be dropped, the
     // line break kept (RFC 2045 6.7 (3)); mimetic takes such a line for a
     // soft break and joins it to the next. So they are dropped here first
@@ -397,7 +396,7 @@ std::string decode_body(const Message& message, const Part& part, std::vector<st
     std::string unpadded;
     // Found by looking before each line end (memchr for '\n'), not for
     // each blank, which text is full of.
-    bool padded = false;
+    bool padded = !body.empty() && is_wsp(body.back());  // the last line, without its end
     for (const char* nl = body.data(); !padded;) {
       nl = static_cast<const char*>(std::memchr(nl, '\n', static_cast<size_t>(body.data() + body.size() - nl)));
       if (!nl) break;

@@ -1,6 +1,7 @@
 #include "spool/remote_session.hpp"
 
 #include <iconv.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,7 +174,14 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
     throw system_error(Exit::noinput, "cannot read netrc file " + netrc);
   }
   std::string checked = netrc;
-  if (const char* home = std::getenv("HOME"); checked.empty() && home && *home) checked = std::string(home) + "/.netrc";
+  if (checked.empty()) {  // libcurl's default: $HOME, else the passwd entry's home
+    const char* home = std::getenv("HOME");
+    if (!home || !*home) {
+      const passwd* pw = getpwuid(getuid());
+      home = pw ? pw->pw_dir : nullptr;
+    }
+    if (home && *home) checked = std::string(home) + "/.netrc";
+  }
   if (struct stat st {}; !checked.empty() && ::stat(checked.c_str(), &st) == 0 && (st.st_mode & 077)) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));

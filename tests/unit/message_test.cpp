@@ -193,6 +193,18 @@ TEST(MessageTest, PlainTextLabelledBase64IsTakenAsItIs) {
   EXPECT_NE(decode_body(words, words.root), "Hello!\nBye.\n");
 }
 
+// A part's body ends without its last line end (it belongs to the
+// delimiter): trailing blanks are still padding (RFC 2045 6.7 (3)) and a
+// final '=' still a soft break that stands for nothing (6.7 (5)).
+TEST(MessageTest, QuotedPrintablePartEndingInBlanksOrSoftBreak) {
+  Message m = parse_message(
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Transfer-Encoding: quoted-printable\n\n"
+      "Thanks,\nRegards, \t\n--b\nContent-Transfer-Encoding: quoted-printable\n\nsoft=  \n--b--\n");
+  ASSERT_EQ(m.root.children.size(), 2u);
+  EXPECT_EQ(decode_body(m, m.root.children[0]), "Thanks,\nRegards,");
+  EXPECT_EQ(decode_body(m, m.root.children[1]), "soft");
+}
+
 TEST(MessageTest, QuotedPrintableSoftBreaksAndOctets) {
   Message m = parse_message(
       "Content-Transfer-Encoding: Quoted-Printable\n\nCaf=C3=A9 au l=\nait=3D ok\n");
@@ -357,12 +369,10 @@ TEST(MessageTest, QuotedPrintableGivesWhatMimeticAloneGives) {
     // Bodies decode_body rewrites before decoding (blanks before a line
     // end, a soft break at the end) are left out.
     if (b.find(" \n") != std::string::npos || b.find("\t\n") != std::string::npos) continue;
+    // The last line's end may be missing (a part's body).
     size_t k = b.size();
-    if (k > 0 && b[k - 1] == '\n') {
-      --k;
-      while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t')) --k;
-      if (k > 0 && b[k - 1] == '=') continue;
-    }
+    if (k > 0 && b[k - 1] == '\n') --k;
+    if (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t' || b[k - 1] == '=')) continue;
     std::string expected;
     mimetic::QP::Decoder decoder;
     mimetic::decode(b.begin(), b.end(), decoder, std::back_inserter(expected));
