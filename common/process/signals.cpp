@@ -19,6 +19,15 @@ volatile std::sig_atomic_t last_caught = 0;
 
 void on_signal(int sig) { last_caught = sig; }
 
+sigset_t& caught_set() {
+  static sigset_t set = [] {
+    sigset_t empty;
+    sigemptyset(&empty);
+    return empty;
+  }();
+  return set;
+}
+
 }  // namespace
 
 ForwardedSignals::ForwardedSignals() {
@@ -41,11 +50,15 @@ ForwardedSignals::ForwardedSignals() {
     sigaction(sig, &sa, nullptr);
     replaced_.emplace_back(sig, old);
     sigaddset(&held_, sig);
+    sigaddset(&caught_set(), sig);
   }
 }
 
 ForwardedSignals::~ForwardedSignals() {
-  for (auto& [sig, old] : replaced_) sigaction(sig, &old, nullptr);
+  for (auto& [sig, old] : replaced_) {
+    sigaction(sig, &old, nullptr);
+    sigdelset(&caught_set(), sig);
+  }
   sigprocmask(SIG_SETMASK, &entry_mask_, nullptr);
 }
 
@@ -95,6 +108,8 @@ int ForwardedSignals::wait(pid_t child, std::chrono::seconds interval,
     if (sig != SIGCHLD) kill(child, sig);
   }
 }
+
+sigset_t caught_signals() { return caught_set(); }
 
 int exit_status_of(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
