@@ -53,11 +53,12 @@ namespace {
 struct ChildSetup {
   const char* program;
   char* const* argv;
+  char* const* script_argv;  // {"/bin/sh", program, argv[1]...}: see below
   char* const* envp;
   int input;
-  sigset_t mask;         // the command's signal mask: ours before the spawn
-  sigset_t to_default;   // the signals we catch (caught_signals())
-  int exec_error = 0;    // set by the child when the exec fails
+  sigset_t mask;          // the command's signal mask
+  sigset_t to_default;    // the signals we catch (caught_signals())
+  int exec_error = 0;     // set by the child when the exec fails
 };
 
 int become_command(void* setup) {
@@ -70,35 +71,37 @@ int become_command(void* setup) {
   by_default.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
     if (sigismember(&c->to_default, sig) == 1) sigaction(sig, &by_default, nullptr);
-  if (dup2(c->input, STDIN_FILENO) < 0) {
+  if (c->input >= 0 && dup2(c->input, STDIN_FILENO) < 0) {
     c->exec_error = errno;
     _exit(127);
   }
   sigprocmask(SIG_SETMASK, &c->mask, nullptr);
   execve(c->program, c->argv, c->envp);
+  // A script without "#!": the shell runs it, as execvp(3) does.
+  if (errno == ENOEXEC) execve(c->script_argv[0], c->script_argv, c->envp);
   c->exec_error = errno;
   _exit(127);
 }
 
-// posix_spawn(3) would do, but glibc's sets every signal with a handler
-// back to SIG_DFL in the child by asking about all 64 of them, and leaves
-// its own two (32 and 33) ignored in the command for good. We know which
-// signals we catch. Returns 0, or the errno of a failed start (pid is then
-// reaped).
-int start_command(const std::string& program, char* const* argv, char* const* envp, int input,
-                  pid_t& pid) {
+}  // namespace
+
+int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp,
+                  int input, const sigset_t* mask, pid_t& pid) {
   if (program.find('/') == std::string::npos) return ENOENT;  // not found in PATH
-  ChildSetup setup{program.c_str(), argv, envp, input, {}, caught_signals()};
-  sigset_t all;
+  std::vector<char*> script_argv{const_cast<char*>("/bin/sh"), const_cast<char*>(program.c_str())};
+  if (!argv.empty()) script_argv.insert(script_argv.end(), argv.begin() + 1, argv.end());
+  ChildSetup setup{program.c_str(), argv.data(), script_argv.data(), envp, input, {}, caught_signals()};
+  sigset_t all, ours;
   sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &setup.mask);
+  pthread_sigmask(SIG_SETMASK, &all, &ours);
+  setup.mask = mask ? *mask : ours;
   // CLONE_VFORK: we go on once the command has replaced the child, or it
   // has failed to; the stack is needed until then only.
   constexpr size_t stack_size = 64 * 1024;
   auto stack = std::make_unique_for_overwrite<char[]>(stack_size);
   pid = clone(become_command, stack.get() + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
   const int clone_error = errno;
-  pthread_sigmask(SIG_SETMASK, &setup.mask, nullptr);
+  pthread_sigmask(SIG_SETMASK, &ours, nullptr);
   if (pid < 0) return clone_error;
   if (setup.exec_error != 0) {
     int status = 0;
@@ -108,8 +111,6 @@ int start_command(const std::string& program, char* const* argv, char* const* en
   }
   return 0;
 }
-
-}  // namespace
 
 int run_with_input(const std::vector<std::string>& argv,
                    std::initializer_list<std::string_view> input,
@@ -146,7 +147,7 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw system_error(Exit::software, "pipe");
   pid_t pid = 0;
-  int err = start_command(program, args.data(), env.data(), pipefd[0], pid);
+  int err = start_command(program, args, env.data(), pipefd[0], nullptr, pid);
   ::close(pipefd[0]);
   if (err != 0) {
     ::close(pipefd[1]);

@@ -1,12 +1,12 @@
 #include "process/signals.hpp"
 
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "cli/error.hpp"
+#include "process/command.hpp"
 
 extern char** environ;
 
@@ -76,14 +76,9 @@ pid_t ForwardedSignals::spawn(const std::vector<std::string>& argv) {
   args.push_back(nullptr);
 
   // exec resets our handlers to the default action; the mask must be reset
-  // by hand. glibc's posix_spawn reports exec failures as its return value.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setsigmask(&attr, &entry_mask_);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  // by hand.
   pid_t pid = 0;
-  int err = posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), environ);
-  posix_spawnattr_destroy(&attr);
+  int err = start_command(find_program(argv[0]), args, environ, -1, &entry_mask_, pid);
   if (err == ENOENT || err == ENOTDIR) {
     throw system_error(Exit::command_not_found, "cannot run " + argv[0], err);
   }

@@ -387,6 +387,14 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   [ $((0x$ignored & 2)) -eq 2 ] || fail "SIGINT not ignored: SigIgn $ignored"
 }
 
+@test "--exec: a script without #! runs under sh, as a shell would run it" {
+  printf 'grep -c Subject:\n' > count-subjects
+  chmod +x count-subjects
+  run mailsplit --exec ./count-subjects box
+  assert_success
+  assert_output "$(printf '1\n1')"
+}
+
 @test "--exec --drain: a failed command keeps its message; an mbox keeps all then" {
   cp box before
   run mailsplit --drain --exec 'grep -q second' box
