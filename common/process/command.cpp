@@ -1,7 +1,8 @@
 #include "process/command.hpp"
 
 #include <fcntl.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "cli/error.hpp"
 #include "process/signals.hpp"
@@ -44,11 +46,77 @@ std::string find_program(const std::string& name) {
   }
 }
 
+namespace {
+
+// What the child does between clone(2) and its exec, on a stack of its own
+// but in our memory: async-signal-safe calls only, and no return.
+struct ChildSetup {
+  const char* program;
+  char* const* argv;
+  char* const* script_argv;  // {"/bin/sh", program, argv[1]...}: see below
+  char* const* envp;
+  int input;
+  sigset_t mask;          // the command's signal mask
+  sigset_t to_default;    // the signals we catch (caught_signals())
+  int exec_error = 0;     // set by the child when the exec fails
+};
+
+int become_command(void* setup) {
+  auto* c = static_cast<ChildSetup*>(setup);
+  // Every signal is blocked here; before any is let through, the ones with
+  // a handler of ours go back to SIG_DFL, or the handler would run in the
+  // child, on our memory. The others keep their disposition, as an exec
+  // keeps it: what was ignored when we started stays ignored.
+  struct sigaction by_default {};
+  by_default.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sigismember(&c->to_default, sig) == 1) sigaction(sig, &by_default, nullptr);
+  if (c->input >= 0 && dup2(c->input, STDIN_FILENO) < 0) {
+    c->exec_error = errno;
+    _exit(127);
+  }
+  sigprocmask(SIG_SETMASK, &c->mask, nullptr);
+  execve(c->program, c->argv, c->envp);
+  // A script without "#!": the shell runs it, as execvp(3) does.
+  if (errno == ENOEXEC) execve(c->script_argv[0], c->script_argv, c->envp);
+  c->exec_error = errno;
+  _exit(127);
+}
+
+}  // namespace
+
+int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp,
+                  int input, const sigset_t* mask, pid_t& pid) {
+  if (program.find('/') == std::string::npos) return ENOENT;  // not found in PATH
+  std::vector<char*> script_argv{const_cast<char*>("/bin/sh"), const_cast<char*>(program.c_str())};
+  if (!argv.empty()) script_argv.insert(script_argv.end(), argv.begin() + 1, argv.end());
+  ChildSetup setup{program.c_str(), argv.data(), script_argv.data(), envp, input, {}, caught_signals()};
+  sigset_t all, ours;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &ours);
+  setup.mask = mask ? *mask : ours;
+  // CLONE_VFORK: we go on once the command has replaced the child, or it
+  // has failed to; the stack is needed until then only.
+  constexpr size_t stack_size = 64 * 1024;
+  auto stack = std::make_unique_for_overwrite<char[]>(stack_size);
+  pid = clone(become_command, stack.get() + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+  const int clone_error = errno;
+  pthread_sigmask(SIG_SETMASK, &ours, nullptr);
+  if (pid < 0) return clone_error;
+  if (setup.exec_error != 0) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return setup.exec_error;
+  }
+  return 0;
+}
+
 int run_with_input(const std::vector<std::string>& argv,
                    std::initializer_list<std::string_view> input,
                    const std::vector<std::string>& extra_env) {
   if (argv.empty()) throw Error(Exit::usage, "empty command");
-  return run_with_input(argv[0], argv, input, extra_env);
+  return run_with_input(find_program(argv[0]), argv, input, extra_env);
 }
 
 int run_with_input(const std::string& program, const std::vector<std::string>& argv,
@@ -78,14 +146,8 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
 
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw system_error(Exit::software, "pipe");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipefd[0], STDIN_FILENO);
   pid_t pid = 0;
-  int err = program.find('/') != std::string::npos
-                ? posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), env.data())
-                : posix_spawnp(&pid, program.c_str(), &actions, nullptr, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
+  int err = start_command(program, args, env.data(), pipefd[0], nullptr, pid);
   ::close(pipefd[0]);
   if (err != 0) {
     ::close(pipefd[1]);

@@ -1,6 +1,9 @@
 #pragma once
-// Running a command once per message (mailsplit --exec).
+// Starting commands: mailsplit --exec's, forumpost's sendmail, lockrun's.
 
+#include <sys/types.h>
+
+#include <csignal>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -20,6 +23,17 @@ std::vector<std::string> command_argv(const std::string& cmd);
 // there is none (running it then fails as execvp would). Looked up once,
 // a command run for each of 12,000 messages does not walk PATH each time.
 std::string find_program(const std::string& name);
+
+// Starts program (a path, as find_program gives it; ENOENT without a '/')
+// with argv (null-terminated) and envp: its standard input dup'ed from input
+// (-1: ours), its signal mask mask (nullptr: ours). The signals we catch
+// (caught_signals()) are at SIG_DFL in it, all others as we have them; a
+// file without "#!" runs under /bin/sh, as with execvp(3). glibc's
+// posix_spawn(3) would leave its internal signals 32 and 33 ignored in the
+// command, and asks about all 64 signals each time. Returns 0, or the errno
+// of a failed start (the child then reaped).
+int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp,
+                  int input, const sigset_t* mask, pid_t& pid);
 
 // Runs argv (searched in PATH) with input on its standard input and the
 // extra NAME=VALUE pairs added to our environment; returns its exit status,

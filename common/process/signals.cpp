@@ -1,12 +1,12 @@
 #include "process/signals.hpp"
 
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "cli/error.hpp"
+#include "process/command.hpp"
 
 extern char** environ;
 
@@ -18,6 +18,15 @@ constexpr int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
 volatile std::sig_atomic_t last_caught = 0;
 
 void on_signal(int sig) { last_caught = sig; }
+
+sigset_t& caught_set() {
+  static sigset_t set = [] {
+    sigset_t empty;
+    sigemptyset(&empty);
+    return empty;
+  }();
+  return set;
+}
 
 }  // namespace
 
@@ -41,11 +50,15 @@ ForwardedSignals::ForwardedSignals() {
     sigaction(sig, &sa, nullptr);
     replaced_.emplace_back(sig, old);
     sigaddset(&held_, sig);
+    sigaddset(&caught_set(), sig);
   }
 }
 
 ForwardedSignals::~ForwardedSignals() {
-  for (auto& [sig, old] : replaced_) sigaction(sig, &old, nullptr);
+  for (auto& [sig, old] : replaced_) {
+    sigaction(sig, &old, nullptr);
+    sigdelset(&caught_set(), sig);
+  }
   sigprocmask(SIG_SETMASK, &entry_mask_, nullptr);
 }
 
@@ -63,14 +76,9 @@ pid_t ForwardedSignals::spawn(const std::vector<std::string>& argv) {
   args.push_back(nullptr);
 
   // exec resets our handlers to the default action; the mask must be reset
-  // by hand. glibc's posix_spawn reports exec failures as its return value.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setsigmask(&attr, &entry_mask_);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  // by hand.
   pid_t pid = 0;
-  int err = posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), environ);
-  posix_spawnattr_destroy(&attr);
+  int err = start_command(find_program(argv[0]), args, environ, -1, &entry_mask_, pid);
   if (err == ENOENT || err == ENOTDIR) {
     throw system_error(Exit::command_not_found, "cannot run " + argv[0], err);
   }
@@ -95,6 +103,8 @@ int ForwardedSignals::wait(pid_t child, std::chrono::seconds interval,
     if (sig != SIGCHLD) kill(child, sig);
   }
 }
+
+sigset_t caught_signals() { return caught_set(); }
 
 int exit_status_of(int wait_status) {
   if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);

@@ -48,6 +48,11 @@ class ForwardedSignals {
   std::vector<std::pair<int, struct sigaction>> replaced_;
 };
 
+// The signals a ForwardedSignals now catches with a handler of ours. A
+// command we start shares our memory until its exec (run_with_input), so
+// these, and only these, are set back to SIG_DFL in it first.
+sigset_t caught_signals();
+
 // The shell's convention for a wait status: the exit status, or 128+N.
 int exit_status_of(int wait_status);
 

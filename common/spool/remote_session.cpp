@@ -11,7 +11,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <mutex>
 #include <string_view>
 
 #include "cli/error.hpp"
@@ -86,21 +85,22 @@ bool is_remote_url(std::string_view s) {
 }
 
 RemoteUrl parse_remote_url(const std::string& source) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  const Libcurl& curl = libcurl();
+  std::unique_ptr<CURLU, decltype(curl.url_cleanup)> u(curl.url(), curl.url_cleanup);
   if (!u) throw Error(Exit::software, "out of memory");
-  if (curl_url_set(u.get(), CURLUPART_URL, source.c_str(), 0) != CURLUE_OK) {
+  if (curl.url_set(u.get(), CURLUPART_URL, source.c_str(), 0) != CURLUE_OK) {
     throw Error(Exit::usage, source + ": not a valid URL");
   }
   auto get = [&](CURLUPart part, unsigned flags = 0) {
     char* s = nullptr;
     std::string out;
-    if (curl_url_get(u.get(), part, &s, flags) == CURLUE_OK && s) out = s;
-    curl_free(s);
+    if (curl.url_get(u.get(), part, &s, flags) == CURLUE_OK && s) out = s;
+    curl.free(s);
     return out;
   };
   char* pw = nullptr;
-  bool has_password = curl_url_get(u.get(), CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK;
-  curl_free(pw);
+  bool has_password = curl.url_get(u.get(), CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK;
+  curl.free(pw);
   if (has_password) {
     throw Error(Exit::usage,
                 "put the password in a netrc file, not in the URL, where ps(1) and shell histories show it");
@@ -150,7 +150,7 @@ RemoteUrl parse_remote_url(const std::string& source) {
       }
     }
   }
-  if (curl_url_set(u.get(), CURLUPART_PATH, "/", 0) != CURLUE_OK) {
+  if (curl.url_set(u.get(), CURLUPART_PATH, "/", 0) != CURLUE_OK) {
     throw Error(Exit::usage, source + ": not a valid URL");
   }
   p.base = get(CURLUPART_URL);
@@ -161,8 +161,6 @@ RemoteUrl parse_remote_url(const std::string& source) {
 RemoteSession::RemoteSession(std::string source, RemoteUrl url,
                              std::initializer_list<const char*> netrc_variables, SessionLimits limits)
     : source_(std::move(source)), url_(std::move(url)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::string netrc;
   for (const char* var : netrc_variables) {
     if (const char* value = std::getenv(var); value && *value) {
@@ -188,30 +186,30 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
     throw Error(Exit::config, "the netrc file " + checked + " holds passwords and others may read or change it (mode " +
                                   mode + "): chmod 600 " + checked);
   }
-  h_ = curl_easy_init();
+  h_ = curl_.easy_init();
   if (!h_) throw Error(Exit::software, "cannot initialise libcurl");
-  curl_easy_setopt(h_, CURLOPT_ERRORBUFFER, errbuf_);
-  curl_easy_setopt(h_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h_, CURLOPT_PROTOCOLS_STR,
+  curl_.easy_setopt(h_, CURLOPT_ERRORBUFFER, errbuf_);
+  curl_.easy_setopt(h_, CURLOPT_NOSIGNAL, 1L);
+  curl_.easy_setopt(h_, CURLOPT_PROTOCOLS_STR,
                    url_.protocol == RemoteProtocol::pop3 ? "pop3,pop3s" : "imap,imaps");
-  curl_easy_setopt(h_, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_REQUIRED));
-  if (!netrc.empty()) curl_easy_setopt(h_, CURLOPT_NETRC_FILE, netrc.c_str());
-  curl_easy_setopt(h_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+  curl_.easy_setopt(h_, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_REQUIRED));
+  if (!netrc.empty()) curl_.easy_setopt(h_, CURLOPT_NETRC_FILE, netrc.c_str());
+  curl_.easy_setopt(h_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
   // The certificate authorities to trust: the system's, or those OpenSSL's
   // own variables name (a private CA, a test server).
-  if (const char* file = std::getenv("SSL_CERT_FILE"); file && *file) curl_easy_setopt(h_, CURLOPT_CAINFO, file);
-  if (const char* dir = std::getenv("SSL_CERT_DIR"); dir && *dir) curl_easy_setopt(h_, CURLOPT_CAPATH, dir);
-  curl_easy_setopt(h_, CURLOPT_CONNECTTIMEOUT, limits.connect_seconds);
-  curl_easy_setopt(h_, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h_, CURLOPT_LOW_SPEED_TIME, limits.silence_seconds);
-  curl_easy_setopt(h_, CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(h_, CURLOPT_DEBUGFUNCTION, remember_response);
-  curl_easy_setopt(h_, CURLOPT_DEBUGDATA, &responses_);
-  curl_easy_setopt(h_, CURLOPT_VERBOSE, 1L);  // for the debug function only: it prints nothing
+  if (const char* file = std::getenv("SSL_CERT_FILE"); file && *file) curl_.easy_setopt(h_, CURLOPT_CAINFO, file);
+  if (const char* dir = std::getenv("SSL_CERT_DIR"); dir && *dir) curl_.easy_setopt(h_, CURLOPT_CAPATH, dir);
+  curl_.easy_setopt(h_, CURLOPT_CONNECTTIMEOUT, limits.connect_seconds);
+  curl_.easy_setopt(h_, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_.easy_setopt(h_, CURLOPT_LOW_SPEED_TIME, limits.silence_seconds);
+  curl_.easy_setopt(h_, CURLOPT_WRITEFUNCTION, append_body);
+  curl_.easy_setopt(h_, CURLOPT_DEBUGFUNCTION, remember_response);
+  curl_.easy_setopt(h_, CURLOPT_DEBUGDATA, &responses_);
+  curl_.easy_setopt(h_, CURLOPT_VERBOSE, 1L);  // for the debug function only: it prints nothing
 }
 
 RemoteSession::~RemoteSession() {
-  if (h_) curl_easy_cleanup(h_);
+  if (h_) curl_.easy_cleanup(h_);
 }
 
 std::string RemoteSession::run(const std::string& url_tail, const char* command, bool body) {
@@ -219,17 +217,17 @@ std::string RemoteSession::run(const std::string& url_tail, const char* command,
   errbuf_[0] = '\0';
   responses_ = {};
   std::string url = url_.base + url_tail;
-  curl_easy_setopt(h_, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h_, CURLOPT_CUSTOMREQUEST, command);
-  curl_easy_setopt(h_, CURLOPT_NOBODY, body ? 0L : 1L);
-  curl_easy_setopt(h_, CURLOPT_WRITEDATA, &out);
-  CURLcode rc = curl_easy_perform(h_);
+  curl_.easy_setopt(h_, CURLOPT_URL, url.c_str());
+  curl_.easy_setopt(h_, CURLOPT_CUSTOMREQUEST, command);
+  curl_.easy_setopt(h_, CURLOPT_NOBODY, body ? 0L : 1L);
+  curl_.easy_setopt(h_, CURLOPT_WRITEDATA, &out);
+  CURLcode rc = curl_.easy_perform(h_);
   if (rc != CURLE_OK) fail(rc, command ? command : "fetch " + url_tail);
   return out;
 }
 
 void RemoteSession::fail(CURLcode rc, const std::string& doing) {
-  std::string why = errbuf_[0] ? errbuf_ : curl_easy_strerror(rc);
+  std::string why = errbuf_[0] ? errbuf_ : curl_.easy_strerror(rc);
   if (!responses_.last_error.empty()) why += " (server: " + responses_.last_error + ")";
   std::string where = source_ + ": " + doing + ": " + why;
   // Dovecot answers a login whose POP3 mailbox another session holds with

@@ -19,12 +19,12 @@
 // [SYS/TEMP], [UNAVAILABLE]); 77 the server refused the login; 69 any other
 // protocol failure.
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+
+#include "spool/libcurl.hpp"
 
 namespace forumgate::spool {
 
@@ -97,6 +97,7 @@ class RemoteSession {
 
   std::string source_;
   RemoteUrl url_;
+  const Libcurl& curl_ = libcurl();
   CURL* h_ = nullptr;
   char errbuf_[CURL_ERROR_SIZE] = {};
   ResponseLines responses_;

@@ -20,6 +20,7 @@
 #include "spool/imap_source.hpp"
 #include "spool/pop3_source.hpp"
 #include "spool/remote_session.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -139,17 +140,6 @@ unsigned thread_count(size_t spools) {
                         : std::thread::hardware_concurrency();
   size_t useful = std::max<size_t>(1, spools / 1024);
   return static_cast<unsigned>(std::clamp<size_t>(std::min<size_t>(online, useful), 1, 8));
-}
-
-bool read_all(int fd, std::string& out) {
-  std::array<char, 64 * 1024> buf;
-  for (;;) {
-    ssize_t n = read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) return true;
-    out.append(buf.data(), static_cast<size_t>(n));
-  }
 }
 
 }  // namespace
@@ -302,14 +292,17 @@ std::uint64_t count_mbox_messages(int fd) {
 }
 
 std::vector<std::string> read_spool_names(const std::string& file) {
+  // One read into a string sized by the file, and the list sized by its
+  // lines: 30,000 names must not cost a copy of the list each time it grows.
   std::string text;
   if (file == "-") {
-    if (!read_all(STDIN_FILENO, text)) throw system_error(Exit::noinput, "standard input");
+    if (!util::read_all(STDIN_FILENO, text)) throw system_error(Exit::noinput, "standard input");
   } else {
     Fd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0 || !read_all(fd.get(), text)) throw system_error(Exit::noinput, file);
+    if (fd.get() < 0 || !util::read_all(fd.get(), text)) throw system_error(Exit::noinput, file);
   }
   std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   for (size_t at = 0; at < text.size();) {
     size_t nl = text.find('\n', at);
     if (nl == std::string::npos) nl = text.size();

@@ -16,8 +16,10 @@ namespace forumgate::util {
 bool read_all(int fd, std::string& out) {
   struct stat st;
   size_t got = out.size();
+  // One byte more than the file: the read that finds its end needs room,
+  // or it would grow (and copy) the whole string just to read nothing.
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    out.resize(got + static_cast<size_t>(st.st_size));
+    out.resize(got + static_cast<size_t>(st.st_size) + 1);
   for (;;) {
     if (got == out.size()) {
       // Full (the size fstat gave, or a pipe's last chunk): the next read,

@@ -21,6 +21,16 @@ hold() {
   assert_file_contains out survived
 }
 
+@test "the command starts with the signal state we were given, not ours" {
+  # lockrun catches SIGINT, SIGTERM and SIGHUP and holds them while the
+  # command runs; the command sees nothing of it, not even what glibc's
+  # posix_spawn would leave ignored (its signals 32 and 33).
+  expected=$(grep -E '^Sig(Blk|Ign):' /proc/self/status)
+  run lockrun cron.lock -- cat /proc/self/status
+  assert_success
+  assert_equal "$(grep -E '^Sig(Blk|Ign):' <<< "$output")" "$expected"
+}
+
 @test "runs the command and passes its exit status through" {
   run lockrun cron.lock -- sh -c 'echo ran; exit 42'
   assert_equal "$status" 42

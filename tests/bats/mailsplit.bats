@@ -400,6 +400,30 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_equal "$status" 127
 }
 
+@test "--exec: the command starts with the signal state we were given, not ours" {
+  # While we run, SIGINT, SIGTERM and SIGHUP have our handler and SIGPIPE is
+  # ignored around the writing; none of it may reach the command: cat(1),
+  # run without a shell, shows its blocked and ignored signals as a process
+  # started here does.
+  expected=$(grep -E '^Sig(Blk|Ign):' /proc/self/status)
+  run mailsplit --exec 'cat /proc/self/status' box
+  assert_success
+  assert_equal "$(grep -E '^Sig(Blk|Ign):' <<< "$output" | sort -u)" "$expected"
+  # A signal ignored when we were started stays ignored for the command.
+  run perl -e '$SIG{INT} = "IGNORE"; exec @ARGV' mailsplit --exec 'cat /proc/self/status' box
+  assert_success
+  ignored=$(grep -m1 '^SigIgn:' <<< "$output" | awk '{ print $2 }')
+  [ $((0x$ignored & 2)) -eq 2 ] || fail "SIGINT not ignored: SigIgn $ignored"
+}
+
+@test "--exec: a script without #! runs under sh, as a shell would run it" {
+  printf 'grep -c Subject:\n' > count-subjects
+  chmod +x count-subjects
+  run mailsplit --exec ./count-subjects box
+  assert_success
+  assert_output "$(printf '1\n1')"
+}
+
 @test "--exec --drain: a failed command keeps its message; an mbox keeps all then" {
   cp box before
   run mailsplit --drain --exec 'grep -q second' box

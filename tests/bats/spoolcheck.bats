@@ -179,6 +179,17 @@ deliver() {
   assert_output --partial "password in a netrc file"
 }
 
+@test "local spools are checked without loading libcurl; a remote one loads it" {
+  mbox full 1
+  maildir md
+  LD_DEBUG=files run spoolcheck full md
+  assert_success
+  refute_output --partial libcurl
+  LD_DEBUG=files run spoolcheck pop3://u@127.0.0.1:1/
+  assert_equal "$status" 2
+  assert_output --partial "file=libcurl.so.4"
+}
+
 @test "bad usage is 64 with a message" {
   run spoolcheck
   assert_equal "$status" 64

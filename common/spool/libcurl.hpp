@@ -1,0 +1,33 @@
+#pragma once
+// libcurl, loaded when a remote mailbox is first used rather than at every
+// start. Linked in, it brings 32 shared objects (TLS, Kerberos, LDAP, ...)
+// that are mapped, relocated and initialised before main: about 6 ms of a
+// spoolcheck or mailsplit run that only touches local spools, which is
+// most of them (an MTA's delivery, a cron job's check every minute).
+//
+// Only the functions remote_session.cpp calls; the types and constants are
+// <curl/curl.h>'s.
+
+#include <curl/curl.h>
+
+namespace forumgate::spool {
+
+struct Libcurl {
+  decltype(&::curl_global_init) global_init;
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_url_set) url_set;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_free) free;
+};
+
+// libcurl, loaded on the first call and initialised (curl_global_init).
+// Throws Error(69) when it cannot be loaded.
+const Libcurl& libcurl();
+
+}  // namespace forumgate::spool
