@@ -71,7 +71,10 @@ int become_command(void* setup) {
   by_default.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
     if (sigismember(&c->to_default, sig) == 1) sigaction(sig, &by_default, nullptr);
-  if (c->input >= 0 && dup2(c->input, STDIN_FILENO) < 0) {
+  // With our own standard input closed, the pipe may be fd 0 already:
+  // dup2 then does nothing, and its close-on-exec would stay.
+  if (c->input == STDIN_FILENO ? fcntl(STDIN_FILENO, F_SETFD, 0) < 0
+                               : c->input >= 0 && dup2(c->input, STDIN_FILENO) < 0) {
     c->exec_error = errno;
     _exit(127);
   }

@@ -270,6 +270,22 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_output "$(printf '2.link\n3.dir\n4.fifo')"
 }
 
+@test "--exec with our own standard input closed: the command still reads its message" {
+  # The pipe to the command is then fd 0 in mailsplit itself (a cron job or
+  # daemon may start it so); it must not reach the command closed.
+  # From a Maildir, where each message file is closed again before the pipe
+  # is made.
+  mkdir -p md/new md/cur md/tmp
+  cp expected1 md/new/1.a && cp expected2 md/new/2.b
+  run --separate-stderr bash -c 'exec <&-; mailsplit --drain --exec "sh -c \"cat > out.\$FILENO\"" md'
+  assert_success
+  cmp out.0001 expected1
+  cmp out.0002 expected2
+  run --separate-stderr bash -c 'exec <&-; mailsplit --exec "sh -c \"cat > box.\$FILENO\"" box'
+  assert_success
+  cmp box.0001 expected1
+}
+
 @test "--exec: an inherited SIGCHLD ignore, or FILENO, changes nothing" {
   run --separate-stderr perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' mailsplit --exec 'sh -c "echo \$FILENO"' box
   assert_success
