@@ -435,7 +435,7 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 @test "--exec: a script without #! runs under sh, as a shell would run it" {
   printf 'grep -c Subject:\n' > count-subjects
   chmod +x count-subjects
-  run mailsplit --exec ./count-subjects box
+  run --separate-stderr mailsplit --exec ./count-subjects box
   assert_success
   assert_output "$(printf '1\n1')"
 }
