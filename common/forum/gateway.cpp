@@ -254,12 +254,20 @@ std::string stored_attachment_name(const std::string& name, const std::string& t
   return stem + ext;
 }
 
-// The post number in id when id is the web post id pattern for forum
-// (see GatewayOptions::web_message_id), else 0.
-std::int64_t web_post(const std::string& pattern, const std::string& forum, const std::string& id) {
-  // libstdc++'s regex recurses per character: a 50 KB id overflows the
-  // stack. No real Message-ID is longer than a header line may be.
-  if (pattern.empty() || id.size() > 998) return 0;
+// The keys list of find_message, padded to a power of two with the first
+// key: each length is a statement prepared (and kept) on the server, and a
+// References field may name any number of ids.
+std::size_t padded_keys(std::vector<Value>& params, std::size_t keys) {
+  std::size_t n = 1;
+  while (n < keys) n *= 2;
+  for (std::size_t i = keys; i < n; ++i) params.push_back(params[1]);
+  return n;
+}
+
+}  // namespace
+
+WebMessageId::WebMessageId(const std::string& pattern) {
+  if (pattern.empty()) return;
   std::string expression;
   for (size_t i = 0; i < pattern.size();) {
     if (pattern.compare(i, 6, "{post}") == 0) {
@@ -273,24 +281,30 @@ std::int64_t web_post(const std::string& pattern, const std::string& forum, cons
       expression += pattern[i++];
     }
   }
-  std::smatch m;
-  std::string lower = mime::to_lower(id);
-  if (!std::regex_match(lower, m, std::regex(expression))) return 0;
   // Which group is which follows their order in the pattern.
   bool post_first = pattern.find("{post}") < pattern.find("{forum}");
-  size_t forum_group = pattern.find("{forum}") == std::string::npos ? 0 : (post_first ? 2 : 1);
-  size_t post_group = forum_group == 0 ? 1 : (post_first ? 1 : 2);
-  if (forum_group && m[forum_group].str() != forum) return 0;
-  return std::stoll(m[post_group].str());
+  forum_group_ = pattern.find("{forum}") == std::string::npos ? 0 : (post_first ? 2 : 1);
+  post_group_ = forum_group_ == 0 ? 1 : (post_first ? 1 : 2);
+  regex_.emplace(expression);
 }
 
-}  // namespace
+std::int64_t WebMessageId::post(const std::string& forum, const std::string& id) const {
+  // libstdc++'s regex recurses per character: a 50 KB id overflows the
+  // stack. No real Message-ID is longer than a header line may be.
+  if (!regex_ || id.size() > 998) return 0;
+  std::smatch m;
+  std::string lower = mime::to_lower(id);
+  if (!std::regex_match(lower, m, *regex_)) return 0;
+  if (forum_group_ && m[forum_group_].str() != forum) return 0;
+  return std::stoll(m[post_group_].str());
+}
 
 Gateway::Gateway(Connection& db, Profile profile, GatewayOptions options)
-    : db_(db), profile_(std::move(profile)), o_(std::move(options)) {}
+    : db_(db), profile_(std::move(profile)), o_(std::move(options)), web_id_(o_.web_message_id) {}
 
-std::vector<Row> Gateway::read(const std::string& name, const std::vector<Value>& params, const std::string& table) {
-  return db_.query(profile_.sql(name, table), params);
+std::vector<Row> Gateway::read(const std::string& name, const std::vector<Value>& params, const std::string& table,
+                               std::size_t keys) {
+  return db_.query(profile_.sql(name, table, keys), params);
 }
 
 std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& params, const std::string& table) {
@@ -357,6 +371,8 @@ void Gateway::lose_group(const std::string& reason) {
   group_lost_ = true;
   for (const auto& file : group_files_) ::unlink(file.first.c_str());
   group_files_.clear();
+  forum_counts_.clear();
+  user_counts_.clear();
 }
 
 void Gateway::begin_group() { grouped_ = true; }
@@ -364,6 +380,13 @@ void Gateway::begin_group() { grouped_ = true; }
 void Gateway::commit_open_group() {
   if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
   if (!group_open_) return;
+  try {
+    write_counts();
+  } catch (const Error& e) {
+    // Nothing of the group is committed: it stays queued.
+    lose_group(e.what());
+    throw Error(e.status(), "the group's counters could not be updated: " + std::string(e.what()));
+  }
   group_open_ = false;
   try {
     db_.commit();
@@ -537,16 +560,50 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   return r;
 }
 
+// Both asked once per run: a queue brings the same senders again and again.
 std::optional<Gateway::Member> Gateway::find_member(const std::string& address) {
   if (address.empty()) return std::nullopt;
+  if (auto it = members_.find(address); it != members_.end()) return it->second;
   auto rows = read("find_user", {address});
-  if (rows.empty() || !rows[0][0]) return std::nullopt;
-  return Member{*rows[0][0]};
+  std::optional<Member> member;
+  if (!rows.empty() && rows[0][0]) member = Member{*rows[0][0]};
+  members_.emplace(address, member);
+  return member;
 }
 
 bool Gateway::may_write(const Member& member, const Forum& forum) {
+  auto key = std::make_pair(member.userid, forum.name);
+  if (auto it = writers_.find(key); it != writers_.end()) return it->second;
   auto rows = read("check_write", {member.userid, forum.name});
-  return !rows.empty() && to_int(rows[0][0]) > 0;
+  bool may = !rows.empty() && to_int(rows[0][0]) > 0;
+  writers_.emplace(key, may);
+  return may;
+}
+
+// A group's counters are one UPDATE per forum and per writer at its commit,
+// in its transaction, instead of one per message: only posted messages
+// are counted, after their last write.
+void Gateway::count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t) {
+  if (!grouped_ || o_.dry_run) {
+    write("update_forum_counters", {std::int64_t{1}, std::int64_t{new_thread}, t, forum});
+    if (!userid.empty()) write("update_user_counters", {std::int64_t{1}, t, userid, forum});
+    return;
+  }
+  Counts& f = forum_counts_[forum];
+  ++f.posts;
+  f.threads += new_thread;
+  f.last = std::max(f.last, t);
+  if (userid.empty()) return;
+  Counts& u = user_counts_[{userid, forum}];
+  ++u.posts;
+  u.last = std::max(u.last, t);
+}
+
+void Gateway::write_counts() {
+  for (const auto& [forum, c] : forum_counts_) write("update_forum_counters", {c.posts, c.threads, c.last, forum});
+  for (const auto& [who, c] : user_counts_) write("update_user_counters", {c.posts, c.last, who.first, who.second});
+  forum_counts_.clear();
+  user_counts_.clear();
 }
 
 Result Gateway::post(const post::Record& record, const Forum& forum) {
@@ -562,31 +619,39 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (!may_write(*member, forum)) return refused(Exit::noperm, member->userid + " may not write to " + forum.name);
   }
 
+  // The message's own key (a duplicate?) and its possible parents': what
+  // In-Reply-To names, else the newest of References that this forum has
+  // (RFC 5322 3.6.4: the last is the parent's own id); one query for all.
   const std::string key = message_key(record);
-  if (auto rows = read("find_message", {forum.name, key}); !rows.empty()) {
-    Result r;
-    r.outcome = Outcome::duplicate;
-    r.post = static_cast<std::uint64_t>(to_int(rows[0][0]));
-    r.thread = static_cast<std::uint64_t>(to_int(rows[0][1]));
-    return r;
-  }
-
-  // The parent: what In-Reply-To names, else the newest of References that
-  // this forum has (RFC 5322 3.6.4: the last is the parent's own id).
-  std::int64_t parent = 0, thread = 0;
   std::vector<std::string> ids;
   if (record.in_reply_to) ids.push_back(*record.in_reply_to);
   ids.insert(ids.end(), record.references.rbegin(), record.references.rend());
+  std::vector<std::string> id_keys;
+  std::vector<Value> params{forum.name, key};
   for (const auto& id : ids) {
-    auto rows = read("find_message", {forum.name, post::sha256_hex(id)});
-    if (rows.empty()) {
-      if (std::int64_t web = web_post(o_.web_message_id, forum.name, id))
-        rows = read("find_post", {web}, forum.table);
-    }
-    if (!rows.empty()) {
-      parent = to_int(rows[0][0]);
-      thread = to_int(rows[0][1]);
-      break;
+    id_keys.push_back(post::sha256_hex(id));
+    if (std::find(params.begin() + 1, params.end(), Value(id_keys.back())) == params.end())
+      params.emplace_back(id_keys.back());
+  }
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
+  for (const auto& row : read("find_message", params, "", padded_keys(params, params.size() - 1)))
+    if (row.size() >= 3 && row[0]) known[*row[0]] = {to_int(row[1]), to_int(row[2])};
+  if (auto it = known.find(key); it != known.end()) {
+    Result r;
+    r.outcome = Outcome::duplicate;
+    r.post = static_cast<std::uint64_t>(it->second.first);
+    r.thread = static_cast<std::uint64_t>(it->second.second);
+    return r;
+  }
+  std::int64_t parent = 0, thread = 0;
+  for (size_t i = 0; i < ids.size() && parent == 0; ++i) {
+    if (auto it = known.find(id_keys[i]); it != known.end()) {
+      std::tie(parent, thread) = it->second;
+    } else if (std::int64_t web = web_id_.post(forum.name, ids[i])) {
+      if (auto rows = read("find_post", {web}, forum.table); !rows.empty()) {
+        parent = to_int(rows[0][0]);
+        thread = to_int(rows[0][1]);
+      }
     }
   }
   if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
@@ -629,8 +694,6 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
     thread = static_cast<std::int64_t>(id);
   }
-  write("update_forum_counters", {std::int64_t{parent == 0}, t, forum.name});
-  if (member) write("update_user_counters", {t, member->userid, forum.name});
   try {
     write("record_message",
           {forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t});
@@ -644,6 +707,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   }
   std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
   store_attachments(record, id, t, files);
+  count_post(forum.name, member ? member->userid : std::string(), parent == 0, t);
   end_message(std::move(files));
   Result r;
   r.outcome = Outcome::posted;

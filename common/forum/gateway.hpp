@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,18 @@ struct Result {
   std::uint64_t thread = 0;
 };
 
+// GatewayOptions::web_message_id, made a regular expression once.
+class WebMessageId {
+ public:
+  explicit WebMessageId(const std::string& pattern);
+  // The post number in id when id is one of forum's web post ids, else 0.
+  std::int64_t post(const std::string& forum, const std::string& id) const;
+
+ private:
+  std::optional<std::regex> regex_;
+  std::size_t forum_group_ = 0, post_group_ = 1;
+};
+
 class Gateway {
  public:
   Gateway(Connection& db, Profile profile, GatewayOptions options);
@@ -104,6 +117,9 @@ class Gateway {
   struct Member {
     std::string userid;
   };
+  struct Counts {
+    std::int64_t posts = 0, threads = 0, last = 0;
+  };
 
   Result handle_or_throw(const post::Record& record);
   // What is missing of the tables (placeholder, name) the statements use.
@@ -126,13 +142,21 @@ class Gateway {
   void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
   void lose_group(const std::string& reason);
   void commit_open_group();
-  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
+  void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
+  void write_counts();
+  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "",
+                        std::size_t keys = 1);
   std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
 
   Connection& db_;
   Profile profile_;
   GatewayOptions o_;
+  WebMessageId web_id_;
   std::map<std::string, Forum> forums_;
+  std::map<std::string, std::optional<Member>> members_;          // by address
+  std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
+  std::map<std::string, Counts> forum_counts_;                   // the open group's, by forum
+  std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
   bool in_message_ = false;  // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
   std::string lost_reason_;
