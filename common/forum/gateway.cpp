@@ -312,12 +312,14 @@ std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& 
     if (o_.print) o_.print(name + ": " + profile_.sql(name, table) + "\n  with " + render_params(params) + "\n");
     return 0;
   }
+  wrote_ = true;
   db_.execute(profile_.sql(name, table), params);
   return db_.last_insert_id();
 }
 
 void Gateway::begin_message() {
   in_message_ = true;
+  wrote_ = false;
   if (!grouped_ || o_.dry_run) {
     db_.begin();
     return;
@@ -326,7 +328,7 @@ void Gateway::begin_message() {
     db_.begin();
     group_open_ = true;
   }
-  db_.savepoint("fg_message");
+  if (savepoints_) db_.savepoint("fg_message");
 }
 
 void Gateway::end_message(std::vector<std::pair<std::string, std::string>> files) {
@@ -350,11 +352,31 @@ void Gateway::undo_message() {
     db_.rollback();
     return;
   }
+  // A statement that fails is undone by the server: what has not written
+  // has nothing to undo.
+  if (!wrote_) return;
+  if (!savepoints_) {
+    restart_group();
+    return;
+  }
   try {
     db_.rollback_to("fg_message");
   } catch (const Error& e) {
     lose_group(e.what());
   }
+}
+
+// The group's writes undone, to be made again by the messages handed in
+// again, now each with a savepoint.
+void Gateway::restart_group() {
+  db_.rollback();
+  group_open_ = false;
+  for (const auto& file : group_files_) ::unlink(file.first.c_str());
+  group_files_.clear();
+  forum_counts_.clear();
+  user_counts_.clear();
+  savepoints_ = true;
+  replay_ = true;
 }
 
 // The files become visible only once their rows are committed.
@@ -375,7 +397,10 @@ void Gateway::lose_group(const std::string& reason) {
   user_counts_.clear();
 }
 
-void Gateway::begin_group() { grouped_ = true; }
+void Gateway::begin_group() {
+  grouped_ = true;
+  savepoints_ = false;
+}
 
 void Gateway::commit_open_group() {
   if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
@@ -398,6 +423,7 @@ void Gateway::commit_open_group() {
   }
   rename_files(group_files_);
   group_files_.clear();
+  savepoints_ = false;
 }
 
 void Gateway::commit_group() {
@@ -412,6 +438,19 @@ void Gateway::commit_group() {
 }
 
 Result Gateway::handle(const post::Record& record) {
+  replay_ = false;
+  Result r = handle_undoable(record);
+  if (replay_) {
+    replay_ = false;
+    r.outcome = Outcome::deferred;
+    r.status = Exit::tempfail;
+    r.reason = "the group is rolled back to undo this message: " + r.reason;
+    r.replay = true;
+  }
+  return r;
+}
+
+Result Gateway::handle_undoable(const post::Record& record) {
   try {
     Result r = handle_or_throw(record);
     // For the forum's administrator: what was refused or ignored, and why.
@@ -419,7 +458,7 @@ Result Gateway::handle(const post::Record& record) {
     // handled as theirs would be.
     // Best effort: the message's own outcome stands whatever happens here,
     // unless the group's transaction itself was lost.
-    if (r.outcome == Outcome::refused || r.outcome == Outcome::ignored) {
+    if ((r.outcome == Outcome::refused && !replay_) || r.outcome == Outcome::ignored) {
       try {
         write("record_rejection", {now(), fit_charset(r.forum, "latin1"),
                                    truncate_html(fit_charset(record.from.address, "latin1"), 255),

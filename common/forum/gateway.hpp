@@ -73,6 +73,9 @@ struct Result {
   std::string reason;            // why it was ignored, refused or deferred
   std::uint64_t post = 0;        // the post's id (cle)
   std::uint64_t thread = 0;
+  // Deferred because the group was rolled back to undo this message's
+  // writes: the group's messages are to be handled again, then this one.
+  bool replay = false;
 };
 
 // GatewayOptions::web_message_id, made a regular expression once.
@@ -93,9 +96,15 @@ class Gateway {
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
   // Group commit (forumpost --queue): from begin_group() on, the messages
-  // handled share one transaction, each in a savepoint of its own (a
-  // refusal undoes only its writes), until commit_group(). Their posts are
+  // handled share one transaction until commit_group(). Their posts are
   // durable only when it returns: the caller moves their files after it.
+  // A message refused after some of its writes (a concurrent delivery
+  // recorded its Message-ID first, a value a column refuses) rolls the
+  // group back and comes back as deferred with replay set: the caller
+  // hands the group's messages in again, then this one, and until the
+  // next commit each message has a savepoint of its own, so that a refusal
+  // undoes only its writes. A savepoint per message would cost a round
+  // trip for each, and refusals after a write are rare.
   // When the group is lost (the server gone, a deadlock, an uncertain
   // commit), commit_group() throws Error(75): nothing handled since the
   // last commit_group() is known to be posted; it stays queued, and what
@@ -121,6 +130,7 @@ class Gateway {
     std::int64_t posts = 0, threads = 0, last = 0;
   };
 
+  Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
   // What is missing of the tables (placeholder, name) the statements use.
   std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables);
@@ -141,6 +151,7 @@ class Gateway {
   void undo_message();
   void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
   void lose_group(const std::string& reason);
+  void restart_group();
   void commit_open_group();
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();
@@ -159,6 +170,9 @@ class Gateway {
   std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
   bool in_message_ = false;  // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
+  bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)
+  bool wrote_ = false;      // the message at hand has written
+  bool replay_ = false;     // the group was rolled back to undo the message at hand
   std::string lost_reason_;
   std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
 };

@@ -47,6 +47,14 @@ class Group {
       commit();
   }
 
+  // The done messages, taken back: the group was rolled back.
+  std::vector<std::string> take() {
+    std::vector<std::string> paths;
+    for (const auto& pending : pending_) paths.push_back(pending.first);
+    pending_.clear();
+    return paths;
+  }
+
   // The posts made durable, then their files out of new/.
   void commit() {
     if (o_.commit) {
@@ -90,17 +98,8 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
   Group group(dir, o, report);
-  for (const auto& path : messages) {
-    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
-    if (o.cancel && *o.cancel) {
-      report.stopped = true;
-      break;
-    }
-    // nullopt: taken by a concurrent run.
-    std::optional<std::string> data = util::read_file(path, Exit::noinput);
-    if (!data) continue;
-    ++report.taken;
-    Result r = handler(path, *data);
+  // A message put where its outcome says.
+  auto settle = [&](const std::string& path, const std::string& data, const Result& r) {
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
@@ -112,14 +111,42 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
         // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", *data});
+        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
         failed->commit();
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;
       }
+      case Outcome::requested:
+        // Its confirmation is sent, its token committed: it must not be
+        // handed in again.
+        group.add(path, r.outcome);
+        group.commit();
+        break;
       default:
         group.add(path, r.outcome);
     }
+  };
+  for (const auto& path : messages) {
+    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
+    if (o.cancel && *o.cancel) {
+      report.stopped = true;
+      break;
+    }
+    // nullopt: taken by a concurrent run.
+    std::optional<std::string> data = util::read_file(path, Exit::noinput);
+    if (!data) continue;
+    ++report.taken;
+    Result r = handler(path, *data);
+    if (r.replay) {
+      // The group was rolled back to undo this message's writes: its
+      // messages again, then this one (see Gateway::begin_group).
+      for (const auto& done : group.take()) {
+        std::optional<std::string> again = util::read_file(done, Exit::noinput);
+        if (again) settle(done, *again, handler(done, *again));
+      }
+      r = handler(path, *data);
+    }
+    settle(path, *data, r);
     if (report.stopped) break;
   }
   group.commit();

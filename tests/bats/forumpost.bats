@@ -203,12 +203,14 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
     echo "text $i" | mail "q/new/100000000$i.M1P1Q$i.h" "$from" linux@forum.example.org "subject $i" \
       "Message-ID: <c$i@example.org>" "$reply"
   done
-  local updates=$(status Com_update)
+  local updates=$(status Com_update) savepoints=$(status Com_savepoint)
   run fp --forum-policy linux=members --queue q
   assert_success
   assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 1 refused"
   # Two new threads (start_thread), one forum, two writers.
   assert_equal "$(($(status Com_update) - updates))" 5
+  # Refused before it wrote: no savepoint needed, none taken.
+  assert_equal "$(($(status Com_savepoint) - savepoints))" 0
   assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "5	2"
   assert_equal "$(sql 'SELECT userid, totalpost, lastpost > 0 FROM agora_userforum ORDER BY userid')" \
     "$(printf 'amelie\t3\t1\nbob\t2\t1')"

@@ -151,6 +151,9 @@ run_stopped() {
   sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<grp.5@test>')"
   run fp --queue q
   assert_success
+  # Its writes went with the group's: 1 to 4 are handed in again, each
+  # with a savepoint, then 5, undone alone.
+  assert_output --partial "grp.5@test> from=<user5@example.org> outcome=deferred (the group is rolled back"
   assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
   grep -q '^Subject: grp-5$' q/.failed/new/*
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'grp-5'")" 0
