@@ -72,7 +72,8 @@ class Connection {
   std::string server_info() const;
 
  private:
-  st_mysql_stmt* prepare(const std::string& sql);
+  st_mysql_stmt* execute_statement(const std::string& sql, const std::vector<Value>& params);
+  [[noreturn]] void wrong_count(const std::string& sql, unsigned long markers, std::size_t values) const;
   void check_size(const std::vector<Value>& params);
   [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message) const;
 

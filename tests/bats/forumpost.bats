@@ -240,6 +240,15 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_output --partial "outcome=duplicate post=3 thread=1"
 }
 
+@test "--sql: a statement with more markers than values is a configuration error (78) that says so" {
+  run fp --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "has 2 parameters, given 1"
+  run fp --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "agora_nosuch' doesn't exist"
+}
+
 @test "the schema check names what is missing (78)" {
   sql "ALTER TABLE agora_users DROP COLUMN useraddress; DROP TABLE agora_fg_messages"
   run fp "$D/latin1.eml"
