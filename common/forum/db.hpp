@@ -70,6 +70,9 @@ class Connection {
   void rollback_to(const std::string& name);
 
   std::string server_info() const;
+  // The server's max_allowed_packet, when a caller has asked for it along
+  // with something else: no query of its own then.
+  void know_max_packet(std::uint64_t bytes) { max_packet_ = bytes; }
 
  private:
   st_mysql_stmt* execute_statement(const std::string& sql, const std::vector<Value>& params);

@@ -113,7 +113,8 @@ class Gateway {
   void commit_group();
   // Checks that every table and column the statements use exists;
   // Error(78) naming all that are missing. {messages} tables are checked
-  // when a forum is first used.
+  // when a forum is first used. One cheap statement naming them all, and
+  // information_schema asked only when it fails.
   void check_schema();
 
  private:
@@ -132,8 +133,12 @@ class Gateway {
 
   Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
-  // What is missing of the tables (placeholder, name) the statements use.
-  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables);
+  // The columns the statements use of a table (its placeholder).
+  std::vector<std::string> wanted_columns(const std::string& placeholder) const;
+  // What is missing of the tables (placeholder, name) the statements use;
+  // columns: where their rows go (name, column, charset, octet length).
+  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables,
+                                           std::vector<Row>* columns = nullptr);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
   std::optional<Forum> find_forum(const std::string& name);
   Result post(const post::Record& record, const Forum& forum);

@@ -84,7 +84,7 @@ Profile Profile::wagora(const std::string& site) {
 void Profile::override_statement(const std::string& name, const std::string& sql) {
   auto it = statements_.find(name);
   if (it == statements_.end()) throw Error(Exit::config, "no SQL statement is named \"" + name + "\"");
-  it->second = {sql, {}};
+  it->second = {sql, {}, true};
 }
 
 std::string Profile::table(const std::string& name, const std::string& messages_table) const {

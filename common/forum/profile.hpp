@@ -26,6 +26,7 @@ struct Statement {
   // schema check at start; empty for statements replaced by the user
   // (preparing them checks them).
   std::vector<std::pair<std::string, std::vector<std::string>>> uses;
+  bool replaced = false;  // by the user
 };
 
 class Profile {
