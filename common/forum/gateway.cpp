@@ -375,6 +375,8 @@ void Gateway::restart_group() {
   group_files_.clear();
   forum_counts_.clear();
   user_counts_.clear();
+  group_records_.clear();
+  group_keys_.clear();
   savepoints_ = true;
   replay_ = true;
 }
@@ -395,6 +397,8 @@ void Gateway::lose_group(const std::string& reason) {
   group_files_.clear();
   forum_counts_.clear();
   user_counts_.clear();
+  group_records_.clear();
+  group_keys_.clear();
 }
 
 void Gateway::begin_group() {
@@ -405,6 +409,20 @@ void Gateway::begin_group() {
 void Gateway::commit_open_group() {
   if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
   if (!group_open_) return;
+  try {
+    write_records();
+  } catch (const Error& e) {
+    if (e.status() == Exit::tempfail) {
+      lose_group(e.what());
+      throw Error(Exit::tempfail, "the group's Message-IDs could not be recorded: " + std::string(e.what()));
+    }
+    // One message's record is refused (or was recorded by another
+    // delivery meanwhile): which one, the messages handed in again, each
+    // undoable alone, will tell.
+    restart_group();
+    replay_ = false;
+    throw ReplayGroup(Exit::tempfail, "the group is rolled back to find the message refused: " + std::string(e.what()));
+  }
   try {
     write_counts();
   } catch (const Error& e) {
@@ -431,6 +449,8 @@ void Gateway::commit_group() {
   if (group_lost_ && group_open_) lose_group(lost_reason_);  // what came after the loss goes too
   try {
     commit_open_group();
+  } catch (const ReplayGroup&) {
+    throw;
   } catch (const Error&) {
     group_lost_ = false;  // reported: the next group starts clean
     throw;
@@ -675,6 +695,34 @@ void Gateway::count_post(const std::string& forum, const std::string& userid, bo
   u.last = std::max(u.last, t);
 }
 
+// A group's Message-ID records: multi-row INSERTs at its commit, in its
+// transaction, instead of one statement per message. Rows in batches of a
+// power of two (at most 64): each size is a statement kept on the server.
+void Gateway::write_records() {
+  const std::string sql = profile_.sql("record_message");
+  const std::string row = sql.substr(sql.rfind('('));  // "(?, ?, ...)"
+  for (std::size_t i = 0; i < group_records_.size();) {
+    std::size_t n = 64;
+    while (n > group_records_.size() - i) n /= 2;
+    std::string batch = sql;
+    std::vector<Value> params;
+    for (std::size_t j = i; j < i + n; ++j) {
+      if (j > i) batch += ", " + row;
+      params.insert(params.end(), group_records_[j].begin(), group_records_[j].end());
+    }
+    try {
+      db_.execute(batch, params);
+    } catch (const DbError& e) {
+      // Another delivery of one of them committed first: not a reason to wait.
+      if (e.code() == ER_DUP_ENTRY) throw Error(Exit::dataerr, e.what());
+      throw;
+    }
+    i += n;
+  }
+  group_records_.clear();
+  group_keys_.clear();
+}
+
 void Gateway::write_counts() {
   for (const auto& [forum, c] : forum_counts_) write("update_forum_counters", {c.posts, c.threads, c.last, forum});
   for (const auto& [who, c] : user_counts_) write("update_user_counters", {c.posts, c.last, who.first, who.second});
@@ -712,6 +760,10 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
   for (const auto& row : read("find_message", params, "", padded_keys(params, params.size() - 1)))
     if (row.size() >= 3 && row[0]) known[*row[0]] = {to_int(row[1]), to_int(row[2])};
+  // And the records the open group has yet to write.
+  for (const auto& k : params)
+    if (auto it = group_keys_.find({forum.name, std::get<std::string>(k)}); it != group_keys_.end())
+      known.emplace(it->first.second, it->second);
   if (auto it = known.find(key); it != known.end()) {
     Result r;
     r.outcome = Outcome::duplicate;
@@ -770,19 +822,31 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
     thread = static_cast<std::int64_t>(id);
   }
-  try {
-    write("record_message",
-          {forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t});
-  } catch (const DbError& e) {
-    if (e.code() != ER_DUP_ENTRY) throw;
-    // Another delivery of this message committed first.
-    undo_message();
-    Result r;
-    r.outcome = Outcome::duplicate;
-    return r;
+  std::vector<Value> message_record{forum.name, key, ascii_id(record.message_id.value_or("")),
+                                    static_cast<std::int64_t>(id), thread, t};
+  // Grouped, the record is written with the group's (see write_records),
+  // unless each message must be undoable alone (a replay) or the user
+  // replaced the statement.
+  const bool defer_record =
+      grouped_ && !o_.dry_run && !savepoints_ && !profile_.statements().at("record_message").replaced;
+  if (!defer_record) {
+    try {
+      write("record_message", message_record);
+    } catch (const DbError& e) {
+      if (e.code() != ER_DUP_ENTRY) throw;
+      // Another delivery of this message committed first.
+      undo_message();
+      Result r;
+      r.outcome = Outcome::duplicate;
+      return r;
+    }
   }
   std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
   store_attachments(record, id, t, files);
+  if (defer_record) {
+    group_records_.push_back(std::move(message_record));
+    group_keys_[{forum.name, key}] = {static_cast<std::int64_t>(id), thread};
+  }
   count_post(forum.name, member ? member->userid : std::string(), parent == 0, t);
   end_message(std::move(files));
   Result r;

@@ -90,6 +90,13 @@ class WebMessageId {
   std::size_t forum_group_ = 0, post_group_ = 1;
 };
 
+// Thrown by Gateway::commit_group() when the group was rolled back to find
+// which of its messages the server refuses: hand its messages in again.
+class ReplayGroup : public Error {
+ public:
+  using Error::Error;
+};
+
 class Gateway {
  public:
   Gateway(Connection& db, Profile profile, GatewayOptions options);
@@ -108,7 +115,9 @@ class Gateway {
   // When the group is lost (the server gone, a deadlock, an uncertain
   // commit), commit_group() throws Error(75): nothing handled since the
   // last commit_group() is known to be posted; it stays queued, and what
-  // was committed after all comes back as duplicates.
+  // was committed after all comes back as duplicates. When a Message-ID
+  // record, written with the group's at its commit, is refused, it throws
+  // ReplayGroup: the messages are to be handed in again, as for replay.
   void begin_group();
   void commit_group();
   // Checks that every table and column the statements use exists;
@@ -160,6 +169,7 @@ class Gateway {
   void commit_open_group();
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();
+  void write_records();
   std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "",
                         std::size_t keys = 1);
   std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
@@ -173,6 +183,9 @@ class Gateway {
   std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
   std::map<std::string, Counts> forum_counts_;                   // the open group's, by forum
   std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
+  std::vector<std::vector<Value>> group_records_;  // record_message's values, written at the commit
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>
+      group_keys_;  // their (forum, key): post, thread
   bool in_message_ = false;  // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
   bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)

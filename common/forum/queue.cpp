@@ -55,11 +55,21 @@ class Group {
     return paths;
   }
 
+  // Where the messages go when the group must be handed in again.
+  void on_replay(std::function<void(const std::vector<std::string>&)> replay) { replay_ = std::move(replay); }
+
   // The posts made durable, then their files out of new/.
   void commit() {
     if (o_.commit) {
       try {
         o_.commit();
+      } catch (const ReplayGroup& e) {
+        // Rolled back: its messages again, each undoable alone, then what
+        // they leave pending.
+        log::notice(e.what());
+        replay_(take());
+        commit();
+        return;
       } catch (const Error& e) {
         if (e.status() != Exit::tempfail) throw;
         if (!pending_.empty())
@@ -86,6 +96,7 @@ class Group {
   QueueReport& report_;
   std::vector<std::pair<std::string, Outcome>> pending_;
   std::chrono::steady_clock::time_point started_;
+  std::function<void(const std::vector<std::string>&)> replay_;
 };
 
 }  // namespace
@@ -126,6 +137,13 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
         group.add(path, r.outcome);
     }
   };
+  auto replay = [&](const std::vector<std::string>& paths) {
+    for (const auto& done : paths) {
+      std::optional<std::string> again = util::read_file(done, Exit::noinput);
+      if (again) settle(done, *again, handler(done, *again));
+    }
+  };
+  group.on_replay(replay);
   for (const auto& path : messages) {
     if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
     if (o.cancel && *o.cancel) {
@@ -140,10 +158,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
       // messages again, then this one (see Gateway::begin_group).
-      for (const auto& done : group.take()) {
-        std::optional<std::string> again = util::read_file(done, Exit::noinput);
-        if (again) settle(done, *again, handler(done, *again));
-      }
+      replay(group.take());
       r = handler(path, *data);
     }
     settle(path, *data, r);

@@ -151,15 +151,33 @@ run_stopped() {
   sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<grp.5@test>')"
   run fp --queue q
   assert_success
-  # Its writes went with the group's: 1 to 4 are handed in again, each
-  # with a savepoint, then 5, undone alone.
-  assert_output --partial "grp.5@test> from=<user5@example.org> outcome=deferred (the group is rolled back"
+  # Its record, written with the group's at the commit, is refused: the
+  # group is rolled back and handed in again, each message undoable alone.
+  assert_output --partial "the group is rolled back to find the message refused"
+  assert_output --partial "grp.5@test> from=<user5@example.org> outcome=refused"
   assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
   grep -q '^Subject: grp-5$' q/.failed/new/*
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'grp-5'")" 0
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "8	8"
   # 1, 4 and 7 start threads, and 6, whose parent is not there.
   assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "8	4"
+  assert_equal "$(count q/cur)" 8
+}
+
+@test "a message refused after its first write rolls the group back: the others are posted once" {
+  make_queue q 9 mid
+  # Its post is written, its thread start (thread = cle) refused.
+  sql "ALTER TABLE agora_linux ADD CONSTRAINT poison CHECK (subject <> 'mid-4' OR thread = 0)"
+  run fp --queue q
+  assert_success
+  assert_output --partial "mid.4@test> from=<user4@example.org> outcome=deferred (the group is rolled back to undo this message"
+  assert_output --partial "mid.4@test> from=<user4@example.org> outcome=refused"
+  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'mid-4'")" 0
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "8	8"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" 8
+  # 1 and 7 start threads, and 5, whose parent is not there.
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "8	3"
   assert_equal "$(count q/cur)" 8
 }
 
