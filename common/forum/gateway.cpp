@@ -377,6 +377,7 @@ void Gateway::restart_group() {
   user_counts_.clear();
   group_records_.clear();
   group_keys_.clear();
+  group_threads_.clear();
   savepoints_ = true;
   replay_ = true;
 }
@@ -399,6 +400,7 @@ void Gateway::lose_group(const std::string& reason) {
   user_counts_.clear();
   group_records_.clear();
   group_keys_.clear();
+  group_threads_.clear();
 }
 
 void Gateway::begin_group() {
@@ -699,6 +701,18 @@ void Gateway::count_post(const std::string& forum, const std::string& userid, bo
 // transaction, instead of one statement per message. Rows in batches of a
 // power of two (at most 64): each size is a statement kept on the server.
 void Gateway::write_records() {
+  // The threads started: thread = cle, up to 64 posts a statement.
+  for (auto& [table, ids] : group_threads_) {
+    for (std::size_t i = 0; i < ids.size();) {
+      std::size_t n = 64;
+      while (n > ids.size() - i) n /= 2;
+      std::vector<Value> params(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                ids.begin() + static_cast<std::ptrdiff_t>(i + n));
+      db_.execute(profile_.sql("start_thread", table, n), params);
+      i += n;
+    }
+  }
+  group_threads_.clear();
   const std::string sql = profile_.sql("record_message");
   const std::string row = sql.substr(sql.rfind('('));  // "(?, ?, ...)"
   for (std::size_t i = 0; i < group_records_.size();) {
@@ -721,6 +735,7 @@ void Gateway::write_records() {
   }
   group_records_.clear();
   group_keys_.clear();
+  group_threads_.clear();
 }
 
 void Gateway::write_counts() {
@@ -780,6 +795,8 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
         parent = to_int(rows[0][0]);
         thread = to_int(rows[0][1]);
       }
+      // A thread started in the open group is marked as such at its commit.
+      if (thread == 0) thread = parent;
     }
   }
   if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
@@ -788,6 +805,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (!rows.empty()) {
       parent = to_int(rows[0][0]);
       thread = to_int(rows[0][1]);
+      if (thread == 0) thread = parent;
     }
   }
 
@@ -818,17 +836,19 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
                             author, t, std::string(), std::int64_t{hidden}},
                            forum.table);
-  if (thread == 0) {
-    write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
+  // Grouped, a thread's start and the record are written with the
+  // group's (see write_records), unless each message must be undoable
+  // alone (a replay) or the user replaced the statement.
+  const bool defer = grouped_ && !o_.dry_run && !savepoints_;
+  const bool defer_thread = defer && !profile_.statements().at("start_thread").replaced;
+  const bool defer_record = defer && !profile_.statements().at("record_message").replaced;
+  const bool new_thread = thread == 0;
+  if (new_thread) {
+    if (!defer_thread) write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
     thread = static_cast<std::int64_t>(id);
   }
   std::vector<Value> message_record{forum.name, key, ascii_id(record.message_id.value_or("")),
                                     static_cast<std::int64_t>(id), thread, t};
-  // Grouped, the record is written with the group's (see write_records),
-  // unless each message must be undoable alone (a replay) or the user
-  // replaced the statement.
-  const bool defer_record =
-      grouped_ && !o_.dry_run && !savepoints_ && !profile_.statements().at("record_message").replaced;
   if (!defer_record) {
     try {
       write("record_message", message_record);
@@ -843,6 +863,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   }
   std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
   store_attachments(record, id, t, files);
+  if (new_thread && defer_thread) group_threads_[forum.table].push_back(static_cast<std::int64_t>(id));
   if (defer_record) {
     group_records_.push_back(std::move(message_record));
     group_keys_[{forum.name, key}] = {static_cast<std::int64_t>(id), thread};

@@ -186,6 +186,7 @@ class Gateway {
   std::vector<std::vector<Value>> group_records_;  // record_message's values, written at the commit
   std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>
       group_keys_;  // their (forum, key): post, thread
+  std::map<std::string, std::vector<std::int64_t>> group_threads_;  // threads started, by message table
   bool in_message_ = false;  // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
   bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)

@@ -47,7 +47,7 @@ Profile Profile::wagora(const std::string& site) {
       "INSERT INTO `{messages}` (parent, thread, subject, body, summary, userid, unixdate, ip, hidden) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {{"{messages}", {"parent", "thread", "subject", "body", "summary", "userid", "unixdate", "ip", "hidden"}}}};
-  s["start_thread"] = {"UPDATE `{messages}` SET thread = cle WHERE cle = ?", {}};
+  s["start_thread"] = {"UPDATE `{messages}` SET thread = cle WHERE cle IN ({keys})", {}};
   s["update_forum_counters"] = {
       "UPDATE `{site}` SET totalnotes = totalnotes + ?, totalthreads = totalthreads + ?, unixdate = ? "
       "WHERE bn_name = ?",

@@ -207,8 +207,10 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   run fp --forum-policy linux=members --queue q
   assert_success
   assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 1 refused"
-  # Two new threads (start_thread), one forum, two writers.
-  assert_equal "$(($(status Com_update) - updates))" 5
+  # The two threads started (one start_thread), one forum, two writers.
+  assert_equal "$(($(status Com_update) - updates))" 4
+  assert_equal "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ' ')" \
+    "1 0 1 2 0 2 3 1 1 4 1 1 5 1 1 "
   # Refused before it wrote: no savepoint needed, none taken.
   assert_equal "$(($(status Com_savepoint) - savepoints))" 0
   assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "5	2"

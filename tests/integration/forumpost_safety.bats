@@ -166,9 +166,11 @@ run_stopped() {
 
 @test "a message refused after its first write rolls the group back: the others are posted once" {
   make_queue q 9 mid
-  # Its post is written, its thread start (thread = cle) refused.
-  sql "ALTER TABLE agora_linux ADD CONSTRAINT poison CHECK (subject <> 'mid-4' OR thread = 0)"
-  run fp --queue q
+  # A record_message of the user's is written with each message (not with
+  # the group's): its post is written when its record is refused.
+  sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<mid.4@test>')"
+  run fp --queue q --sql "record_message=INSERT INTO agora_fg_messages
+    (bn_name, message_key, message_id, post_id, thread, unixdate) VALUES (?, ?, ?, ?, ?, ?)"
   assert_success
   assert_output --partial "mid.4@test> from=<user4@example.org> outcome=deferred (the group is rolled back to undo this message"
   assert_output --partial "mid.4@test> from=<user4@example.org> outcome=refused"
