@@ -466,7 +466,8 @@ Result Gateway::handle(const post::Record& record) {
     replay_ = false;
     r.outcome = Outcome::deferred;
     r.status = Exit::tempfail;
-    r.reason = "the group is rolled back to undo this message: " + r.reason;
+    if (r.reason.rfind("the group is rolled back", 0) != 0)
+      r.reason = "the group is rolled back to undo this message: " + r.reason;
     r.replay = true;
   }
   return r;
@@ -492,6 +493,14 @@ Result Gateway::handle_undoable(const post::Record& record) {
         log::warning("the rejection could not be recorded: " + std::string(e.what()));
       }
     }
+    return r;
+  } catch (const ReplayGroup& e) {
+    // A subscription request commits the group before its mail goes: the
+    // group was rolled back there, and is to be handed in again, then this.
+    in_message_ = false;
+    replay_ = true;
+    Result r;
+    r.reason = e.what();
     return r;
   } catch (const Error& e) {
     // The server gone, a deadlock: the group's transaction is no more.

@@ -183,6 +183,27 @@ run_stopped() {
   assert_equal "$(count q/cur)" 8
 }
 
+@test "a subscription request commits its group: a record refused there replays the group first" {
+  make_queue q 2 sub
+  # The third: a request, whose confirmation token must be committed before
+  # its mail goes, with the group's posts, whose second record is refused.
+  printf 'From: a@example.org\nTo: linux-subscribe@forum.example.org\nSubject: sub\nMessage-ID: <sub.3@test>\n\nplease\n' \
+    > q/new/1700000003.M3P1Q3.test
+  sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<sub.2@test>')"
+  run fp --queue q --sendmail "tee -a $T/sent"
+  assert_success
+  assert_output --partial "sub.3@test> from=<a@example.org> outcome=deferred (the group is rolled back to find"
+  assert_output --partial "sub.2@test> from=<user2@example.org> outcome=refused"
+  # (A request done counts among the ignored.)
+  assert_output --partial "3 taken, 1 posted, 0 duplicates, 1 ignored, 1 refused, 0 deferred"
+  assert_equal "$(sql 'SELECT subject FROM agora_linux')" "sub-1"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_confirmations')" 1
+  assert_equal "$(grep -c '^Subject: Confirm' "$T/sent")" 1
+  # Done: the post and the request in cur/, nothing left in new/.
+  assert_equal "$(count q/cur)" 2
+  assert_equal "$(count q/new)" 0
+}
+
 @test "the server down: one message from the MTA is 75 (111 for qmail), and waits" {
   make_queue q 1 pipe
   m=$(ls q/new/*)
