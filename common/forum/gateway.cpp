@@ -443,7 +443,11 @@ void Gateway::commit_open_group() {
   }
   rename_files(group_files_);
   group_files_.clear();
-  savepoints_ = false;
+  // Savepoints, once a replay turned them on, stay on for the rest of the
+  // run: a group committed in the middle of a replay (its size or time
+  // reached, a subscription's commit) must not leave the messages still to
+  // be replayed, or the one that caused it, without them, or a refusal
+  // among them would roll back what was replayed and not be replayed again.
 }
 
 void Gateway::commit_group() {

@@ -108,10 +108,11 @@ class Gateway {
   // A message refused after some of its writes (a concurrent delivery
   // recorded its Message-ID first, a value a column refuses) rolls the
   // group back and comes back as deferred with replay set: the caller
-  // hands the group's messages in again, then this one, and until the
-  // next commit each message has a savepoint of its own, so that a refusal
-  // undoes only its writes. A savepoint per message would cost a round
-  // trip for each, and refusals after a write are rare.
+  // hands the group's messages in again, then this one, and from then on,
+  // for the rest of the run, each message has a savepoint of its own, so
+  // that a refusal undoes only its writes and nothing is rolled back twice.
+  // A savepoint per message costs a round trip for each, and refusals
+  // after a write are rare.
   // When the group is lost (the server gone, a deadlock, an uncertain
   // commit), commit_group() throws Error(75): nothing handled since the
   // last commit_group() is known to be posted; it stays queued, and what

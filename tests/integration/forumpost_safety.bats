@@ -183,6 +183,31 @@ run_stopped() {
   assert_equal "$(count q/cur)" 8
 }
 
+@test "a group committed in the middle of a replay (its 200 ms passed) loses nothing" {
+  make_queue q 4 mid
+  sql "ALTER TABLE agora_fg_messages ADD CONSTRAINT poison CHECK (message_id <> '<mid.4@test>')"
+  # mid-2's post is slow when written again (a lock wait, a busy server):
+  # the group's time runs out during the replay and it commits there.
+  sql "CREATE TABLE slowlog (n INT) ENGINE=MyISAM"
+  mariadb_sql "$DB" <<'SQL'
+DELIMITER //
+CREATE TRIGGER slow BEFORE INSERT ON agora_linux FOR EACH ROW BEGIN
+  IF NEW.subject = 'mid-2' THEN
+    IF (SELECT COUNT(*) FROM slowlog) = 1 THEN DO SLEEP(0.5); END IF;
+    INSERT INTO slowlog VALUES (1);
+  END IF;
+END//
+DELIMITER ;
+SQL
+  run fp --queue q --sql "record_message=INSERT INTO agora_fg_messages
+    (bn_name, message_key, message_id, post_id, thread, unixdate) VALUES (?, ?, ?, ?, ?, ?)"
+  assert_success
+  assert_output --partial "4 taken, 3 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_equal "$(sql 'SELECT GROUP_CONCAT(subject ORDER BY cle) FROM agora_linux')" "mid-1,mid-2,mid-3"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" 3
+  assert_equal "$(count q/cur)" 3
+}
+
 @test "a subscription request commits its group: a record refused there replays the group first" {
   make_queue q 2 sub
   # The third: a request, whose confirmation token must be committed before
