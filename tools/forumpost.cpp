@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -146,10 +148,19 @@ class Runner {
     post::BuildOptions bo;
     bo.loop_value = o_.loop;
     if (!o_.recipient.empty()) bo.recipient = o_.recipient;
+    // The record decodes each attachment for its checksum: kept, when it
+    // may be stored, so that storing it does not decode it again. Decoded,
+    // they take no more than the message itself.
+    if (!o_.attachments_dir.empty())
+      bo.on_attachment = [this](const post::Attachment& a, std::string_view bytes) -> std::optional<std::string> {
+        if (bytes.size() <= o_.max_attachment) decoded_[a.part] = std::string(bytes);
+        return std::nullopt;
+      };
     post::Record record = post::build_record(m, bo);
     current_ = &m;
     forum::Result result = gateway_.handle(record);
     current_ = nullptr;
+    decoded_.clear();
     log_result(record, result);
     return result;
   }
@@ -170,6 +181,7 @@ class Runner {
     forum::GatewayOptions g = gateway_options(o);
     g.attachment_data = [this](const post::Attachment& a) -> std::optional<std::string> {
       if (current_) {
+        if (auto it = decoded_.find(a.part); it != decoded_.end()) return it->second;
         const mime::Part* part = mime::find_part(current_->root, a.part);
         if (part) return mime::decode_body(*current_, *part);
         return std::nullopt;
@@ -184,6 +196,7 @@ class Runner {
   forum::Connection db_;
   forum::Gateway gateway_;
   const mime::Message* current_ = nullptr;
+  std::map<std::string, std::string> decoded_;  // current_'s attachments, by part
 };
 
 // An option file with a password must not be readable by everyone: 0600,

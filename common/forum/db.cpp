@@ -71,29 +71,24 @@ Connection::Connection(const ConnectOptions& options) {
     db_ = nullptr;
     throw DbError(status_of_error(code), "database: cannot connect: " + message, code);
   }
-  mysql_autocommit(db_, 1);
+  // Autocommit is the server's default: asked for only when an option
+  // file's init-command turned it off (a round trip otherwise spent).
+  unsigned server_status = 0;
+  if (mariadb_get_infov(db_, MARIADB_CONNECTION_SERVER_STATUS, &server_status) != 0 ||
+      !(server_status & SERVER_STATUS_AUTOCOMMIT))
+    mysql_autocommit(db_, 1);
 }
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+  // Closed first, the connection leaves its statements only to be freed:
+  // no COM_STMT_CLOSE for each, which the server does at the COM_QUIT.
   if (db_) mysql_close(db_);
+  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
 }
 
 std::string Connection::server_info() const { return mysql_get_server_info(db_); }
 
-MYSQL_STMT* Connection::prepare(const std::string& sql) {
-  if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
-  MYSQL_STMT* stmt = mysql_stmt_init(db_);
-  if (!stmt) fail("prepare", mysql_errno(db_), mysql_error(db_));
-  if (mysql_stmt_prepare(stmt, sql.data(), sql.size()) != 0) {
-    unsigned code = mysql_stmt_errno(stmt);
-    std::string message = mysql_stmt_error(stmt);
-    mysql_stmt_close(stmt);
-    fail("cannot prepare \"" + sql + "\"", code, message);
-  }
-  statements_.emplace(sql, stmt);
-  return stmt;
-}
+
 
 namespace {
 
@@ -150,18 +145,54 @@ void Connection::check_size(const std::vector<Value>& params) {
                   ER_NET_PACKET_TOO_LARGE);
 }
 
-std::vector<Row> Connection::query(const std::string& sql, const std::vector<Value>& params) {
-  check_size(params);
-  MYSQL_STMT* stmt = prepare(sql);
-  if (mysql_stmt_param_count(stmt) != params.size())
-    throw Error(Exit::config, "database: \"" + sql + "\" has " + std::to_string(mysql_stmt_param_count(stmt)) +
-                                  " parameters, given " + std::to_string(params.size()));
+// A statement is prepared and run in one round trip the first time
+// (mariadb_stmt_execute_direct sends both at once), then kept and run by
+// its id: a process per message runs most statements once.
+MYSQL_STMT* Connection::execute_statement(const std::string& sql, const std::vector<Value>& params) {
   std::vector<unsigned long> lengths;
   std::vector<my_bool> nulls;
   auto binds = bind_params(params, lengths, nulls);
-  if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0)
-    fail("bind", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-  if (mysql_stmt_execute(stmt) != 0) fail("\"" + sql + "\"", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  if (auto it = statements_.find(sql); it != statements_.end()) {
+    MYSQL_STMT* stmt = it->second;
+    if (mysql_stmt_param_count(stmt) != params.size()) wrong_count(sql, mysql_stmt_param_count(stmt), params.size());
+    if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0)
+      fail("bind", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+    if (mysql_stmt_execute(stmt) != 0) fail("\"" + sql + "\"", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+    return stmt;
+  }
+  MYSQL_STMT* stmt = mysql_stmt_init(db_);
+  if (!stmt) fail("prepare", mysql_errno(db_), mysql_error(db_));
+  unsigned int count = static_cast<unsigned int>(params.size());
+  bool ok = mysql_stmt_attr_set(stmt, STMT_ATTR_PREBIND_PARAMS, &count) == 0 &&
+            (binds.empty() || mysql_stmt_bind_param(stmt, binds.data()) == 0) &&
+            mariadb_stmt_execute_direct(stmt, sql.data(), sql.size()) == 0;
+  if (!ok) {
+    unsigned code = mysql_stmt_errno(stmt);
+    std::string message = mysql_stmt_error(stmt);
+    mysql_stmt_close(stmt);
+    if (code == CR_INVALID_PARAMETER_NO) {
+      // Other markers than values (a --sql statement): prepared alone,
+      // it says how many it has.
+      stmt = mysql_stmt_init(db_);
+      unsigned long markers = 0;
+      if (stmt && mysql_stmt_prepare(stmt, sql.data(), sql.size()) == 0) markers = mysql_stmt_param_count(stmt);
+      if (stmt) mysql_stmt_close(stmt);
+      wrong_count(sql, markers, params.size());
+    }
+    fail("\"" + sql + "\"", code, message);
+  }
+  statements_.emplace(sql, stmt);
+  return stmt;
+}
+
+void Connection::wrong_count(const std::string& sql, unsigned long markers, std::size_t values) const {
+  throw Error(Exit::config, "database: \"" + sql + "\" has " + std::to_string(markers) + " parameters, given " +
+                                std::to_string(values));
+}
+
+std::vector<Row> Connection::query(const std::string& sql, const std::vector<Value>& params) {
+  check_size(params);
+  MYSQL_STMT* stmt = execute_statement(sql, params);
   last_insert_id_ = mysql_stmt_insert_id(stmt);
 
   std::vector<Row> rows;

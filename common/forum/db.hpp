@@ -70,9 +70,13 @@ class Connection {
   void rollback_to(const std::string& name);
 
   std::string server_info() const;
+  // The server's max_allowed_packet, when a caller has asked for it along
+  // with something else: no query of its own then.
+  void know_max_packet(std::uint64_t bytes) { max_packet_ = bytes; }
 
  private:
-  st_mysql_stmt* prepare(const std::string& sql);
+  st_mysql_stmt* execute_statement(const std::string& sql, const std::vector<Value>& params);
+  [[noreturn]] void wrong_count(const std::string& sql, unsigned long markers, std::size_t values) const;
   void check_size(const std::vector<Value>& params);
   [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message) const;
 

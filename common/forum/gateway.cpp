@@ -254,12 +254,20 @@ std::string stored_attachment_name(const std::string& name, const std::string& t
   return stem + ext;
 }
 
-// The post number in id when id is the web post id pattern for forum
-// (see GatewayOptions::web_message_id), else 0.
-std::int64_t web_post(const std::string& pattern, const std::string& forum, const std::string& id) {
-  // libstdc++'s regex recurses per character: a 50 KB id overflows the
-  // stack. No real Message-ID is longer than a header line may be.
-  if (pattern.empty() || id.size() > 998) return 0;
+// The keys list of find_message, padded to a power of two with the first
+// key: each length is a statement prepared (and kept) on the server, and a
+// References field may name any number of ids.
+std::size_t padded_keys(std::vector<Value>& params, std::size_t keys) {
+  std::size_t n = 1;
+  while (n < keys) n *= 2;
+  for (std::size_t i = keys; i < n; ++i) params.push_back(params[1]);
+  return n;
+}
+
+}  // namespace
+
+WebMessageId::WebMessageId(const std::string& pattern) {
+  if (pattern.empty()) return;
   std::string expression;
   for (size_t i = 0; i < pattern.size();) {
     if (pattern.compare(i, 6, "{post}") == 0) {
@@ -273,24 +281,30 @@ std::int64_t web_post(const std::string& pattern, const std::string& forum, cons
       expression += pattern[i++];
     }
   }
-  std::smatch m;
-  std::string lower = mime::to_lower(id);
-  if (!std::regex_match(lower, m, std::regex(expression))) return 0;
   // Which group is which follows their order in the pattern.
   bool post_first = pattern.find("{post}") < pattern.find("{forum}");
-  size_t forum_group = pattern.find("{forum}") == std::string::npos ? 0 : (post_first ? 2 : 1);
-  size_t post_group = forum_group == 0 ? 1 : (post_first ? 1 : 2);
-  if (forum_group && m[forum_group].str() != forum) return 0;
-  return std::stoll(m[post_group].str());
+  forum_group_ = pattern.find("{forum}") == std::string::npos ? 0 : (post_first ? 2 : 1);
+  post_group_ = forum_group_ == 0 ? 1 : (post_first ? 1 : 2);
+  regex_.emplace(expression);
 }
 
-}  // namespace
+std::int64_t WebMessageId::post(const std::string& forum, const std::string& id) const {
+  // libstdc++'s regex recurses per character: a 50 KB id overflows the
+  // stack. No real Message-ID is longer than a header line may be.
+  if (!regex_ || id.size() > 998) return 0;
+  std::smatch m;
+  std::string lower = mime::to_lower(id);
+  if (!std::regex_match(lower, m, *regex_)) return 0;
+  if (forum_group_ && m[forum_group_].str() != forum) return 0;
+  return std::stoll(m[post_group_].str());
+}
 
 Gateway::Gateway(Connection& db, Profile profile, GatewayOptions options)
-    : db_(db), profile_(std::move(profile)), o_(std::move(options)) {}
+    : db_(db), profile_(std::move(profile)), o_(std::move(options)), web_id_(o_.web_message_id) {}
 
-std::vector<Row> Gateway::read(const std::string& name, const std::vector<Value>& params, const std::string& table) {
-  return db_.query(profile_.sql(name, table), params);
+std::vector<Row> Gateway::read(const std::string& name, const std::vector<Value>& params, const std::string& table,
+                               std::size_t keys) {
+  return db_.query(profile_.sql(name, table, keys), params);
 }
 
 std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& params, const std::string& table) {
@@ -298,12 +312,14 @@ std::uint64_t Gateway::write(const std::string& name, const std::vector<Value>& 
     if (o_.print) o_.print(name + ": " + profile_.sql(name, table) + "\n  with " + render_params(params) + "\n");
     return 0;
   }
+  wrote_ = true;
   db_.execute(profile_.sql(name, table), params);
   return db_.last_insert_id();
 }
 
 void Gateway::begin_message() {
   in_message_ = true;
+  wrote_ = false;
   if (!grouped_ || o_.dry_run) {
     db_.begin();
     return;
@@ -312,7 +328,7 @@ void Gateway::begin_message() {
     db_.begin();
     group_open_ = true;
   }
-  db_.savepoint("fg_message");
+  if (savepoints_) db_.savepoint("fg_message");
 }
 
 void Gateway::end_message(std::vector<std::pair<std::string, std::string>> files) {
@@ -336,11 +352,34 @@ void Gateway::undo_message() {
     db_.rollback();
     return;
   }
+  // A statement that fails is undone by the server: what has not written
+  // has nothing to undo.
+  if (!wrote_) return;
+  if (!savepoints_) {
+    restart_group();
+    return;
+  }
   try {
     db_.rollback_to("fg_message");
   } catch (const Error& e) {
     lose_group(e.what());
   }
+}
+
+// The group's writes undone, to be made again by the messages handed in
+// again, now each with a savepoint.
+void Gateway::restart_group() {
+  db_.rollback();
+  group_open_ = false;
+  for (const auto& file : group_files_) ::unlink(file.first.c_str());
+  group_files_.clear();
+  forum_counts_.clear();
+  user_counts_.clear();
+  group_records_.clear();
+  group_keys_.clear();
+  group_threads_.clear();
+  savepoints_ = true;
+  replay_ = true;
 }
 
 // The files become visible only once their rows are committed.
@@ -357,13 +396,42 @@ void Gateway::lose_group(const std::string& reason) {
   group_lost_ = true;
   for (const auto& file : group_files_) ::unlink(file.first.c_str());
   group_files_.clear();
+  forum_counts_.clear();
+  user_counts_.clear();
+  group_records_.clear();
+  group_keys_.clear();
+  group_threads_.clear();
 }
 
-void Gateway::begin_group() { grouped_ = true; }
+void Gateway::begin_group() {
+  grouped_ = true;
+  savepoints_ = false;
+}
 
 void Gateway::commit_open_group() {
   if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
   if (!group_open_) return;
+  try {
+    write_records();
+  } catch (const Error& e) {
+    if (e.status() == Exit::tempfail) {
+      lose_group(e.what());
+      throw Error(Exit::tempfail, "the group's Message-IDs could not be recorded: " + std::string(e.what()));
+    }
+    // One message's record is refused (or was recorded by another
+    // delivery meanwhile): which one, the messages handed in again, each
+    // undoable alone, will tell.
+    restart_group();
+    replay_ = false;
+    throw ReplayGroup(Exit::tempfail, "the group is rolled back to find the message refused: " + std::string(e.what()));
+  }
+  try {
+    write_counts();
+  } catch (const Error& e) {
+    // Nothing of the group is committed: it stays queued.
+    lose_group(e.what());
+    throw Error(e.status(), "the group's counters could not be updated: " + std::string(e.what()));
+  }
   group_open_ = false;
   try {
     db_.commit();
@@ -375,6 +443,11 @@ void Gateway::commit_open_group() {
   }
   rename_files(group_files_);
   group_files_.clear();
+  // Savepoints, once a replay turned them on, stay on for the rest of the
+  // run: a group committed in the middle of a replay (its size or time
+  // reached, a subscription's commit) must not leave the messages still to
+  // be replayed, or the one that caused it, without them, or a refusal
+  // among them would roll back what was replayed and not be replayed again.
 }
 
 void Gateway::commit_group() {
@@ -382,6 +455,8 @@ void Gateway::commit_group() {
   if (group_lost_ && group_open_) lose_group(lost_reason_);  // what came after the loss goes too
   try {
     commit_open_group();
+  } catch (const ReplayGroup&) {
+    throw;
   } catch (const Error&) {
     group_lost_ = false;  // reported: the next group starts clean
     throw;
@@ -389,6 +464,20 @@ void Gateway::commit_group() {
 }
 
 Result Gateway::handle(const post::Record& record) {
+  replay_ = false;
+  Result r = handle_undoable(record);
+  if (replay_) {
+    replay_ = false;
+    r.outcome = Outcome::deferred;
+    r.status = Exit::tempfail;
+    if (r.reason.rfind("the group is rolled back", 0) != 0)
+      r.reason = "the group is rolled back to undo this message: " + r.reason;
+    r.replay = true;
+  }
+  return r;
+}
+
+Result Gateway::handle_undoable(const post::Record& record) {
   try {
     Result r = handle_or_throw(record);
     // For the forum's administrator: what was refused or ignored, and why.
@@ -396,7 +485,7 @@ Result Gateway::handle(const post::Record& record) {
     // handled as theirs would be.
     // Best effort: the message's own outcome stands whatever happens here,
     // unless the group's transaction itself was lost.
-    if (r.outcome == Outcome::refused || r.outcome == Outcome::ignored) {
+    if ((r.outcome == Outcome::refused && !replay_) || r.outcome == Outcome::ignored) {
       try {
         write("record_rejection", {now(), fit_charset(r.forum, "latin1"),
                                    truncate_html(fit_charset(record.from.address, "latin1"), 255),
@@ -408,6 +497,14 @@ Result Gateway::handle(const post::Record& record) {
         log::warning("the rejection could not be recorded: " + std::string(e.what()));
       }
     }
+    return r;
+  } catch (const ReplayGroup& e) {
+    // A subscription request commits the group before its mail goes: the
+    // group was rolled back there, and is to be handed in again, then this.
+    in_message_ = false;
+    replay_ = true;
+    Result r;
+    r.reason = e.what();
     return r;
   } catch (const Error& e) {
     // The server gone, a deadlock: the group's transaction is no more.
@@ -437,11 +534,22 @@ std::optional<Route> Gateway::route(const post::Record& record, std::string& rou
   return std::nullopt;
 }
 
+std::vector<std::string> Gateway::wanted_columns(const std::string& placeholder) const {
+  std::vector<std::string> wanted;
+  for (const auto& [name, statement] : profile_.statements())
+    for (const auto& [t, columns] : statement.uses)
+      if (t == placeholder) wanted.insert(wanted.end(), columns.begin(), columns.end());
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  return wanted;
+}
+
 // One query for all the tables: information_schema is slow to ask, and
 // a process per message (an MTA's pipe) pays for each question.
-std::vector<std::string> Gateway::missing_columns(const std::vector<std::pair<std::string, std::string>>& tables) {
+std::vector<std::string> Gateway::missing_columns(const std::vector<std::pair<std::string, std::string>>& tables,
+                                                  std::vector<Row>* columns) {
   std::string sql =
-      "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS "
+      "SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_SET_NAME, CHARACTER_OCTET_LENGTH FROM information_schema.COLUMNS "
       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (";
   std::vector<Value> params;
   for (const auto& [placeholder, table] : tables) {
@@ -451,25 +559,20 @@ std::vector<std::string> Gateway::missing_columns(const std::vector<std::pair<st
   auto rows = db_.query(sql + ")", params);
   std::vector<std::string> missing;
   for (const auto& [placeholder, table] : tables) {
-    std::vector<std::string> wanted;
-    for (const auto& [name, statement] : profile_.statements())
-      for (const auto& [t, columns] : statement.uses)
-        if (t == placeholder) wanted.insert(wanted.end(), columns.begin(), columns.end());
-    std::sort(wanted.begin(), wanted.end());
-    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
     bool table_found = false;
     for (const auto& row : rows) table_found = table_found || (row[0] && *row[0] == table);
     if (!table_found) {
       missing.push_back("table " + table);
       continue;
     }
-    for (const auto& column : wanted) {
+    for (const auto& column : wanted_columns(placeholder)) {
       bool found = false;
       for (const auto& row : rows)
         found = found || (row[0] && *row[0] == table && row[1] && mime::iequals(*row[1], column));
       if (!found) missing.push_back("column " + table + "." + column);
     }
   }
+  if (columns) *columns = std::move(rows);
   return missing;
 }
 
@@ -480,8 +583,29 @@ void Gateway::check_schema() {
       if (t.find("{messages}") == std::string::npos) tables.emplace_back(t, profile_.table(t));
   std::sort(tables.begin(), tables.end());
   tables.erase(std::unique(tables.begin(), tables.end()), tables.end());
-  auto missing = missing_columns(tables);
-  if (!missing.empty()) {
+  // Every table and column named in a statement that reads nothing (the
+  // server resolves names before it sees that WHERE FALSE is never true):
+  // a fraction of what information_schema costs, and the server's
+  // max_allowed_packet with it. Built-in names only (replaced statements
+  // use none), each table checked to be an identifier.
+  std::string sql;
+  for (const auto& [placeholder, table] : tables) {
+    std::string list;
+    for (const auto& column : wanted_columns(placeholder)) list += (list.empty() ? "`" : ", `") + column + "`";
+    if (list.empty()) continue;
+    check_identifier(table, "table");
+    sql += "SELECT COALESCE(" + list + ") FROM `" + table + "` WHERE FALSE UNION ALL ";
+  }
+  sql += "SELECT @@max_allowed_packet";
+  try {
+    auto rows = db_.query(sql);
+    if (!rows.empty() && rows[0][0]) db_.know_max_packet(std::stoull(*rows[0][0]));
+    return;
+  } catch (const DbError& e) {
+    if (e.status() != Exit::config) throw;
+    // What is missing, all of it: information_schema knows.
+    auto missing = missing_columns(tables);
+    if (missing.empty()) throw;
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     throw Error(Exit::config, "the database lacks what forumpost needs: " + list);
@@ -494,14 +618,24 @@ std::optional<Gateway::Forum> Gateway::find_forum(const std::string& name) {
   if (rows.empty() || !rows[0][1]) return std::nullopt;
   Forum f{name, *rows[0][1], "utf8mb4"};
   check_identifier(f.table, "forum " + name + "'s message table (bn_db)");
-  if (auto missing = missing_columns({{"{messages}", f.table}}); !missing.empty()) {
+  std::vector<Row> columns;
+  if (auto missing = missing_columns({{"{messages}", f.table}}, &columns); !missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     throw Error(Exit::config, "forum " + name + ": the database lacks " + list);
   }
-  auto column = read("body_charset", {f.table});
-  if (!column.empty() && column[0][0]) f.charset = *column[0][0];
-  if (!column.empty() && column[0].size() > 1 && column[0][1]) f.body_max = std::stoull(*column[0][1]);
+  // The body column's character set and size came with the check, unless
+  // the user says how to find them.
+  std::optional<Row> body;
+  for (const auto& row : columns)
+    if (row[1] && mime::iequals(*row[1], "body")) body = Row{row[2], row[3]};
+  if (profile_.statements().at("body_charset").replaced) {
+    auto found = read("body_charset", {f.table});
+    body.reset();
+    if (!found.empty()) body = found[0];
+  }
+  if (body && !body->empty() && (*body)[0]) f.charset = *(*body)[0];
+  if (body && body->size() > 1 && (*body)[1]) f.body_max = std::stoull(*(*body)[1]);
   forums_.emplace(name, f);
   return f;
 }
@@ -537,16 +671,91 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   return r;
 }
 
+// Both asked once per run: a queue brings the same senders again and again.
 std::optional<Gateway::Member> Gateway::find_member(const std::string& address) {
   if (address.empty()) return std::nullopt;
+  if (auto it = members_.find(address); it != members_.end()) return it->second;
   auto rows = read("find_user", {address});
-  if (rows.empty() || !rows[0][0]) return std::nullopt;
-  return Member{*rows[0][0]};
+  std::optional<Member> member;
+  if (!rows.empty() && rows[0][0]) member = Member{*rows[0][0]};
+  members_.emplace(address, member);
+  return member;
 }
 
 bool Gateway::may_write(const Member& member, const Forum& forum) {
+  auto key = std::make_pair(member.userid, forum.name);
+  if (auto it = writers_.find(key); it != writers_.end()) return it->second;
   auto rows = read("check_write", {member.userid, forum.name});
-  return !rows.empty() && to_int(rows[0][0]) > 0;
+  bool may = !rows.empty() && to_int(rows[0][0]) > 0;
+  writers_.emplace(key, may);
+  return may;
+}
+
+// A group's counters are one UPDATE per forum and per writer at its commit,
+// in its transaction, instead of one per message: only posted messages
+// are counted, after their last write.
+void Gateway::count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t) {
+  if (!grouped_ || o_.dry_run) {
+    write("update_forum_counters", {std::int64_t{1}, std::int64_t{new_thread}, t, forum});
+    if (!userid.empty()) write("update_user_counters", {std::int64_t{1}, t, userid, forum});
+    return;
+  }
+  Counts& f = forum_counts_[forum];
+  ++f.posts;
+  f.threads += new_thread;
+  f.last = std::max(f.last, t);
+  if (userid.empty()) return;
+  Counts& u = user_counts_[{userid, forum}];
+  ++u.posts;
+  u.last = std::max(u.last, t);
+}
+
+// A group's Message-ID records: multi-row INSERTs at its commit, in its
+// transaction, instead of one statement per message. Rows in batches of a
+// power of two (at most 64): each size is a statement kept on the server.
+void Gateway::write_records() {
+  // The threads started: thread = cle, up to 64 posts a statement.
+  for (auto& [table, ids] : group_threads_) {
+    for (std::size_t i = 0; i < ids.size();) {
+      std::size_t n = 64;
+      while (n > ids.size() - i) n /= 2;
+      std::vector<Value> params(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                                ids.begin() + static_cast<std::ptrdiff_t>(i + n));
+      db_.execute(profile_.sql("start_thread", table, n), params);
+      i += n;
+    }
+  }
+  group_threads_.clear();
+  const std::string sql = profile_.sql("record_message");
+  const std::string row = sql.substr(sql.rfind('('));  // "(?, ?, ...)"
+  for (std::size_t i = 0; i < group_records_.size();) {
+    std::size_t n = 64;
+    while (n > group_records_.size() - i) n /= 2;
+    std::string batch = sql;
+    std::vector<Value> params;
+    for (std::size_t j = i; j < i + n; ++j) {
+      if (j > i) batch += ", " + row;
+      params.insert(params.end(), group_records_[j].begin(), group_records_[j].end());
+    }
+    try {
+      db_.execute(batch, params);
+    } catch (const DbError& e) {
+      // Another delivery of one of them committed first: not a reason to wait.
+      if (e.code() == ER_DUP_ENTRY) throw Error(Exit::dataerr, e.what());
+      throw;
+    }
+    i += n;
+  }
+  group_records_.clear();
+  group_keys_.clear();
+  group_threads_.clear();
+}
+
+void Gateway::write_counts() {
+  for (const auto& [forum, c] : forum_counts_) write("update_forum_counters", {c.posts, c.threads, c.last, forum});
+  for (const auto& [who, c] : user_counts_) write("update_user_counters", {c.posts, c.last, who.first, who.second});
+  forum_counts_.clear();
+  user_counts_.clear();
 }
 
 Result Gateway::post(const post::Record& record, const Forum& forum) {
@@ -562,31 +771,45 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (!may_write(*member, forum)) return refused(Exit::noperm, member->userid + " may not write to " + forum.name);
   }
 
+  // The message's own key (a duplicate?) and its possible parents': what
+  // In-Reply-To names, else the newest of References that this forum has
+  // (RFC 5322 3.6.4: the last is the parent's own id); one query for all.
   const std::string key = message_key(record);
-  if (auto rows = read("find_message", {forum.name, key}); !rows.empty()) {
-    Result r;
-    r.outcome = Outcome::duplicate;
-    r.post = static_cast<std::uint64_t>(to_int(rows[0][0]));
-    r.thread = static_cast<std::uint64_t>(to_int(rows[0][1]));
-    return r;
-  }
-
-  // The parent: what In-Reply-To names, else the newest of References that
-  // this forum has (RFC 5322 3.6.4: the last is the parent's own id).
-  std::int64_t parent = 0, thread = 0;
   std::vector<std::string> ids;
   if (record.in_reply_to) ids.push_back(*record.in_reply_to);
   ids.insert(ids.end(), record.references.rbegin(), record.references.rend());
+  std::vector<std::string> id_keys;
+  std::vector<Value> params{forum.name, key};
   for (const auto& id : ids) {
-    auto rows = read("find_message", {forum.name, post::sha256_hex(id)});
-    if (rows.empty()) {
-      if (std::int64_t web = web_post(o_.web_message_id, forum.name, id))
-        rows = read("find_post", {web}, forum.table);
-    }
-    if (!rows.empty()) {
-      parent = to_int(rows[0][0]);
-      thread = to_int(rows[0][1]);
-      break;
+    id_keys.push_back(post::sha256_hex(id));
+    if (std::find(params.begin() + 1, params.end(), Value(id_keys.back())) == params.end())
+      params.emplace_back(id_keys.back());
+  }
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
+  for (const auto& row : read("find_message", params, "", padded_keys(params, params.size() - 1)))
+    if (row.size() >= 3 && row[0]) known[*row[0]] = {to_int(row[1]), to_int(row[2])};
+  // And the records the open group has yet to write.
+  for (const auto& k : params)
+    if (auto it = group_keys_.find({forum.name, std::get<std::string>(k)}); it != group_keys_.end())
+      known.emplace(it->first.second, it->second);
+  if (auto it = known.find(key); it != known.end()) {
+    Result r;
+    r.outcome = Outcome::duplicate;
+    r.post = static_cast<std::uint64_t>(it->second.first);
+    r.thread = static_cast<std::uint64_t>(it->second.second);
+    return r;
+  }
+  std::int64_t parent = 0, thread = 0;
+  for (size_t i = 0; i < ids.size() && parent == 0; ++i) {
+    if (auto it = known.find(id_keys[i]); it != known.end()) {
+      std::tie(parent, thread) = it->second;
+    } else if (std::int64_t web = web_id_.post(forum.name, ids[i])) {
+      if (auto rows = read("find_post", {web}, forum.table); !rows.empty()) {
+        parent = to_int(rows[0][0]);
+        thread = to_int(rows[0][1]);
+      }
+      // A thread started in the open group is marked as such at its commit.
+      if (thread == 0) thread = parent;
     }
   }
   if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
@@ -595,6 +818,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (!rows.empty()) {
       parent = to_int(rows[0][0]);
       thread = to_int(rows[0][1]);
+      if (thread == 0) thread = parent;
     }
   }
 
@@ -625,25 +849,39 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
                             author, t, std::string(), std::int64_t{hidden}},
                            forum.table);
-  if (thread == 0) {
-    write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
+  // Grouped, a thread's start and the record are written with the
+  // group's (see write_records), unless each message must be undoable
+  // alone (a replay) or the user replaced the statement.
+  const bool defer = grouped_ && !o_.dry_run && !savepoints_;
+  const bool defer_thread = defer && !profile_.statements().at("start_thread").replaced;
+  const bool defer_record = defer && !profile_.statements().at("record_message").replaced;
+  const bool new_thread = thread == 0;
+  if (new_thread) {
+    if (!defer_thread) write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
     thread = static_cast<std::int64_t>(id);
   }
-  write("update_forum_counters", {std::int64_t{parent == 0}, t, forum.name});
-  if (member) write("update_user_counters", {t, member->userid, forum.name});
-  try {
-    write("record_message",
-          {forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t});
-  } catch (const DbError& e) {
-    if (e.code() != ER_DUP_ENTRY) throw;
-    // Another delivery of this message committed first.
-    undo_message();
-    Result r;
-    r.outcome = Outcome::duplicate;
-    return r;
+  std::vector<Value> message_record{forum.name, key, ascii_id(record.message_id.value_or("")),
+                                    static_cast<std::int64_t>(id), thread, t};
+  if (!defer_record) {
+    try {
+      write("record_message", message_record);
+    } catch (const DbError& e) {
+      if (e.code() != ER_DUP_ENTRY) throw;
+      // Another delivery of this message committed first.
+      undo_message();
+      Result r;
+      r.outcome = Outcome::duplicate;
+      return r;
+    }
   }
   std::vector<std::pair<std::string, std::string>> files;  // temp name, final name
   store_attachments(record, id, t, files);
+  if (new_thread && defer_thread) group_threads_[forum.table].push_back(static_cast<std::int64_t>(id));
+  if (defer_record) {
+    group_records_.push_back(std::move(message_record));
+    group_keys_[{forum.name, key}] = {static_cast<std::int64_t>(id), thread};
+  }
+  count_post(forum.name, member ? member->userid : std::string(), parent == 0, t);
   end_message(std::move(files));
   Result r;
   r.outcome = Outcome::posted;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,28 @@ struct Result {
   std::string reason;            // why it was ignored, refused or deferred
   std::uint64_t post = 0;        // the post's id (cle)
   std::uint64_t thread = 0;
+  // Deferred because the group was rolled back to undo this message's
+  // writes: the group's messages are to be handled again, then this one.
+  bool replay = false;
+};
+
+// GatewayOptions::web_message_id, made a regular expression once.
+class WebMessageId {
+ public:
+  explicit WebMessageId(const std::string& pattern);
+  // The post number in id when id is one of forum's web post ids, else 0.
+  std::int64_t post(const std::string& forum, const std::string& id) const;
+
+ private:
+  std::optional<std::regex> regex_;
+  std::size_t forum_group_ = 0, post_group_ = 1;
+};
+
+// Thrown by Gateway::commit_group() when the group was rolled back to find
+// which of its messages the server refuses: hand its messages in again.
+class ReplayGroup : public Error {
+ public:
+  using Error::Error;
 };
 
 class Gateway {
@@ -80,18 +103,28 @@ class Gateway {
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
   // Group commit (forumpost --queue): from begin_group() on, the messages
-  // handled share one transaction, each in a savepoint of its own (a
-  // refusal undoes only its writes), until commit_group(). Their posts are
+  // handled share one transaction until commit_group(). Their posts are
   // durable only when it returns: the caller moves their files after it.
+  // A message refused after some of its writes (a concurrent delivery
+  // recorded its Message-ID first, a value a column refuses) rolls the
+  // group back and comes back as deferred with replay set: the caller
+  // hands the group's messages in again, then this one, and from then on,
+  // for the rest of the run, each message has a savepoint of its own, so
+  // that a refusal undoes only its writes and nothing is rolled back twice.
+  // A savepoint per message costs a round trip for each, and refusals
+  // after a write are rare.
   // When the group is lost (the server gone, a deadlock, an uncertain
   // commit), commit_group() throws Error(75): nothing handled since the
   // last commit_group() is known to be posted; it stays queued, and what
-  // was committed after all comes back as duplicates.
+  // was committed after all comes back as duplicates. When a Message-ID
+  // record, written with the group's at its commit, is refused, it throws
+  // ReplayGroup: the messages are to be handed in again, as for replay.
   void begin_group();
   void commit_group();
   // Checks that every table and column the statements use exists;
   // Error(78) naming all that are missing. {messages} tables are checked
-  // when a forum is first used.
+  // when a forum is first used. One cheap statement naming them all, and
+  // information_schema asked only when it fails.
   void check_schema();
 
  private:
@@ -104,10 +137,18 @@ class Gateway {
   struct Member {
     std::string userid;
   };
+  struct Counts {
+    std::int64_t posts = 0, threads = 0, last = 0;
+  };
 
+  Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
-  // What is missing of the tables (placeholder, name) the statements use.
-  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables);
+  // The columns the statements use of a table (its placeholder).
+  std::vector<std::string> wanted_columns(const std::string& placeholder) const;
+  // What is missing of the tables (placeholder, name) the statements use;
+  // columns: where their rows go (name, column, charset, octet length).
+  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables,
+                                           std::vector<Row>* columns = nullptr);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
   std::optional<Forum> find_forum(const std::string& name);
   Result post(const post::Record& record, const Forum& forum);
@@ -125,16 +166,33 @@ class Gateway {
   void undo_message();
   void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
   void lose_group(const std::string& reason);
+  void restart_group();
   void commit_open_group();
-  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
+  void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
+  void write_counts();
+  void write_records();
+  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "",
+                        std::size_t keys = 1);
   std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
 
   Connection& db_;
   Profile profile_;
   GatewayOptions o_;
+  WebMessageId web_id_;
   std::map<std::string, Forum> forums_;
+  std::map<std::string, std::optional<Member>> members_;          // by address
+  std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
+  std::map<std::string, Counts> forum_counts_;                   // the open group's, by forum
+  std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
+  std::vector<std::vector<Value>> group_records_;  // record_message's values, written at the commit
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>
+      group_keys_;  // their (forum, key): post, thread
+  std::map<std::string, std::vector<std::int64_t>> group_threads_;  // threads started, by message table
   bool in_message_ = false;  // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
+  bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)
+  bool wrote_ = false;      // the message at hand has written
+  bool replay_ = false;     // the group was rolled back to undo the message at hand
   std::string lost_reason_;
   std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
 };

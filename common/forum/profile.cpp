@@ -36,8 +36,9 @@ Profile Profile::wagora(const std::string& site) {
                     {{"{site}_users", {"userid", "username", "firstname", "name", "useraddress"}}}};
   s["check_write"] = {"SELECT writepriv, modpriv FROM `{site}_userforum` WHERE userid = ? AND bn_name = ?",
                       {{"{site}_userforum", {"userid", "bn_name", "writepriv", "modpriv"}}}};
-  s["find_message"] = {"SELECT post_id, thread FROM `{site}_fg_messages` WHERE bn_name = ? AND message_key = ?",
-                       {{"{site}_fg_messages", {"bn_name", "message_key", "post_id", "thread"}}}};
+  s["find_message"] = {
+      "SELECT message_key, post_id, thread FROM `{site}_fg_messages` WHERE bn_name = ? AND message_key IN ({keys})",
+      {{"{site}_fg_messages", {"bn_name", "message_key", "post_id", "thread"}}}};
   s["find_post"] = {"SELECT cle, thread FROM `{messages}` WHERE cle = ?", {{"{messages}", {"cle", "thread"}}}};
   s["find_thread_by_subject"] = {
       "SELECT cle, thread FROM `{messages}` WHERE parent = 0 AND subject = ? ORDER BY cle DESC LIMIT 1",
@@ -46,13 +47,13 @@ Profile Profile::wagora(const std::string& site) {
       "INSERT INTO `{messages}` (parent, thread, subject, body, summary, userid, unixdate, ip, hidden) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {{"{messages}", {"parent", "thread", "subject", "body", "summary", "userid", "unixdate", "ip", "hidden"}}}};
-  s["start_thread"] = {"UPDATE `{messages}` SET thread = cle WHERE cle = ?", {}};
+  s["start_thread"] = {"UPDATE `{messages}` SET thread = cle WHERE cle IN ({keys})", {}};
   s["update_forum_counters"] = {
-      "UPDATE `{site}` SET totalnotes = totalnotes + 1, totalthreads = totalthreads + ?, unixdate = ? "
+      "UPDATE `{site}` SET totalnotes = totalnotes + ?, totalthreads = totalthreads + ?, unixdate = ? "
       "WHERE bn_name = ?",
       {{"{site}", {"totalnotes", "totalthreads", "unixdate"}}}};
   s["update_user_counters"] = {
-      "UPDATE `{site}_userforum` SET totalpost = totalpost + 1, lastpost = ? WHERE userid = ? AND bn_name = ?",
+      "UPDATE `{site}_userforum` SET totalpost = totalpost + ?, lastpost = ? WHERE userid = ? AND bn_name = ?",
       {{"{site}_userforum", {"totalpost", "lastpost"}}}};
   s["record_message"] = {
       "INSERT INTO `{site}_fg_messages` (bn_name, message_key, message_id, post_id, thread, unixdate) "
@@ -83,7 +84,7 @@ Profile Profile::wagora(const std::string& site) {
 void Profile::override_statement(const std::string& name, const std::string& sql) {
   auto it = statements_.find(name);
   if (it == statements_.end()) throw Error(Exit::config, "no SQL statement is named \"" + name + "\"");
-  it->second = {sql, {}};
+  it->second = {sql, {}, true};
 }
 
 std::string Profile::table(const std::string& name, const std::string& messages_table) const {
@@ -95,10 +96,12 @@ std::string Profile::table(const std::string& name, const std::string& messages_
   return t;
 }
 
-std::string Profile::sql(const std::string& name, const std::string& messages_table) const {
+std::string Profile::sql(const std::string& name, const std::string& messages_table, std::size_t keys) const {
   auto it = statements_.find(name);
   if (it == statements_.end()) throw Error(Exit::software, "no SQL statement is named \"" + name + "\"");
-  return table(it->second.sql, messages_table);
+  std::string markers = "?";
+  for (std::size_t i = 1; i < keys; ++i) markers += ", ?";
+  return replace_all(table(it->second.sql, messages_table), "{keys}", markers);
 }
 
 }  // namespace forumgate::forum

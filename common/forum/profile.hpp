@@ -9,8 +9,10 @@
 // preparing: {site} (the site's table prefix) and {messages} (the message
 // table of the forum at hand, from the site table's bn_db). Both are checked
 // to be plain identifiers; values are never put into SQL text, only bound
-// to its ? markers.
+// to its ? markers. {keys} stands for a list of markers, one per value of
+// a list (find_message: a message's own key and its parents' in one query).
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <utility>
@@ -24,6 +26,7 @@ struct Statement {
   // schema check at start; empty for statements replaced by the user
   // (preparing them checks them).
   std::vector<std::pair<std::string, std::vector<std::string>>> uses;
+  bool replaced = false;  // by the user
 };
 
 class Profile {
@@ -35,8 +38,8 @@ class Profile {
   void override_statement(const std::string& name, const std::string& sql);
 
   // The SQL of name, placeholders replaced; messages_table may be "" for
-  // statements that do not use {messages}.
-  std::string sql(const std::string& name, const std::string& messages_table = "") const;
+  // statements that do not use {messages}; {keys} becomes keys markers.
+  std::string sql(const std::string& name, const std::string& messages_table = "", std::size_t keys = 1) const;
   const std::map<std::string, Statement>& statements() const { return statements_; }
   const std::string& site() const { return site_; }
   // A table name with its placeholders replaced.

@@ -47,11 +47,29 @@ class Group {
       commit();
   }
 
+  // The done messages, taken back: the group was rolled back.
+  std::vector<std::string> take() {
+    std::vector<std::string> paths;
+    for (const auto& pending : pending_) paths.push_back(pending.first);
+    pending_.clear();
+    return paths;
+  }
+
+  // Where the messages go when the group must be handed in again.
+  void on_replay(std::function<void(const std::vector<std::string>&)> replay) { replay_ = std::move(replay); }
+
   // The posts made durable, then their files out of new/.
   void commit() {
     if (o_.commit) {
       try {
         o_.commit();
+      } catch (const ReplayGroup& e) {
+        // Rolled back: its messages again, each undoable alone, then what
+        // they leave pending.
+        log::notice(e.what());
+        replay_(take());
+        commit();
+        return;
       } catch (const Error& e) {
         if (e.status() != Exit::tempfail) throw;
         if (!pending_.empty())
@@ -78,6 +96,7 @@ class Group {
   QueueReport& report_;
   std::vector<std::pair<std::string, Outcome>> pending_;
   std::chrono::steady_clock::time_point started_;
+  std::function<void(const std::vector<std::string>&)> replay_;
 };
 
 }  // namespace
@@ -91,17 +110,8 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
   Group group(dir, o, report);
-  for (const auto& path : messages) {
-    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
-    if (o.cancel && *o.cancel) {
-      report.stopped = true;
-      break;
-    }
-    // nullopt: taken by a concurrent run.
-    std::optional<std::string> data = util::read_file(path, Exit::noinput);
-    if (!data) continue;
-    ++report.taken;
-    Result r = handler(path, *data);
+  // A message put where its outcome says.
+  auto settle = [&](const std::string& path, const std::string& data, const Result& r) {
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
@@ -113,14 +123,46 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
         // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", *data});
+        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
         failed->commit();
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;
       }
+      case Outcome::requested:
+        // Its confirmation is sent, its token committed: it must not be
+        // handed in again.
+        group.add(path, r.outcome);
+        group.commit();
+        break;
       default:
         group.add(path, r.outcome);
     }
+  };
+  auto replay = [&](const std::vector<std::string>& paths) {
+    for (const auto& done : paths) {
+      std::optional<std::string> again = util::read_file(done, Exit::noinput);
+      if (again) settle(done, *again, handler(done, *again));
+    }
+  };
+  group.on_replay(replay);
+  for (const auto& path : messages) {
+    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
+    if (o.cancel && *o.cancel) {
+      report.stopped = true;
+      break;
+    }
+    // nullopt: taken by a concurrent run.
+    std::optional<std::string> data = util::read_file(path, Exit::noinput);
+    if (!data) continue;
+    ++report.taken;
+    Result r = handler(path, *data);
+    if (r.replay) {
+      // The group was rolled back to undo this message's writes: its
+      // messages again, then this one (see Gateway::begin_group).
+      replay(group.take());
+      r = handler(path, *data);
+    }
+    settle(path, *data, r);
     if (report.stopped) break;
   }
   group.commit();

@@ -1,7 +1,5 @@
 #include "post/builder.hpp"
 
-#include <openssl/evp.h>
-
 #include <stdexcept>
 
 #include "mime/address.hpp"
@@ -15,21 +13,6 @@
 namespace forumgate::post {
 
 using mime::Part;
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr))
-    throw std::runtime_error("SHA-256 failed");
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 15]);
-  }
-  return out;
-}
 
 namespace {
 

@@ -10,6 +10,7 @@
 
 #include "mime/message.hpp"
 #include "post/record.hpp"
+#include "post/sha256.hpp"  // sha256_hex, for the record's checksums
 
 namespace forumgate::post {
 
@@ -26,8 +27,5 @@ Record build_record(const mime::Message& message, const BuildOptions& options = 
 
 // The body text alone, before reply trimming (mimeparse --text).
 std::string body_text(const mime::Message& message);
-
-// Lower-case hex SHA-256 of data.
-std::string sha256_hex(std::string_view data);
 
 }  // namespace forumgate::post

@@ -187,6 +187,70 @@ mail() {
   assert_line "Subject: lost"
 }
 
+# status NAME: the server's global status counter NAME (this file's server
+# runs one test at a time).
+status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
+
+@test "--queue: counters are one UPDATE per forum and writer in a group, counting only what was posted" {
+  sql "INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org'), ('bob', 'bob@example.org');
+       INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1), ('bob', 'linux', 1)"
+  mkdir -p q/new q/cur q/tmp
+  local i from reply
+  for i in 1 2 3 4 5 6; do
+    case $i in 1|3|4) from=amelie@example.org ;; 2|6) from=bob@example.org ;; 5) from=stranger@example.org ;; esac
+    reply=X-No-Reply:
+    [ "$i" -gt 2 ] && reply="In-Reply-To: <c1@example.org>"
+    echo "text $i" | mail "q/new/100000000$i.M1P1Q$i.h" "$from" linux@forum.example.org "subject $i" \
+      "Message-ID: <c$i@example.org>" "$reply"
+  done
+  local updates=$(status Com_update) savepoints=$(status Com_savepoint)
+  run fp --forum-policy linux=members --queue q
+  assert_success
+  assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 1 refused"
+  # The two threads started (one start_thread), one forum, two writers.
+  assert_equal "$(($(status Com_update) - updates))" 4
+  assert_equal "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ' ')" \
+    "1 0 1 2 0 2 3 1 1 4 1 1 5 1 1 "
+  # Refused before it wrote: no savepoint needed, none taken.
+  assert_equal "$(($(status Com_savepoint) - savepoints))" 0
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "5	2"
+  assert_equal "$(sql 'SELECT userid, totalpost, lastpost > 0 FROM agora_userforum ORDER BY userid')" \
+    "$(printf 'amelie\t3\t1\nbob\t2\t1')"
+  # A second run: the messages are in cur/, nothing changes.
+  run fp --forum-policy linux=members --queue q
+  assert_equal "$(sql 'SELECT SUM(totalpost) FROM agora_userforum')" 5
+}
+
+@test "one query finds a message's duplicate and its parent among many References" {
+  echo a | mail m1 a@example.org linux@forum.example.org "first" "Message-ID: <r1@x>"
+  echo b | mail m2 b@example.org linux@forum.example.org "Re: first" "Message-ID: <r2@x>" "In-Reply-To: <r1@x>"
+  fp m1
+  fp m2
+  echo c | mail m3 c@example.org linux@forum.example.org "Re: first" "Message-ID: <r3@x>" \
+    "In-Reply-To: <gone@x>" "References: <r1@x> <u1@x> <r2@x> <u2@x> <u3@x> <u4@x> <u5@x>"
+  local executes=$(status Com_stmt_execute)
+  run fp m3
+  assert_success
+  # The newest known References id is the parent: r2, not r1.
+  assert_output --partial "outcome=posted post=3 thread=1"
+  assert_equal "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 3')" "2	1"
+  # The schema check, find_forum, the forum's columns (information_schema),
+  # find_user, find_message, insert_post, update_forum_counters,
+  # record_message: the References cost no query each.
+  assert_equal "$(($(status Com_stmt_execute) - executes))" 8
+  run fp m3
+  assert_output --partial "outcome=duplicate post=3 thread=1"
+}
+
+@test "--sql: a statement with more markers than values is a configuration error (78) that says so" {
+  run fp --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "has 2 parameters, given 1"
+  run fp --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
+  assert_failure 78
+  assert_output --partial "agora_nosuch' doesn't exist"
+}
+
 @test "the schema check names what is missing (78)" {
   sql "ALTER TABLE agora_users DROP COLUMN useraddress; DROP TABLE agora_fg_messages"
   run fp "$D/latin1.eml"
