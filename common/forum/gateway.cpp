@@ -514,7 +514,10 @@ Result Gateway::handle_undoable(const post::Record& record) {
     else if (!grouped_) db_.rollback();
     in_message_ = false;
     Result r = refused(e.status(), e.what());
-    if (e.status() == Exit::tempfail) r.outcome = Outcome::deferred;
+    // A configuration problem (a forum's table lacking a column, a grant
+    // missing) is the administrator's to fix, not the message's fault: it
+    // waits in the queue rather than going to .failed/.
+    if (e.status() == Exit::tempfail || e.status() == Exit::config) r.outcome = Outcome::deferred;
     return r;
   }
 }

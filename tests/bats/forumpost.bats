@@ -194,7 +194,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 @test "--queue: counters are one UPDATE per forum and writer in a group, counting only what was posted" {
   sql "INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org'), ('bob', 'bob@example.org');
        INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1), ('bob', 'linux', 1)"
-  mkdir -p q/new q/cur q/tmp
+  mkdir -p -m 700 q q/new q/cur q/tmp
   local i from reply
   for i in 1 2 3 4 5 6; do
     case $i in 1|3|4) from=amelie@example.org ;; 2|6) from=bob@example.org ;; 5) from=stranger@example.org ;; esac
@@ -318,6 +318,22 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   run forumpost --defaults-file open.cnf "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "open.cnf may be changed by others than its owner (mode 0660): chmod 600"
+}
+
+@test "--queue: a forum table lacking a column keeps the message queued (75), not failed" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  sql "ALTER TABLE agora_linux DROP COLUMN summary"
+  run fp --queue q
+  assert_failure 75
+  assert_output --partial "forum linux: the database lacks column agora_linux.summary"
+  assert_output --partial "1 taken, 0 posted, 0 duplicates, 0 ignored, 0 refused, 1 deferred"
+  assert_file_exists q/new/1000000001.M1P1Q1.h
+  [ ! -d q/.failed ] || [ -z "$(ls -A q/.failed/new)" ] || fail "the message went to .failed"
+  sql "ALTER TABLE agora_linux ADD COLUMN summary VARCHAR(255) NOT NULL DEFAULT ''"
+  run fp --queue q
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 1 ]
 }
 
 @test "a queue others may enter is refused (78), nothing taken" {
