@@ -369,15 +369,7 @@ void Gateway::undo_message() {
 // The group's writes undone, to be made again by the messages handed in
 // again, now each with a savepoint.
 void Gateway::restart_group() {
-  db_.rollback();
-  group_open_ = false;
-  for (const auto& file : group_files_) ::unlink(file.first.c_str());
-  group_files_.clear();
-  forum_counts_.clear();
-  user_counts_.clear();
-  group_records_.clear();
-  group_keys_.clear();
-  group_threads_.clear();
+  discard_group();
   savepoints_ = true;
   replay_ = true;
 }
@@ -390,10 +382,16 @@ void Gateway::rename_files(const std::vector<std::pair<std::string, std::string>
 }
 
 void Gateway::lose_group(const std::string& reason) {
-  db_.rollback();
-  group_open_ = false;
+  discard_group();
   if (!group_lost_) lost_reason_ = reason;
   group_lost_ = true;
+}
+
+// The group's transaction rolled back, and all it had gathered for its
+// commit dropped: attachment files, counters, records, keys, threads.
+void Gateway::discard_group() {
+  db_.rollback();
+  group_open_ = false;
   for (const auto& file : group_files_) ::unlink(file.first.c_str());
   group_files_.clear();
   forum_counts_.clear();

@@ -167,6 +167,7 @@ class Gateway {
   void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
   void lose_group(const std::string& reason);
   void restart_group();
+  void discard_group();
   void commit_open_group();
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();

@@ -1,5 +1,6 @@
 #include "mime/charset.hpp"
 
+
 #include <iconv.h>
 #include <uchardet/uchardet.h>
 
@@ -11,6 +12,7 @@
 #include <unordered_map>
 
 #include "mime/header.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::mime {
 namespace {
@@ -131,19 +133,6 @@ bool ascii_compatible(std::string_view canonical) {
            canonical.starts_with("iso-2022") || canonical.starts_with("hz"));
 }
 
-void append_code_point(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // windows-1252 is what most 8-bit mail is (every "iso-8859-1" label): a
 // table is faster than iconv, and glibc's CP1252 rejects the five bytes
 // WHATWG maps to C1 controls (0x81 0x8D 0x8F 0x90 0x9D).
@@ -159,9 +148,9 @@ std::string from_windows1252(std::string_view bytes) {
     auto b = static_cast<unsigned char>(ch);
     if (b == 0) continue;
     if (b >= 0x80 && b < 0xA0)
-      append_code_point(out, windows1252_high[b - 0x80]);
+      util::append_utf8(out, windows1252_high[b - 0x80]);
     else
-      append_code_point(out, b);
+      util::append_utf8(out, b);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "mime/html.hpp"
 
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "mime/header.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::mime {
 
@@ -426,23 +428,10 @@ class SimpleTree {
     };
     for (const auto& n : names)
       if (n.name == name) {
-        append_utf8(out, n.cp);
+        util::append_utf8(out, n.cp);
         return true;
       }
     return false;
-  }
-
-  static void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   // "#233", "#xE9": only code points that need no replacement (none of
@@ -464,7 +453,7 @@ class SimpleTree {
     bool plain = (cp >= 0x20 && cp < 0x7F) || cp == '\n' || cp == '\t' || (cp >= 0xA0 && cp < 0xD800) ||
                  (cp >= 0xE000 && cp < 0xFDD0) || (cp > 0xFDEF && cp <= 0xFFFD);
     if (!plain) return false;
-    append_utf8(out, cp);
+    util::append_utf8(out, cp);
     return true;
   }
 
@@ -472,26 +461,10 @@ class SimpleTree {
   // point is neither a C1 control nor a non-character; else 0.
   static std::size_t code_point_length(std::string_view s, std::size_t i) {
     auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-    unsigned lead = byte(0);
-    std::size_t len = 0;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      len = 2;
-      if (lead == 0xC2) lo = 0xA0;  // U+0080-U+009F: C1 controls
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      len = 3;
-      if (lead == 0xE0) lo = 0xA0;
-      if (lead == 0xED) hi = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      len = 4;
-      if (lead == 0xF0) lo = 0x90;
-      if (lead == 0xF4) hi = 0x8F;
-    } else {
-      return 0;
-    }
-    if (byte(1) < lo || byte(1) > hi) return 0;
-    for (std::size_t k = 2; k < len; ++k)
-      if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+    const unsigned lead = byte(0);
+    const std::size_t len = util::utf8_length(s, i);
+    if (len == 0) return 0;
+    if (lead == 0xC2 && byte(1) < 0xA0) return 0;  // U+0080-U+009F: C1 controls
     if (lead == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) return 0;  // U+FEFF, a byte order mark
     // Non-characters: U+FDD0-U+FDEF and U+xFFFE, U+xFFFF.
     if (lead == 0xEF && byte(1) == 0xB7 && byte(2) >= 0x90 && byte(2) <= 0xAF) return 0;

@@ -1,10 +1,13 @@
 #include "post/record.hpp"
 
+
 #include <nlohmann/json.hpp>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+
+#include "util/text.hpp"
 
 namespace forumgate::post {
 
@@ -85,32 +88,6 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
 
 namespace {
 
-// The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
-// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); 0 if none.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
-  unsigned char lead = byte(0);
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    len = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    len = 3;
-    if (lead == 0xE0) lo = 0xA0;
-    if (lead == 0xED) hi = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    len = 4;
-    if (lead == 0xF0) lo = 0x90;
-    if (lead == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (byte(1) < lo || byte(1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
-  return len;
-}
-
 // s as a JSON string, escaped as nlohmann's dump() escapes it (ensure_ascii
 // off): '"', '\\' and the C0 controls only, the short forms where JSON has
 // them, else \u00xx. Valid UTF-8 is copied in runs; a string that is not
@@ -136,7 +113,7 @@ void write_string(std::string& out, std::string_view s) {
     }
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      std::size_t n = utf8_length(s, i);
+      std::size_t n = util::utf8_length(s, i);
       if (n == 0) {
         out.resize(start);
         out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

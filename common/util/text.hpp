@@ -1,6 +1,8 @@
 #pragma once
 // Small text helpers.
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +19,46 @@ inline std::vector<std::string_view> split_blanks(std::string_view s) {
     if (i > start) words.push_back(s.substr(start, i - start));
   }
   return words;
+}
+
+// The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
+// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); 0 if none.
+inline std::size_t utf8_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  unsigned char lead = byte(0);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3;
+    if (lead == 0xE0) lo = 0xA0;
+    if (lead == 0xED) hi = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4;
+    if (lead == 0xF0) lo = 0x90;
+    if (lead == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (byte(1) < lo || byte(1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k)
+    if (byte(k) < 0x80 || byte(k) > 0xBF) return 0;
+  return len;
+}
+
+// A code point of the Basic Multilingual Plane (below U+10000) as UTF-8.
+inline void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 }  // namespace forumgate::util
