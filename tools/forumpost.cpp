@@ -207,8 +207,7 @@ void check_defaults_file(const std::string& path) {
   if (!data) throw system_error(Exit::config, "cannot read the option file " + path);
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) throw system_error(Exit::config, "cannot stat " + path);
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  const std::string mode = util::file_mode(st.st_mode);
   bool has_password = data->find("password") != std::string::npos;
   if (has_password && (st.st_mode & 0007)) {
     throw Error(Exit::config, path + " holds a password and everyone may read it (mode " + mode +

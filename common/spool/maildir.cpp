@@ -97,9 +97,7 @@ std::vector<std::string> maildir_messages(const std::string& maildir) {
 void check_private_queue(const std::string& maildir) {
   struct stat st {};
   if (stat(maildir.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  throw Error(Exit::config, "the queue " + maildir + " is open to others (mode " + mode +
+  throw Error(Exit::config, "the queue " + maildir + " is open to others (mode " + util::file_mode(st.st_mode) +
                                 "); a queue must be private: chmod 700 " + maildir);
 }
 

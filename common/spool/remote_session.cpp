@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <cctype>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include <string_view>
 
 #include "cli/error.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -181,10 +181,8 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
     if (home && *home) checked = std::string(home) + "/.netrc";
   }
   if (struct stat st {}; !checked.empty() && ::stat(checked.c_str(), &st) == 0 && (st.st_mode & 077)) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
     throw Error(Exit::config, "the netrc file " + checked + " holds passwords and others may read or change it (mode " +
-                                  mode + "): chmod 600 " + checked);
+                                  util::file_mode(st.st_mode) + "): chmod 600 " + checked);
   }
   h_ = curl_.easy_init();
   if (!h_) throw Error(Exit::software, "cannot initialise libcurl");

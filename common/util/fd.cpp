@@ -8,6 +8,7 @@
 #include <array>
 
 #include <cerrno>
+#include <cstdio>
 
 #include "cli/error.hpp"
 
@@ -119,6 +120,12 @@ void write_all(int fd, std::initializer_list<std::string_view> pieces, const std
       at->iov_len -= left;
     }
   }
+}
+
+std::string file_mode(unsigned mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", mode & 07777);
+  return text;
 }
 
 }  // namespace forumgate::util

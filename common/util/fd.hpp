@@ -22,6 +22,9 @@ std::optional<std::string> read_file(const std::string& path, Exit status = Exit
 // cannot be opened or read, or is a directory.
 std::string read_input(const std::string& name);
 
+// A file's permission bits as chmod(1) takes them: "0640".
+std::string file_mode(unsigned mode);
+
 // Writes all of data, retrying short writes and EINTR; false (errno set)
 // on an error.
 bool write_fully(int fd, std::string_view data);
