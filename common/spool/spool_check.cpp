@@ -46,8 +46,18 @@ SpoolError errno_error(const std::string& spool, int errnum, const std::string& 
                     (doing.empty() ? "" : doing + ": ") + std::strerror(errnum));
 }
 
-int open_new(const std::string& maildir) {
-  return open((maildir + "/new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+// A local spool's path, relative to a directory: the directory all the
+// spools of a long list share, so that the kernel walks only the rest of
+// each path; or AT_FDCWD and the spool's name as given.
+struct Place {
+  int dir;
+  const char* path;
+};
+
+Place as_named(const std::string& spool) { return {AT_FDCWD, spool.c_str()}; }
+
+int open_new(Place at) {
+  return openat(at.dir, (std::string(at.path) + "/new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 // Reads new/ with getdents64(2) into a buffer on the stack: no DIR to
@@ -79,8 +89,8 @@ SpoolState read_new(int dir, const std::string& spool, Detail detail) {
   }
 }
 
-SpoolState check_maildir(const std::string& spool, Detail detail) {
-  Fd dir(open_new(spool));
+SpoolState check_maildir(const std::string& spool, Place at, Detail detail) {
+  Fd dir(open_new(at));
   if (dir.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) {
       throw SpoolError(Exit::dataerr, spool, "not a spool: a directory without new/ (no Maildir)");
@@ -90,18 +100,18 @@ SpoolState check_maildir(const std::string& spool, Detail detail) {
   return read_new(dir.get(), spool, detail);
 }
 
-SpoolState check_mbox(const std::string& spool, const struct stat& st, Detail detail) {
+SpoolState check_mbox(const std::string& spool, Place at, const struct stat& st, Detail detail) {
   // The size alone says whether there is mail, but a spool we could not
   // read later must not look fine now. Its owner's permission bits are the
   // whole answer for its owner, even with ACLs: no second system call.
   static const uid_t euid = geteuid();
   bool owner_may_read = st.st_uid == euid && (st.st_mode & S_IRUSR);
-  if (!owner_may_read && faccessat(AT_FDCWD, spool.c_str(), R_OK, AT_EACCESS) != 0) {
+  if (!owner_may_read && faccessat(at.dir, at.path, R_OK, AT_EACCESS) != 0) {
     throw errno_error(spool, errno);
   }
   SpoolState state{SpoolType::mbox, st.st_size > 0, 0};
   if (detail == Detail::count && state.new_mail) {
-    Fd fd(open(spool.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) throw errno_error(spool, errno);
     posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     try {
@@ -160,27 +170,39 @@ SpoolError::SpoolError(Exit status, std::string spool, std::string reason)
 
 bool is_remote_spool(std::string_view name) { return is_remote_url(name); }
 
-SpoolState check_spool(const std::string& spool, Detail detail) {
-  if (is_remote_spool(spool)) return check_remote(spool);
+namespace {
+
+SpoolState check_local(const std::string& spool, Place at, Detail detail) {
   struct stat st {};
-  if (stat(spool.c_str(), &st) != 0) {
+  if (fstatat(at.dir, at.path, &st, 0) != 0) {
     if (errno == ENOENT) return SpoolState{};
     throw errno_error(spool, errno);
   }
-  if (S_ISREG(st.st_mode)) return check_mbox(spool, st, detail);
-  if (S_ISDIR(st.st_mode)) return check_maildir(spool, detail);
+  if (S_ISREG(st.st_mode)) return check_mbox(spool, at, st, detail);
+  if (S_ISDIR(st.st_mode)) return check_maildir(spool, at, detail);
   throw SpoolError(Exit::dataerr, spool, "not a spool: neither an mbox file nor a Maildir");
 }
 
-SpoolResult check_one(const std::string& spool, Detail detail) {
+SpoolResult check_one_at(const std::string& spool, Place at, Detail detail) {
   SpoolResult result;
   result.checked = true;
   try {
-    result.state = check_spool(spool, detail);
+    result.state = is_remote_spool(spool) ? check_remote(spool) : check_local(spool, at, detail);
   } catch (const SpoolError& e) {
     result.error = e.reason();
   }
   return result;
+}
+
+}  // namespace
+
+SpoolState check_spool(const std::string& spool, Detail detail) {
+  if (is_remote_spool(spool)) return check_remote(spool);
+  return check_local(spool, as_named(spool), detail);
+}
+
+SpoolResult check_one(const std::string& spool, Detail detail) {
+  return check_one_at(spool, as_named(spool), detail);
 }
 
 namespace {
@@ -188,9 +210,9 @@ namespace {
 // check_one for a spool that is likely a Maildir, as the one before was:
 // opening new/ at once spares a stat(2), which is a third of a Maildir's
 // cost. When new/ cannot be opened, check_spool starts over and tells why.
-SpoolResult check_likely_maildir(const std::string& spool, Detail detail) {
+SpoolResult check_likely_maildir(const std::string& spool, Place at, Detail detail) {
   if (!is_remote_spool(spool)) {
-    Fd dir(open_new(spool));
+    Fd dir(open_new(at));
     if (dir.get() >= 0) {
       SpoolResult result;
       result.checked = true;
@@ -202,7 +224,37 @@ SpoolResult check_likely_maildir(const std::string& spool, Detail detail) {
       return result;
     }
   }
-  return check_one(spool, detail);
+  return check_one_at(spool, at, detail);
+}
+
+// The directory the local spools' names share ("/srv/forums/" for
+// "/srv/forums/a/post" and "/srv/forums/b/post"), empty when they share
+// none worth opening.
+std::string shared_directory(const std::vector<std::string>& spools) {
+  const std::string* first = nullptr;
+  size_t length = 0;
+  for (const auto& spool : spools) {
+    if (is_remote_spool(spool)) continue;
+    if (!first) {
+      first = &spool;
+      length = spool.size();
+      continue;
+    }
+    length = std::min(length, spool.size());
+    length = static_cast<size_t>(std::mismatch(spool.begin(), spool.begin() + static_cast<std::ptrdiff_t>(length),
+                                               first->begin()).first - spool.begin());
+  }
+  if (!first || length == 0) return {};
+  size_t slash = first->rfind('/', length - 1);
+  if (slash == std::string::npos || slash == 0) return {};  // none, or "/"
+  return first->substr(0, slash + 1);
+}
+
+// The spool's place below the shared directory open as dir.
+Place below(int dir, size_t shared, const std::string& spool) {
+  if (dir < 0) return as_named(spool);
+  // "/srv/forums/" itself, named as a spool: the directory.
+  return {dir, spool.size() > shared ? spool.c_str() + shared : "."};
 }
 
 }  // namespace
@@ -210,6 +262,13 @@ SpoolResult check_likely_maildir(const std::string& spool, Detail detail) {
 std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,
                                       bool stop_at_mail) {
   std::vector<SpoolResult> results(spools.size());
+  // A long list's spools are checked relative to the directory they share:
+  // the kernel's path walk was a fifth of the time. When it cannot be
+  // opened, each spool is checked by its name and says what is wrong.
+  constexpr size_t worth_a_directory = 64;
+  const std::string shared_name = spools.size() >= worth_a_directory ? shared_directory(spools) : "";
+  Fd shared_dir(shared_name.empty() ? -1 : open(shared_name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  const size_t shared = shared_dir.get() < 0 ? 0 : shared_name.size();
   constexpr size_t chunk = 128;  // spools a thread takes at a time
   std::atomic<size_t> next{0};
   std::atomic<bool> found{false};
@@ -227,8 +286,9 @@ std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, De
         size_t end = std::min(begin + chunk, spools.size());
         bool maildir_likely = false;
         for (size_t i = begin; i < end; ++i) {
-          results[i] = maildir_likely ? check_likely_maildir(spools[i], detail)
-                                      : check_one(spools[i], detail);
+          Place at = below(shared_dir.get(), shared, spools[i]);
+          results[i] = maildir_likely ? check_likely_maildir(spools[i], at, detail)
+                                      : check_one_at(spools[i], at, detail);
           const auto& state = results[i].state;
           maildir_likely = state && state->type == SpoolType::maildir;
           if (stop_at_mail && results[i].new_mail()) {

@@ -83,7 +83,8 @@ SpoolResult check_one(const std::string& spool, Detail detail = Detail::presence
 
 // Checks every spool; results are in the order of spools. Many spools are
 // checked on several threads, one per CPU: each check is a system call or
-// three on a path, and the kernel serves them in parallel. With
+// three on a path, and the kernel serves them in parallel; the paths are
+// walked from the directory the names share, opened once. With
 // stop_at_mail, returns as soon as one spool has new mail, leaving some
 // unchecked.
 std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,

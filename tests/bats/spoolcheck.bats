@@ -304,3 +304,47 @@ deliver() {
   assert_success
   assert_output "$(printf 'spools/7\nspools/1500\nspools/2999')"
 }
+
+@test "a long list is checked below the directory its names share: .., symlinks and missing spools too" {
+  mkdir -p forums/a forums/b
+  for i in $(seq 1 40); do mbox "forums/a/m$i"; maildir "forums/b/d$i"; done
+  mbox forums/a/m7 2
+  deliver forums/b/d20 1.msg
+  deliver forums/b/d20 2.msg
+  ln -s a forums/link
+  { for i in $(seq 1 40); do echo "forums/a/m$i"; echo "forums/b/d$i"; done
+    echo forums/a/../b/d20
+    echo forums/link/m7
+    echo forums/missing/x
+  } > list
+  run spoolcheck -f list
+  assert_success
+  assert_output "$(printf 'forums/a/m7\nforums/b/d20\nforums/a/../b/d20\nforums/link/m7')"
+  run spoolcheck -c -f list
+  assert_success
+  assert_line '2 forums/a/m7'
+  assert_line '2 forums/b/d20'
+  assert_line '2 forums/a/../b/d20'
+  assert_line '2 forums/link/m7'
+  assert_line '0 forums/missing/x'
+  assert_line '0 forums/b/d1'
+  [ "$(grep -c '^0 ' <<< "$output")" -eq 79 ]
+  # The shared directory named as a spool itself is no spool, as alone.
+  echo forums/ >> list
+  run spoolcheck -f list
+  assert_failure 2
+  assert_output --partial 'forums/: not a spool: a directory without new/ (no Maildir)'
+}
+
+@test "a long list whose shared directory is missing or no directory: each spool says so" {
+  : > file
+  for i in $(seq 1 70); do echo "gone/x$i"; done > gone-list
+  run spoolcheck -f gone-list
+  assert_failure 1
+  assert_output ''
+  for i in $(seq 1 70); do echo "file/x$i"; done > under-file
+  run spoolcheck -f under-file
+  assert_failure 2
+  assert_output --partial 'file/x1: Not a directory'
+  assert_output --partial 'file/x70: Not a directory'
+}
