@@ -38,30 +38,38 @@ class QueueSink final : public MessageSink {
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
     std::string name = writer_->add({m.prefix, m.data}, m.flags);
+    batch_.push_back({name, std::string(m.key)});
     // Commit in batches, so that memory does not grow with the number of
     // messages. The source is still given up only after the last batch; a
-    // failure after an earlier one leaves those messages in both places,
-    // which the Message-ID key absorbs.
-    if (++uncommitted_ >= batch) {
-      writer_->commit();
-      uncommitted_ = 0;
-    }
+    // failure after an earlier one leaves those messages in both places
+    // (a remote source's UID record knows them; the Message-ID key absorbs
+    // an mbox's).
+    if (batch_.size() >= batch) commit_batch();
     return {"tmp/" + name};
   }
   void commit(bool) override {
-    if (writer_) writer_->commit();
+    if (writer_) commit_batch();
   }
   void rollback() override {
     if (writer_) writer_->rollback();
+    batch_.clear();
   }
+  void before_commit(BeforeCommit hook) override { before_commit_ = std::move(hook); }
   bool durable() const override { return true; }
   std::string queue_path() const override { return path_; }
 
  private:
-  static constexpr unsigned batch = 1024;
+  void commit_batch() {
+    if (before_commit_ && !batch_.empty()) before_commit_(batch_);
+    writer_->commit();
+    batch_.clear();
+  }
+
+  static constexpr size_t batch = 1024;
   std::string path_;
   std::unique_ptr<MaildirWriter> writer_;
-  unsigned uncommitted_ = 0;
+  std::vector<Batched> batch_;  // added since the last commit
+  BeforeCommit before_commit_;
 };
 
 class NumberedFilesSink final : public MessageSink {

@@ -8,10 +8,12 @@
 // complete files.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "spool/maildir.hpp"
 
@@ -26,6 +28,15 @@ struct OutgoingMessage {
   std::string_view prefix;
   std::string_view data;
   std::optional<std::string_view> flags = std::nullopt;
+  // What the source calls the message (a remote mailbox's UID), handed to
+  // a queue's before_commit hook.
+  std::string_view key = {};
+};
+
+// A message in a queue's batch: its file's name in tmp/, its source's key.
+struct Batched {
+  std::string name;
+  std::string key;
 };
 
 // What became of one message: where it went, for -v ("tmp/1795...",
@@ -50,6 +61,11 @@ class MessageSink {
   // Whether add() looks at the message's bytes; a counter does not, so a
   // source need not gather them.
   virtual bool wants_data() const { return true; }
+  // A queue Maildir: hook runs before each batch of messages is made
+  // durable and visible, so that a remote source records their UIDs first
+  // (uid_memory.hpp). An exception from it fails the commit.
+  using BeforeCommit = std::function<void(const std::vector<Batched>& batch)>;
+  virtual void before_commit(BeforeCommit hook) { (void)hook; }
 };
 
 // Into a queue Maildir: tmp/ -> syncfs -> new/, or cur/ for a message

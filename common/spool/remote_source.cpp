@@ -1,8 +1,11 @@
 #include "spool/remote_source.hpp"
 
 #include <ctime>
+#include <map>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "cli/error.hpp"
 #include "cli/log.hpp"
@@ -41,6 +44,27 @@ SplitReport split_remote(const SplitRequest& rq, MessageSink& sink) {
   std::unique_ptr<RemoteMailbox> box = open_mailbox(rq.source, url);
   std::vector<RemoteMessage> to_remove;
   std::set<std::string> in_queue;  // the UIDs listed now whose messages are in the queue
+  // Write-ahead for each batch the queue commits: its UIDs on record as
+  // pending, with their files' names, before the files reach new/.
+  std::set<std::string> committed;      // UIDs whose messages are in new/ already
+  std::vector<std::string> last_batch;  // pending at the last commit, which went through
+  // The hook sees this run's state: gone with it, whatever way it ends.
+  struct Unhook {
+    MessageSink& sink;
+    ~Unhook() { sink.before_commit(nullptr); }
+  } unhook{sink};
+  if (memory) {
+    sink.before_commit([&](const std::vector<Batched>& batch) {
+      committed.insert(last_batch.begin(), last_batch.end());
+      last_batch.clear();
+      std::map<std::string, std::string> pending;
+      for (const auto& message : batch) {
+        pending.emplace(message.key, message.name);
+        last_batch.push_back(message.key);
+      }
+      memory->save(committed, pending);
+    });
+  }
   try {
     std::string validity = box->validity();  // IMAP: opens the mailbox read-only
     if (memory) memory->set_validity(validity);
@@ -48,13 +72,17 @@ SplitReport split_remote(const SplitRequest& rq, MessageSink& sink) {
       if (rq.cancel && *rq.cancel) throw Interrupted();  // nothing deleted yet
       if (memory && memory->has(m.uid)) {
         in_queue.insert(m.uid);
+        committed.insert(m.uid);
         to_remove.push_back(m);
         ++report.known;
         if (rq.on_message) rq.on_message(0, 0, "already in the queue <- message " + m.number + " (" + m.uid + ")");
         continue;
       }
       std::string data = crlf_to_lf(box->fetch(m));
-      Placement placed = sink.add({make_from_line(data, time(nullptr)), "", data});
+      const std::string from_line = make_from_line(data, time(nullptr));
+      OutgoingMessage out{from_line, "", data};
+      out.key = m.uid;
+      Placement placed = sink.add(out);
       if (placed.taken) {
         to_remove.push_back(m);
         in_queue.insert(m.uid);

@@ -1,5 +1,6 @@
 #include "spool/uid_memory.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,9 +97,49 @@ void UidMemory::load() {
     return;
   }
   validity_ = std::string(lines[2].substr(12));
+  std::map<std::string, std::string> pending;
   for (size_t i = 3; i < lines.size(); ++i) {
-    if (lines[i].substr(0, 4) == "uid " && lines[i].size() > 4) uids_.emplace(lines[i].substr(4));
+    std::string_view line = lines[i];
+    if (line.substr(0, 4) == "uid " && line.size() > 4) {
+      uids_.emplace(line.substr(4));
+    } else if (line.substr(0, 8) == "pending ") {
+      // "pending UID NAME": UIDs are atoms, names maildir(5) ones; neither
+      // holds a blank.
+      std::string_view rest = line.substr(8);
+      size_t blank = rest.find(' ');
+      if (blank == std::string_view::npos || blank == 0 || blank + 1 == rest.size()) continue;
+      std::string_view name = rest.substr(blank + 1);
+      if (name.find('/') != std::string_view::npos || name[0] == '.') continue;  // not a name of ours
+      pending.emplace(rest.substr(0, blank), name);
+    }
   }
+  if (!pending.empty()) settle(pending);
+}
+
+void UidMemory::settle(const std::map<std::string, std::string>& pending) {
+  // A reader renames a message "cur/NAME:2,FLAGS" (maildir(5)): a scan of
+  // cur/ finds those, once for all.
+  std::set<std::string> in_cur;
+  if (DIR* dir = opendir((queue_ + "/cur").c_str())) {
+    while (struct dirent* e = readdir(dir)) {
+      std::string_view name = e->d_name;
+      in_cur.emplace(name.substr(0, name.find(':')));
+    }
+    closedir(dir);
+  }
+  size_t kept = 0, again = 0;
+  for (const auto& [uid, name] : pending) {
+    if (in_cur.count(name) || access((queue_ + "/new/" + name).c_str(), F_OK) == 0) {
+      uids_.insert(uid);
+      ++kept;
+      continue;
+    }
+    std::string tmp = queue_ + "/tmp/" + name;
+    if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + tmp);
+    ++again;
+  }
+  log::info(path_ + ": an earlier run was cut while committing: " + std::to_string(kept) +
+            " of its messages are in the queue, " + std::to_string(again) + " will be taken again");
 }
 
 void UidMemory::set_validity(const std::string& validity) {
@@ -112,9 +153,10 @@ void UidMemory::set_validity(const std::string& validity) {
   validity_ = validity;
 }
 
-void UidMemory::save(std::set<std::string> uids) {
+void UidMemory::save(std::set<std::string> uids, const std::map<std::string, std::string>& pending) {
   std::string text = std::string(magic) + "\nsource " + identity_ + "\nuidvalidity " + validity_ + "\n";
   for (const auto& uid : uids) text += "uid " + uid + "\n";
+  for (const auto& [uid, name] : pending) text += "pending " + uid + " " + name + "\n";
   // We hold the lock: one fixed name beside the file serves.
   std::string fresh = path_ + ".new";
   int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
@@ -132,6 +174,7 @@ void UidMemory::save(std::set<std::string> uids) {
   }
   sync_directory(queue_);
   uids_ = std::move(uids);
+  for (const auto& [uid, name] : pending) uids_.insert(uid);
 }
 
 }  // namespace forumgate::spool

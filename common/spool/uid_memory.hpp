@@ -19,12 +19,21 @@
 //   uidvalidity 1795430400          ("-" for POP3)
 //   uid 17
 //   uid 18
+//   pending 19 1795430460.M12P345Q7.host
 //
 // It is replaced whole (written beside, fsync'd, renamed, directory
-// fsync'd), write-ahead: the UIDs of a run are recorded after the queue's
-// commit and before anything is deleted on the server, and dropped again
-// once the server confirmed the deletion. Entries whose UIDs the server no
-// longer lists are dropped at the next save.
+// fsync'd), write-ahead: before each batch of messages is made durable and
+// moved from the queue's tmp/ into new/, their UIDs are recorded as
+// pending, each with its file's name; at the end of the run, after the
+// last batch, they are recorded as in the queue, before anything is
+// deleted on the server, and dropped again once the server confirmed the
+// deletion. A run killed in between leaves pending entries: the next one
+// keeps those whose files reached new/ or cur/ (a queue reader moves them
+// there), and for the others removes the file from tmp/ and takes the
+// message again. A file found nowhere (read and deleted, or a tmp/ cleaned
+// by hand) counts as not in the queue: a duplicate at worst, never a loss.
+// Entries whose UIDs the server no longer lists are dropped at the next
+// save.
 //
 // Runs into one queue from remote mailboxes take turns: the memory holds an
 // flock(2) on QUEUE/mailsplit-uids.lock from construction to destruction.
@@ -32,6 +41,7 @@
 // A POP3 server must not give a new message the UIDL of one deleted
 // before (RFC 1939 asks it not to); IMAP's UIDVALIDITY rules this out.
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -55,8 +65,10 @@ class UidMemory {
   bool has(const std::string& uid) const { return uids_.count(uid) > 0; }
   const std::set<std::string>& uids() const { return uids_; }
 
-  // Makes uids the record, durably (see above). Error(74) when it cannot.
-  void save(std::set<std::string> uids);
+  // Makes uids the record, durably (see above), with pending: UID -> name
+  // in the queue of a batch about to be committed. Error(74) when it
+  // cannot.
+  void save(std::set<std::string> uids, const std::map<std::string, std::string>& pending = {});
 
   // The file's name for a mailbox identity (without the directory).
   static std::string file_name(const std::string& identity);
@@ -64,6 +76,9 @@ class UidMemory {
 
  private:
   void load();
+  // The pending entries (UID -> name) whose files reached new/ or cur/,
+  // added to uids_; the others' files removed from tmp/.
+  void settle(const std::map<std::string, std::string>& pending);
 
   std::string queue_;
   std::string identity_;

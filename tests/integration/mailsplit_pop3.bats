@@ -177,3 +177,35 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   assert_equal "$(dovecot_count)" 0
   assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 0
 }
+
+@test "mailsplit killed after a batch reached the queue, before the run's end: no duplicate" {
+  # 1,030 messages: the queue commits the first 1,024 as a batch while the
+  # session goes on; the kill comes at the last RETR.
+  local i
+  mkdir many
+  for i in $(seq 1 1030); do
+    printf 'From: s@example.org\nSubject: %d\nMessage-ID: <%d@many.example.org>\n\nbody %d\n' "$i" "$i" "$i" > "many/$i"
+  done
+  dovecot_deliver $(seq 1 1030 | sed 's|^|many/|')
+  cutting_proxy "$DC_PORT" '^RETR 1030\b' hold
+  URL=pop3://alice@127.0.0.1:$PROXY_PORT/
+  bg mailsplit "$URL" queue
+  local pid=$BG_PID
+  wait_for_file "$PROXY_HIT" 600
+  kill -9 "$pid"
+  wait_status "$pid"
+  assert_equal "$status" 137
+  # The first batch is in the queue, on record as pending with its files.
+  assert_equal "$(ls queue/new | wc -l)" 1024
+  assert_equal "$(grep -c '^pending ' queue/mailsplit-uids.pop3.*)" 1024
+  # A reader has taken one of them meanwhile, as forumpost does.
+  mv "queue/new/$(ls queue/new | head -n 1)" queue/cur/
+  mv "queue/cur/$(ls queue/cur)" "queue/cur/$(ls queue/cur):2,S"
+  # The next run takes the other six, nothing twice.
+  run mailsplit "$URL" queue
+  assert_success
+  assert_equal "$(ls queue/new queue/cur | grep -c '\.')" 1030
+  assert_equal "$(cat queue/new/* queue/cur/* | sed -n 's/^Message-ID: //p' | sort -u | wc -l)" 1030
+  assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 1030
+  assert_equal "$(grep -c '^pending ' queue/mailsplit-uids.pop3.*)" 0
+}
