@@ -54,22 +54,24 @@ class QueueSink final : public MessageSink {
     if (writer_) writer_->rollback();
     batch_.clear();
   }
-  void before_commit(BeforeCommit hook) override { before_commit_ = std::move(hook); }
+  void on_commit(CommitHooks hooks) override { hooks_ = std::move(hooks); }
   bool durable() const override { return true; }
   std::string queue_path() const override { return path_; }
 
  private:
   void commit_batch() {
-    if (before_commit_ && !batch_.empty()) before_commit_(batch_);
+    if (hooks_.before && !batch_.empty()) hooks_.before(batch_);
     writer_->commit();
+    std::vector<Batched> done = std::move(batch_);
     batch_.clear();
+    if (hooks_.after && !done.empty()) hooks_.after(done);
   }
 
   static constexpr size_t batch = 1024;
   std::string path_;
   std::unique_ptr<MaildirWriter> writer_;
   std::vector<Batched> batch_;  // added since the last commit
-  BeforeCommit before_commit_;
+  CommitHooks hooks_;
 };
 
 class NumberedFilesSink final : public MessageSink {

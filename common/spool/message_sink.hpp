@@ -61,11 +61,14 @@ class MessageSink {
   // Whether add() looks at the message's bytes; a counter does not, so a
   // source need not gather them.
   virtual bool wants_data() const { return true; }
-  // A queue Maildir: hook runs before each batch of messages is made
-  // durable and visible, so that a remote source records their UIDs first
-  // (uid_memory.hpp). An exception from it fails the commit.
-  using BeforeCommit = std::function<void(const std::vector<Batched>& batch)>;
-  virtual void before_commit(BeforeCommit hook) { (void)hook; }
+  // A queue Maildir: the hooks run before each batch of messages is made
+  // durable and visible, and after, so that a remote source records their
+  // UIDs as pending first and as in the queue then (uid_memory.hpp). An
+  // exception from either fails the commit. Empty hooks: none.
+  struct CommitHooks {
+    std::function<void(const std::vector<Batched>& batch)> before, after;
+  };
+  virtual void on_commit(CommitHooks hooks) { (void)hooks; }
 };
 
 // Into a queue Maildir: tmp/ -> syncfs -> new/, or cur/ for a message

@@ -45,34 +45,44 @@ SplitReport split_remote(const SplitRequest& rq, MessageSink& sink) {
   std::vector<RemoteMessage> to_remove;
   std::set<std::string> in_queue;  // the UIDs listed now whose messages are in the queue
   // Write-ahead for each batch the queue commits: its UIDs on record as
-  // pending, with their files' names, before the files reach new/.
-  std::set<std::string> committed;      // UIDs whose messages are in new/ already
-  std::vector<std::string> last_batch;  // pending at the last commit, which went through
-  // The hook sees this run's state: gone with it, whatever way it ends.
+  // pending, with their files' names, before the files reach new/; as in
+  // the queue once they are there. The UIDs on record when the run began
+  // stay on record until its end, when those the server no longer lists
+  // are dropped.
+  std::set<std::string> known;  // on record when the run began: in the queue
+  std::set<std::string> on_record;
+  // The hooks see this run's state: gone with it, whatever way it ends.
   struct Unhook {
     MessageSink& sink;
-    ~Unhook() { sink.before_commit(nullptr); }
+    ~Unhook() { sink.on_commit({}); }
   } unhook{sink};
   if (memory) {
-    sink.before_commit([&](const std::vector<Batched>& batch) {
-      committed.insert(last_batch.begin(), last_batch.end());
-      last_batch.clear();
-      std::map<std::string, std::string> pending;
-      for (const auto& message : batch) {
-        pending.emplace(message.key, message.name);
-        last_batch.push_back(message.key);
-      }
-      memory->save(committed, pending);
-    });
+    MessageSink::CommitHooks hooks;
+    hooks.before = [&](const std::vector<Batched>& batch) {
+      std::multimap<std::string, std::string> pending;
+      for (const auto& message : batch) pending.emplace(message.key, message.name);
+      memory->save(on_record, pending);
+    };
+    hooks.after = [&](const std::vector<Batched>& batch) {
+      for (const auto& message : batch) on_record.insert(message.key);
+      memory->save(on_record);
+    };
+    sink.on_commit(std::move(hooks));
   }
   try {
     std::string validity = box->validity();  // IMAP: opens the mailbox read-only
-    if (memory) memory->set_validity(validity);
+    if (memory) {
+      memory->set_validity(validity);
+      // Asked of this, not of the record, which the commits change: a UID
+      // that two messages share (POP3 servers that break RFC 1939's rule)
+      // must not make the second one look taken.
+      known = memory->uids();
+      on_record = known;
+    }
     for (const RemoteMessage& m : box->list()) {
       if (rq.cancel && *rq.cancel) throw Interrupted();  // nothing deleted yet
-      if (memory && memory->has(m.uid)) {
+      if (known.count(m.uid)) {
         in_queue.insert(m.uid);
-        committed.insert(m.uid);
         to_remove.push_back(m);
         ++report.known;
         if (rq.on_message) rq.on_message(0, 0, "already in the queue <- message " + m.number + " (" + m.uid + ")");

@@ -21,6 +21,15 @@ namespace {
 
 constexpr const char* magic = "mailsplit-uids 1";
 
+// Whether name is one MaildirWriter gives ("1795430460.M12P345Q7.host,S=72"):
+// starts with a digit, no slash, no blank or control byte.
+bool written_here(std::string_view name) {
+  if (name.empty() || name[0] < '0' || name[0] > '9') return false;
+  for (unsigned char c : name)
+    if (c <= ' ' || c == 0x7f || c == '/') return false;
+  return true;
+}
+
 std::string strip_slashes(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
@@ -97,7 +106,7 @@ void UidMemory::load() {
     return;
   }
   validity_ = std::string(lines[2].substr(12));
-  std::map<std::string, std::string> pending;
+  std::multimap<std::string, std::string> pending;
   for (size_t i = 3; i < lines.size(); ++i) {
     std::string_view line = lines[i];
     if (line.substr(0, 4) == "uid " && line.size() > 4) {
@@ -109,37 +118,60 @@ void UidMemory::load() {
       size_t blank = rest.find(' ');
       if (blank == std::string_view::npos || blank == 0 || blank + 1 == rest.size()) continue;
       std::string_view name = rest.substr(blank + 1);
-      if (name.find('/') != std::string_view::npos || name[0] == '.') continue;  // not a name of ours
+      if (!written_here(name)) continue;  // damage: never a file of somebody else's
       pending.emplace(rest.substr(0, blank), name);
     }
   }
   if (!pending.empty()) settle(pending);
 }
 
-void UidMemory::settle(const std::map<std::string, std::string>& pending) {
-  // A reader renames a message "cur/NAME:2,FLAGS" (maildir(5)): a scan of
-  // cur/ finds those, once for all.
-  std::set<std::string> in_cur;
-  if (DIR* dir = opendir((queue_ + "/cur").c_str())) {
-    while (struct dirent* e = readdir(dir)) {
-      std::string_view name = e->d_name;
-      in_cur.emplace(name.substr(0, name.find(':')));
-    }
-    closedir(dir);
+void UidMemory::settle(const std::multimap<std::string, std::string>& pending) {
+  // What a cut commit renamed may not be durable yet: it is, before it
+  // counts (a directory fsync that failed then is tried again too).
+  for (const char* sub : {"/new", "/cur"}) {
+    std::string dir = queue_ + sub;
+    if (access(dir.c_str(), F_OK) == 0) sync_directory(dir);
   }
+  // Files only move from new/ to cur/ ("NAME:2,FLAGS", maildir(5)): new/
+  // first, then one scan of cur/ for the rest, so that a reader moving one
+  // meanwhile is not missed.
+  std::set<std::string> found;
+  for (const auto& [uid, name] : pending)
+    if (access((queue_ + "/new/" + name).c_str(), F_OK) == 0) found.insert(name);
+  if (found.size() < pending.size()) {
+    std::string cur = queue_ + "/cur";
+    DIR* dir = opendir(cur.c_str());
+    if (!dir && errno != ENOENT) throw system_error(Exit::ioerr, "cannot read " + cur);
+    if (dir) {
+      while (struct dirent* e = readdir(dir)) {
+        std::string_view name = e->d_name;
+        found.emplace(name.substr(0, name.find(':')));
+      }
+      closedir(dir);
+    }
+  }
+  // A UID counts when every file of its messages is in the queue.
   size_t kept = 0, again = 0;
-  for (const auto& [uid, name] : pending) {
-    if (in_cur.count(name) || access((queue_ + "/new/" + name).c_str(), F_OK) == 0) {
-      uids_.insert(uid);
+  for (auto at = pending.begin(); at != pending.end();) {
+    auto end = pending.upper_bound(at->first);
+    bool all = true;
+    for (auto it = at; it != end; ++it) all = all && found.count(it->second);
+    if (all) {
+      uids_.insert(at->first);
       ++kept;
-      continue;
+    } else {
+      ++again;
+      for (auto it = at; it != end; ++it) {
+        std::string tmp = queue_ + "/tmp/" + it->second;
+        if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + tmp);
+      }
     }
-    std::string tmp = queue_ + "/tmp/" + name;
-    if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + tmp);
-    ++again;
+    at = end;
   }
-  log::info(path_ + ": an earlier run was cut while committing: " + std::to_string(kept) +
+  log::info(path_ + ": an earlier run was cut before its UIDs were on record: " + std::to_string(kept) +
             " of its messages are in the queue, " + std::to_string(again) + " will be taken again");
+  // On record now, so that the reader may take the files meanwhile.
+  save(uids_);
 }
 
 void UidMemory::set_validity(const std::string& validity) {
@@ -153,7 +185,7 @@ void UidMemory::set_validity(const std::string& validity) {
   validity_ = validity;
 }
 
-void UidMemory::save(std::set<std::string> uids, const std::map<std::string, std::string>& pending) {
+void UidMemory::save(std::set<std::string> uids, const std::multimap<std::string, std::string>& pending) {
   std::string text = std::string(magic) + "\nsource " + identity_ + "\nuidvalidity " + validity_ + "\n";
   for (const auto& uid : uids) text += "uid " + uid + "\n";
   for (const auto& [uid, name] : pending) text += "pending " + uid + " " + name + "\n";
@@ -174,7 +206,6 @@ void UidMemory::save(std::set<std::string> uids, const std::map<std::string, std
   }
   sync_directory(queue_);
   uids_ = std::move(uids);
-  for (const auto& [uid, name] : pending) uids_.insert(uid);
 }
 
 }  // namespace forumgate::spool

@@ -24,14 +24,15 @@
 // It is replaced whole (written beside, fsync'd, renamed, directory
 // fsync'd), write-ahead: before each batch of messages is made durable and
 // moved from the queue's tmp/ into new/, their UIDs are recorded as
-// pending, each with its file's name; at the end of the run, after the
-// last batch, they are recorded as in the queue, before anything is
-// deleted on the server, and dropped again once the server confirmed the
-// deletion. A run killed in between leaves pending entries: the next one
-// keeps those whose files reached new/ or cur/ (a queue reader moves them
-// there), and for the others removes the file from tmp/ and takes the
-// message again. A file found nowhere (read and deleted, or a tmp/ cleaned
-// by hand) counts as not in the queue: a duplicate at worst, never a loss.
+// pending, each with its file's name, and once the batch is there, as in
+// the queue; all before anything is deleted on the server, and dropped
+// again once the server confirmed the deletion. A run killed during a
+// commit leaves pending entries: the next one makes new/ and cur/ durable,
+// keeps those whose files reached them (a queue reader moves them from
+// new/ to cur/), and for the others removes the file from tmp/ and takes
+// the message again. A file found nowhere (read and deleted, or a tmp/
+// cleaned by hand) counts as not in the queue: a duplicate at worst, never
+// a loss.
 // Entries whose UIDs the server no longer lists are dropped at the next
 // save.
 //
@@ -66,9 +67,12 @@ class UidMemory {
   const std::set<std::string>& uids() const { return uids_; }
 
   // Makes uids the record, durably (see above), with pending: UID -> name
-  // in the queue of a batch about to be committed. Error(74) when it
-  // cannot.
-  void save(std::set<std::string> uids, const std::map<std::string, std::string>& pending = {});
+  // in the queue of a batch about to be committed (a UID may come twice
+  // from a POP3 server that breaks RFC 1939's rule). Error(74) when it
+  // cannot. The record is written whole each time: for a mailbox that
+  // keeps its messages (no --drain), that is every UID it lists, at each
+  // batch of 1,024 messages.
+  void save(std::set<std::string> uids, const std::multimap<std::string, std::string>& pending = {});
 
   // The file's name for a mailbox identity (without the directory).
   static std::string file_name(const std::string& identity);
@@ -76,9 +80,10 @@ class UidMemory {
 
  private:
   void load();
-  // The pending entries (UID -> name) whose files reached new/ or cur/,
-  // added to uids_; the others' files removed from tmp/.
-  void settle(const std::map<std::string, std::string>& pending);
+  // The pending entries (UID -> name) whose files all reached new/ or
+  // cur/, made durable there and added to uids_; the others' files
+  // removed from tmp/; the outcome saved.
+  void settle(const std::multimap<std::string, std::string>& pending);
 
   std::string queue_;
   std::string identity_;

@@ -314,17 +314,19 @@ deliver() {
   ln -s a forums/link
   { for i in $(seq 1 40); do echo "forums/a/m$i"; echo "forums/b/d$i"; done
     echo forums/a/../b/d20
+    echo forums//b/d20
     echo forums/link/m7
     echo forums/missing/x
   } > list
   run spoolcheck -f list
   assert_success
-  assert_output "$(printf 'forums/a/m7\nforums/b/d20\nforums/a/../b/d20\nforums/link/m7')"
+  assert_output "$(printf 'forums/a/m7\nforums/b/d20\nforums/a/../b/d20\nforums//b/d20\nforums/link/m7')"
   run spoolcheck -c -f list
   assert_success
   assert_line '2 forums/a/m7'
   assert_line '2 forums/b/d20'
   assert_line '2 forums/a/../b/d20'
+  assert_line '2 forums//b/d20'
   assert_line '2 forums/link/m7'
   assert_line '0 forums/missing/x'
   assert_line '0 forums/b/d1'

@@ -195,17 +195,22 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   kill -9 "$pid"
   wait_status "$pid"
   assert_equal "$status" 137
-  # The first batch is in the queue, on record as pending with its files.
+  # The first batch is in the queue, and on record.
   assert_equal "$(ls queue/new | wc -l)" 1024
-  assert_equal "$(grep -c '^pending ' queue/mailsplit-uids.pop3.*)" 1024
-  # A reader has taken one of them meanwhile, as forumpost does.
-  mv "queue/new/$(ls queue/new | head -n 1)" queue/cur/
-  mv "queue/cur/$(ls queue/cur)" "queue/cur/$(ls queue/cur):2,S"
+  assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 1024
+  assert_equal "$(grep -c '^pending ' queue/mailsplit-uids.pop3.*)" 0
+  # A reader has taken two of them meanwhile, as forumpost does: one moved
+  # to cur/, one deleted (--delete).
+  local first second
+  first=$(ls queue/new | sort | sed -n 1p)
+  second=$(ls queue/new | sort | sed -n 2p)
+  mv "queue/new/$first" "queue/cur/$first:2,S"
+  rm "queue/new/$second"
   # The next run takes the other six, nothing twice.
   run mailsplit "$URL" queue
   assert_success
-  assert_equal "$(ls queue/new queue/cur | grep -c '\.')" 1030
-  assert_equal "$(cat queue/new/* queue/cur/* | sed -n 's/^Message-ID: //p' | sort -u | wc -l)" 1030
+  assert_equal "$(ls queue/new queue/cur | grep -c '\.')" 1029
+  assert_equal "$(cat queue/new/* queue/cur/* | sed -n 's/^Message-ID: //p' | sort -u | wc -l)" 1029
   assert_equal "$(grep -c '^uid ' queue/mailsplit-uids.pop3.*)" 1030
   assert_equal "$(grep -c '^pending ' queue/mailsplit-uids.pop3.*)" 0
 }

@@ -31,10 +31,13 @@ std::string cut_queue(const TempDir& t) {
         "pending 4 100.M1P9Q2.host\n"    // read, in cur/ with its info: in the queue
         "pending 5 100.M1P9Q3.host\n"    // still in tmp/: not committed
         "pending 6 100.M1P9Q4.host\n"    // nowhere: read and deleted, or tmp/ cleaned
-        "pending 7 ../new/100.M1P9Q1.host\n");  // no name of ours
+        "pending 7 ../new/100.M1P9Q1.host\n"  // no name of ours
+        "pending 8 100.M1P9Q1.host\n"         // one UID, two messages (POP3 servers
+        "pending 8 100.M1P9Q5.host\n");       // that break RFC 1939): one not in
   write(q + "/new/100.M1P9Q1.host", "three");
   write(q + "/cur/100.M1P9Q2.host:2,S", "four");
   write(q + "/tmp/100.M1P9Q3.host", "five");
+  write(q + "/tmp/100.M1P9Q5.host", "eight");
   return q;
 }
 
@@ -59,8 +62,19 @@ TEST(UidMemory, PendingEntriesNotInTheQueueAreTakenAgainAndTheirTmpCopiesGo) {
   // A duplicate at worst: never counted in without its file.
   EXPECT_FALSE(memory.has("6"));
   EXPECT_FALSE(memory.has("7"));
+  EXPECT_FALSE(memory.has("8"));
+  EXPECT_FALSE(fs::exists(q + "/tmp/100.M1P9Q5.host"));
   EXPECT_TRUE(fs::exists(q + "/new/100.M1P9Q1.host"));
   EXPECT_TRUE(fs::exists(q + "/cur/100.M1P9Q2.host:2,S"));
+}
+
+TEST(UidMemory, SettledEntriesGoOnRecordAtOnce) {
+  TempDir t;
+  std::string q = cut_queue(t);
+  { UidMemory memory(q, identity, Deadline::never()); }
+  std::ifstream in(q + "/" + UidMemory::file_name(identity));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "mailsplit-uids 1\nsource " + identity + "\nuidvalidity -\nuid 1\nuid 2\nuid 3\nuid 4\n");
 }
 
 TEST(UidMemory, SaveRecordsPendingEntriesWithTheirNames) {
@@ -69,7 +83,8 @@ TEST(UidMemory, SaveRecordsPendingEntriesWithTheirNames) {
   {
     UidMemory memory(q, identity, Deadline::never());
     memory.save({"1"}, {{"2", "100.M1P9Q5.host"}});
-    EXPECT_TRUE(memory.has("2"));
+    EXPECT_TRUE(memory.has("1"));
+    EXPECT_FALSE(memory.has("2"));  // not in the queue yet
   }
   std::ifstream in(q + "/" + UidMemory::file_name(identity));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
