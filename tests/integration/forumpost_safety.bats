@@ -145,6 +145,39 @@ run_stopped() {
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$n	$n"
 }
 
+@test "SIGTERM mid-queue, with messages read ahead: 143 at the next message, the rest kept" {
+  make_queue q 40 term
+  # term-5's post waits, so that the signal lands while the read-ahead
+  # thread holds the messages after it.
+  sql "CREATE TABLE reached (n INT) ENGINE=MyISAM"
+  mariadb_sql "$DB" <<'SQL'
+DELIMITER //
+CREATE TRIGGER slow BEFORE INSERT ON agora_linux FOR EACH ROW BEGIN
+  IF NEW.subject = 'term-5' THEN INSERT INTO reached VALUES (1); DO SLEEP(1); END IF;
+END//
+DELIMITER ;
+SQL
+  forumpost --defaults-file "$T/my.cnf" --queue q > out 2>&1 &
+  local pid=$! i
+  for ((i = 0; i < 500; i++)); do
+    [ "$(sql 'SELECT COUNT(*) FROM reached')" = 1 ] && break
+    sleep 0.01
+  done
+  kill -TERM "$pid"
+  wait_status "$pid"
+  output=$(cat out)
+  assert_equal "$status" 143
+  # term-5 is done, then the run stops: its group committed, nothing after
+  # it taken.
+  assert_equal "$(summary "$output")" "5 taken, 5 posted, 0 duplicates, 0 ignored, 0 refused, 0 deferred"
+  assert_equal "$(count q/cur)" 5
+  assert_equal "$(count q/new)" 35
+  assert_consistent q 40 term
+  run fp --queue q
+  assert_success
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "40	40"
+}
+
 @test "a message refused in the middle of a group undoes only its own writes" {
   make_queue q 9 grp
   # Its post, thread and counters are written when its Message-ID record fails.
