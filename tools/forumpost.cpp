@@ -165,8 +165,9 @@ class Runner {
     return p;
   }
 
-  // A parsed message handed to the gateway.
-  forum::Result handle(const Parsed& p) {
+  // A parsed message handed to the gateway, with those that come next
+  // (see Gateway::expect).
+  forum::Result handle(const Parsed& p, const std::vector<std::shared_ptr<Parsed>>& next = {}) {
     if (!p.message.has_header) {
       forum::Result r;
       r.status = Exit::dataerr;
@@ -174,6 +175,10 @@ class Runner {
       log::warning("outcome=refused (" + r.reason + ")");
       return r;
     }
+    std::vector<const post::Record*> upcoming;
+    for (const auto& n : next)
+      if (n->message.has_header) upcoming.push_back(&n->record);
+    gateway_.expect(std::move(upcoming));
     current_ = &p;
     forum::Result result;
     try {
@@ -272,10 +277,12 @@ int run_queue(const Options& o, Runner& runner) {
   // Parsing overlaps the database work of the message before.
   qo.prepare = [&runner](const std::string& data) -> std::any { return runner.parse(data); };
   auto report = forum::process_queue(o.queue, qo, [&](const std::string& path, const std::string& data,
-                                                      forum::Prepared prepared) {
+                                                      forum::Prepared prepared, const std::vector<std::any>& ahead) {
     log::debug(path);
     if (prepared.empty()) return runner.message(data);
-    return runner.handle(*std::any_cast<std::shared_ptr<Runner::Parsed>>(prepared.get()));
+    std::vector<std::shared_ptr<Runner::Parsed>> next;
+    for (const auto& a : ahead) next.push_back(std::any_cast<std::shared_ptr<Runner::Parsed>>(a));
+    return runner.handle(*std::any_cast<std::shared_ptr<Runner::Parsed>>(prepared.get()), next);
   });
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";

@@ -163,6 +163,16 @@ class ReadAhead {
     return m;
   }
 
+  // What was prepared of the messages read ahead, in order.
+  std::vector<std::any> ahead() {
+    std::vector<std::any> values;
+    if (!thread_.joinable()) return values;
+    std::lock_guard lock(mutex_);
+    for (const auto& m : ready_)
+      if (const std::any* value = m.prepared.value()) values.push_back(*value);
+    return values;
+  }
+
  private:
   static constexpr std::size_t max_bytes = 16 << 20;
 
@@ -270,7 +280,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   auto replay = [&](const std::vector<std::string>& paths) {
     for (const auto& done : paths) {
       std::optional<std::string> again = util::read_file(done, Exit::noinput);
-      if (again) settle(done, *again, handler(done, *again, Prepared()));
+      if (again) settle(done, *again, handler(done, *again, Prepared(), {}));
     }
   };
   group.on_replay(replay);
@@ -293,12 +303,12 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     // Read ahead, it may have been taken since: as when it is read now.
     if (reader && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
     ++report.taken;
-    Result r = handler(path, *m.data, std::move(m.prepared));
+    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<std::any>());
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
       // messages again, then this one (see Gateway::begin_group).
       replay(group.take());
-      r = handler(path, *m.data, Prepared());
+      r = handler(path, *m.data, Prepared(), {});
     }
     settle(path, *m.data, r);
     if (report.stopped) break;

@@ -31,6 +31,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "forum/gateway.hpp"
 
@@ -60,6 +61,8 @@ class Prepared {
   explicit Prepared(std::any value) : value_(std::move(value)) {}
   explicit Prepared(std::exception_ptr error) : error_(std::move(error)) {}
   bool empty() const { return !value_.has_value() && !error_; }
+  // The value, for a look (nullptr when prepare threw).
+  const std::any* value() const { return value_.has_value() ? &value_ : nullptr; }
   std::any get() {
     if (error_) std::rethrow_exception(error_);
     return std::move(value_);
@@ -78,7 +81,11 @@ struct QueueReport {
 // handler gets the path and content of each message, and what prepare made
 // of it; an empty Prepared when there was none (a message handed in again
 // after a rollback is read again and not prepared): then it does it all.
-using QueueHandler = std::function<Result(const std::string& path, const std::string& data, Prepared prepared)>;
+// ahead: what prepare made of the messages read ahead after it, in queue
+// order, for a look at what comes (any of them may yet be taken by a
+// concurrent run, or a cancel come first).
+using QueueHandler = std::function<Result(const std::string& path, const std::string& data, Prepared prepared,
+                                          const std::vector<std::any>& ahead)>;
 QueueReport process_queue(const std::string& dir, const QueueOptions& options, const QueueHandler& handler);
 
 }  // namespace forumgate::forum

@@ -339,6 +339,34 @@ deliver_10() {
   done
 }
 
+@test "two --queue runs on one queue at once: each message posted once, also under READ COMMITTED" {
+  local level tag n=400
+  for level in "REPEATABLE READ" "READ COMMITTED"; do
+    tag="two${level// /}"
+    mariadb_sql -e "SET GLOBAL TRANSACTION ISOLATION LEVEL $level"
+    rm -rf q && make_queue q "$n" "$tag"
+    fp -q --queue q > out1 2>&1 &
+    local pid1=$!
+    fp -q --queue q > out2 2>&1 &
+    local pid2=$!
+    wait_status "$pid1"
+    local status1=$status
+    wait_status "$pid2"
+    mariadb_sql -e "SET GLOBAL TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+    # Each run is done, or leaves what it could not finish (a deadlock
+    # with the other) queued for the next.
+    [[ $status1 =~ ^(0|75)$ && $status =~ ^(0|75)$ ]] || fail "statuses $status1 $status: $(cat out1 out2)"
+    assert_consistent q "$n" "$tag"
+    run fp -q --queue q
+    assert_success
+    assert_equal "$(count q/new)" 0
+    assert_equal "$(count q/cur)" "$n"
+    [ ! -e q/.failed ] || fail "refused: $(cat q/.failed/new/* | head -3)"
+    assert_equal "$(sql "SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux WHERE subject LIKE '$tag-%'")" "$n	$n"
+    assert_equal "$(sql "SELECT COUNT(*) FROM agora_fg_messages WHERE message_id LIKE '<$tag.%'")" "$n"
+  done
+}
+
 @test "ten deliveries of one message at once: one post, nine duplicates, all status 0" {
   make_queue q 1 same
   deliver_10 q/new/*

@@ -3,6 +3,9 @@
 // prepare throws, a message taken meanwhile, a cancel and a replay end as
 // they do without it.
 
+#include "forum/queue.hpp"
+
+#include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -16,10 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "cli/error.hpp"
-#include "forum/queue.hpp"
 #include "temp_dir.hpp"
 
 using namespace forumgate;
@@ -27,13 +27,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using Ahead = std::vector<std::any>;
+
 // A private queue of n messages, "1" to "n", in delivery order.
 std::string make_queue(const test::TempDir& dir, int n) {
   std::string q = dir / "q";
   for (const char* sub : {"", "/new", "/cur", "/tmp"}) fs::create_directory(q + sub);
   ::chmod(q.c_str(), 0700);
-  for (int i = 1; i <= n; ++i) std::ofstream(q + "/new/" + std::to_string(1700000000 + i) + ".M1P1Q" +
-                                              std::to_string(i) + ".test") << i;
+  for (int i = 1; i <= n; ++i)
+    std::ofstream(q + "/new/" + std::to_string(1700000000 + i) + ".M1P1Q" + std::to_string(i) + ".test") << i;
   return q;
 }
 
@@ -69,14 +71,15 @@ TEST(QueueReadAhead, PreparedOnAnotherThreadHandledInOrderHere) {
   o.prepare = make;
   o.read_ahead = 4;
   std::vector<std::string> seen;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p) {
-    Made m = std::any_cast<Made>(p.get());
-    EXPECT_EQ(m.data, data);
-    EXPECT_NE(m.thread, std::this_thread::get_id());
-    EXPECT_TRUE(m.sigint_blocked) << "signals must reach the main thread";
-    seen.push_back(data);
-    return posted();
-  });
+  auto report =
+      forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p, const Ahead&) {
+        Made m = std::any_cast<Made>(p.get());
+        EXPECT_EQ(m.data, data);
+        EXPECT_NE(m.thread, std::this_thread::get_id());
+        EXPECT_TRUE(m.sigint_blocked) << "signals must reach the main thread";
+        seen.push_back(data);
+        return posted();
+      });
   ASSERT_EQ(seen.size(), 40u);
   for (int i = 1; i <= 40; ++i) EXPECT_EQ(seen[static_cast<std::size_t>(i - 1)], std::to_string(i));
   EXPECT_EQ(report.taken, 40u);
@@ -94,7 +97,7 @@ TEST(QueueReadAhead, WhatPrepareThrowsIsThrownWhereItsMessageIsHandled) {
   };
   std::vector<std::string> seen;
   try {
-    forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p) {
+    forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p, const Ahead&) {
       seen.push_back(data);
       p.get();
       return posted();
@@ -121,15 +124,16 @@ TEST(QueueReadAhead, AMessageTakenAfterItWasReadAheadIsSkipped) {
     return make(data);
   };
   std::vector<std::string> seen;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared) {
-    if (data == "1") {
-      // A concurrent run takes message 2 once it is read ahead.
-      while (prepared < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      fs::rename(paths[1], q + "/cur/" + fs::path(paths[1]).filename().string() + ":2,S");
-    }
-    seen.push_back(data);
-    return posted();
-  });
+  auto report =
+      forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
+        if (data == "1") {
+          // A concurrent run takes message 2 once it is read ahead.
+          while (prepared < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          fs::rename(paths[1], q + "/cur/" + fs::path(paths[1]).filename().string() + ":2,S");
+        }
+        seen.push_back(data);
+        return posted();
+      });
   EXPECT_EQ(seen, (std::vector<std::string>{"1", "3"}));
   EXPECT_EQ(report.taken, 2u);
   EXPECT_EQ(report.posted, 2u);
@@ -143,7 +147,7 @@ TEST(QueueReadAhead, ACancelStopsBetweenMessagesAndTheThreadIsJoined) {
   o.prepare = make;
   o.cancel = &cancel;
   std::size_t handled = 0;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string&, forum::Prepared) {
+  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string&, forum::Prepared, const Ahead&) {
     if (++handled == 5) cancel = 1;
     return posted();
   });
@@ -157,11 +161,12 @@ TEST(QueueReadAhead, AHandlerThatThrowsLeavesNoThreadBehind) {
   std::string q = make_queue(dir, 30);
   forum::QueueOptions o;
   o.prepare = make;
-  EXPECT_THROW(forum::process_queue(q, o,
-                                    [&](const std::string&, const std::string& data, forum::Prepared) -> forum::Result {
-                                      if (data == "2") throw std::runtime_error("handler");
-                                      return posted();
-                                    }),
+  EXPECT_THROW(forum::process_queue(
+                   q, o,
+                   [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) -> forum::Result {
+                     if (data == "2") throw std::runtime_error("handler");
+                     return posted();
+                   }),
                std::runtime_error);
   EXPECT_EQ(in(q + "/new"), 29u);
 }
@@ -175,18 +180,19 @@ TEST(QueueReadAhead, AReplayHandsTheGroupInAgainUnprepared) {
   o.group_size = 100;
   bool replayed = false;
   std::vector<std::string> seen;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p) {
-    seen.push_back(data + (p.empty() ? "-" : "+"));
-    if (data == "3" && !replayed) {
-      replayed = true;
-      forum::Result r;
-      r.outcome = forum::Outcome::deferred;
-      r.status = Exit::tempfail;
-      r.replay = true;
-      return r;
-    }
-    return posted();
-  });
+  auto report =
+      forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p, const Ahead&) {
+        seen.push_back(data + (p.empty() ? "-" : "+"));
+        if (data == "3" && !replayed) {
+          replayed = true;
+          forum::Result r;
+          r.outcome = forum::Outcome::deferred;
+          r.status = Exit::tempfail;
+          r.replay = true;
+          return r;
+        }
+        return posted();
+      });
   EXPECT_EQ(seen, (std::vector<std::string>{"1+", "2+", "3+", "1-", "2-", "3-", "4+", "5+", "6+"}));
   EXPECT_EQ(report.posted, 6u);
   EXPECT_EQ(in(q + "/cur"), 6u);
@@ -196,7 +202,7 @@ TEST(QueueReadAhead, NoPrepareNoThread) {
   test::TempDir dir;
   std::string q = make_queue(dir, 3);
   std::vector<std::string> seen;
-  forum::process_queue(q, {}, [&](const std::string&, const std::string& data, forum::Prepared p) {
+  forum::process_queue(q, {}, [&](const std::string&, const std::string& data, forum::Prepared p, const Ahead&) {
     EXPECT_TRUE(p.empty());
     seen.push_back(data);
     return posted();
