@@ -755,6 +755,23 @@ void Gateway::write_records() {
   group_threads_.clear();
 }
 
+// The keys of the messages expected next, for forum, added to params
+// while they fit in 64 (a message's own may be more).
+void Gateway::add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const {
+  for (const post::Record* next : upcoming_) {
+    if (!next || next->auto_kind != "none") continue;
+    std::string routed;
+    std::optional<Route> r = o_.forum ? Route{mime::to_lower(*o_.forum), Action::post, ""} : route(*next, routed);
+    if (!r || r->forum != forum.name) continue;
+    std::vector<std::string> keys{message_key(*next)};
+    if (next->in_reply_to) keys.push_back(post::sha256_hex(*next->in_reply_to));
+    for (const auto& id : next->references) keys.push_back(post::sha256_hex(id));
+    if (params.size() - 1 + keys.size() > 64) return;
+    for (auto& k : keys)
+      if (std::find(params.begin() + 1, params.end(), Value(k)) == params.end()) params.emplace_back(std::move(k));
+  }
+}
+
 // find_message for params (the forum, then keys): each key's post and
 // thread, when the forum has it. In an open group the keys of the
 // messages expected next go with them (up to 64 keys a query), and the
@@ -784,19 +801,7 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messa
   }
   std::vector<Value> asked = params;
   if (keep) {
-    // The messages expected next, for this forum, while they fit.
-    for (const post::Record* next : upcoming_) {
-      if (!next || next->auto_kind != "none") continue;
-      std::string routed;
-      std::optional<Route> r = o_.forum ? Route{mime::to_lower(*o_.forum), Action::post, ""} : route(*next, routed);
-      if (!r || r->forum != forum.name) continue;
-      std::vector<std::string> keys{message_key(*next)};
-      if (next->in_reply_to) keys.push_back(post::sha256_hex(*next->in_reply_to));
-      for (const auto& id : next->references) keys.push_back(post::sha256_hex(id));
-      if (asked.size() - 1 + keys.size() > 64) break;
-      for (auto& k : keys)
-        if (std::find(asked.begin() + 1, asked.end(), Value(k)) == asked.end()) asked.emplace_back(std::move(k));
-    }
+    add_upcoming_keys(forum, asked);
     if (looked_up_forum_ != forum.name) looked_up_.clear();
     looked_up_forum_ = forum.name;
   }

@@ -177,6 +177,7 @@ class Gateway {
   void commit_open_group();
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> find_messages(const Forum& forum,
                                                                             const std::vector<Value>& params);
+  void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();
   void write_records();
