@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <any>
 #include <cerrno>
 #include <cstdio>
 #include <iostream>
@@ -135,16 +136,20 @@ class Runner {
     gateway_.check_schema();
   }
 
-  // A message: parsed, its record built, handed to the gateway.
-  forum::Result message(std::string data) {
-    mime::Message m = mime::parse_message(std::move(data));
-    if (!m.has_header) {
-      forum::Result r;
-      r.status = Exit::dataerr;
-      r.reason = "not a mail message: no header fields";
-      log::warning("outcome=refused (" + r.reason + ")");
-      return r;
-    }
+  // A message parsed, its record built, its attachments decoded: all that
+  // needs no database. parse() touches nothing of the Runner's but its
+  // options, so that the queue's read-ahead thread may run it while the
+  // gateway works on the message before.
+  struct Parsed {
+    mime::Message message;
+    post::Record record;
+    std::map<std::string, std::string> decoded;  // attachments, by part
+  };
+
+  std::shared_ptr<Parsed> parse(std::string data) const {
+    auto p = std::make_shared<Parsed>();
+    p->message = mime::parse_message(std::move(data));
+    if (!p->message.has_header) return p;
     post::BuildOptions bo;
     bo.loop_value = o_.loop;
     if (!o_.recipient.empty()) bo.recipient = o_.recipient;
@@ -152,18 +157,42 @@ class Runner {
     // may be stored, so that storing it does not decode it again. Decoded,
     // they take no more than the message itself.
     if (!o_.attachments_dir.empty())
-      bo.on_attachment = [this](const post::Attachment& a, std::string_view bytes) -> std::optional<std::string> {
-        if (bytes.size() <= o_.max_attachment) decoded_[a.part] = std::string(bytes);
+      bo.on_attachment = [&](const post::Attachment& a, std::string_view bytes) -> std::optional<std::string> {
+        if (bytes.size() <= o_.max_attachment) p->decoded[a.part] = std::string(bytes);
         return std::nullopt;
       };
-    post::Record record = post::build_record(m, bo);
-    current_ = &m;
-    forum::Result result = gateway_.handle(record);
+    p->record = post::build_record(p->message, bo);
+    return p;
+  }
+
+  // A parsed message handed to the gateway, with those that come next
+  // (see Gateway::expect).
+  forum::Result handle(const Parsed& p, const std::vector<std::shared_ptr<Parsed>>& next = {}) {
+    if (!p.message.has_header) {
+      forum::Result r;
+      r.status = Exit::dataerr;
+      r.reason = "not a mail message: no header fields";
+      log::warning("outcome=refused (" + r.reason + ")");
+      return r;
+    }
+    std::vector<const post::Record*> upcoming;
+    for (const auto& n : next)
+      if (n->message.has_header) upcoming.push_back(&n->record);
+    gateway_.expect(std::move(upcoming));
+    current_ = &p;
+    forum::Result result;
+    try {
+      result = gateway_.handle(p.record);
+    } catch (...) {
+      current_ = nullptr;
+      throw;
+    }
     current_ = nullptr;
-    decoded_.clear();
-    log_result(record, result);
+    log_result(p.record, result);
     return result;
   }
+
+  forum::Result message(std::string data) { return handle(*parse(std::move(data))); }
 
   // Group commit for the queue: see Gateway::begin_group.
   void begin_group() { gateway_.begin_group(); }
@@ -181,9 +210,9 @@ class Runner {
     forum::GatewayOptions g = gateway_options(o);
     g.attachment_data = [this](const post::Attachment& a) -> std::optional<std::string> {
       if (current_) {
-        if (auto it = decoded_.find(a.part); it != decoded_.end()) return it->second;
-        const mime::Part* part = mime::find_part(current_->root, a.part);
-        if (part) return mime::decode_body(*current_, *part);
+        if (auto it = current_->decoded.find(a.part); it != current_->decoded.end()) return it->second;
+        const mime::Part* part = mime::find_part(current_->message.root, a.part);
+        if (part) return mime::decode_body(current_->message, *part);
         return std::nullopt;
       }
       if (a.path) return read_whole(*a.path);
@@ -195,8 +224,7 @@ class Runner {
   const Options& o_;
   forum::Connection db_;
   forum::Gateway gateway_;
-  const mime::Message* current_ = nullptr;
-  std::map<std::string, std::string> decoded_;  // current_'s attachments, by part
+  const Parsed* current_ = nullptr;  // the message the gateway handles
 };
 
 // An option file with a password must not be readable by everyone: 0600,
@@ -246,9 +274,15 @@ int run_queue(const Options& o, Runner& runner) {
     qo.commit = [&runner] { runner.commit_group(); };
     qo.group_size = o.commit_every;
   }
-  auto report = forum::process_queue(o.queue, qo, [&](const std::string& path, std::string data) {
+  // Parsing overlaps the database work of the message before.
+  qo.prepare = [&runner](const std::string& data) -> std::any { return runner.parse(data); };
+  auto report = forum::process_queue(o.queue, qo, [&](const std::string& path, const std::string& data,
+                                                      forum::Prepared prepared, const std::vector<std::any>& ahead) {
     log::debug(path);
-    return runner.message(std::move(data));
+    if (prepared.empty()) return runner.message(data);
+    std::vector<std::shared_ptr<Runner::Parsed>> next;
+    for (const auto& a : ahead) next.push_back(std::any_cast<std::shared_ptr<Runner::Parsed>>(a));
+    return runner.handle(*std::any_cast<std::shared_ptr<Runner::Parsed>>(prepared.get()), next);
   });
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";

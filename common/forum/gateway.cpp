@@ -390,6 +390,7 @@ void Gateway::lose_group(const std::string& reason) {
 // The group's transaction rolled back, and all it had gathered for its
 // commit dropped: attachment files, counters, records, keys, threads.
 void Gateway::discard_group() {
+  looked_up_.clear();
   db_.rollback();
   group_open_ = false;
   for (const auto& file : group_files_) ::unlink(file.first.c_str());
@@ -407,6 +408,7 @@ void Gateway::begin_group() {
 }
 
 void Gateway::commit_open_group() {
+  looked_up_.clear();  // the next group's transaction sees more
   if (group_lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
   if (!group_open_) return;
   try {
@@ -464,6 +466,7 @@ void Gateway::commit_group() {
 Result Gateway::handle(const post::Record& record) {
   replay_ = false;
   Result r = handle_undoable(record);
+  upcoming_.clear();  // the caller's, for this message only
   if (replay_) {
     replay_ = false;
     r.outcome = Outcome::deferred;
@@ -752,6 +755,69 @@ void Gateway::write_records() {
   group_threads_.clear();
 }
 
+// The keys of the messages expected next, for forum, added to params
+// while they fit in 64 (a message's own may be more).
+void Gateway::add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const {
+  for (const post::Record* next : upcoming_) {
+    if (!next || next->auto_kind != "none") continue;
+    std::string routed;
+    std::optional<Route> r = o_.forum ? Route{mime::to_lower(*o_.forum), Action::post, ""} : route(*next, routed);
+    if (!r || r->forum != forum.name) continue;
+    std::vector<std::string> keys{message_key(*next)};
+    if (next->in_reply_to) keys.push_back(post::sha256_hex(*next->in_reply_to));
+    for (const auto& id : next->references) keys.push_back(post::sha256_hex(id));
+    if (params.size() - 1 + keys.size() > 64) return;
+    for (auto& k : keys)
+      if (std::find(params.begin() + 1, params.end(), Value(k)) == params.end()) params.emplace_back(std::move(k));
+  }
+}
+
+// find_message for params (the forum, then keys): each key's post and
+// thread, when the forum has it. In an open group the keys of the
+// messages expected next go with them (up to 64 keys a query), and the
+// answers are kept until the group ends: under REPEATABLE READ every read
+// of the transaction sees the snapshot of its first, so a later query
+// would see what this one sees. The group's own records are written only
+// at its commit (group_keys_ has them), so none is missed; not so with a
+// savepoint per message, where each writes its record at once: there,
+// and outside a group, each message asks alone. Under READ COMMITTED an
+// answer can be a few messages old; a concurrent delivery committed
+// meanwhile is then caught by the records' unique key at the commit, and
+// the group replayed, as when it commits between a query and the commit.
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messages(const Forum& forum,
+                                                                                     const std::vector<Value>& params) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
+  const bool keep = grouped_ && group_open_ && !savepoints_ && !o_.dry_run &&
+                    !profile_.statements().at("record_message").replaced &&
+                    !profile_.statements().at("find_message").replaced;
+  if (!keep) {
+    looked_up_.clear();
+  } else if (looked_up_forum_ == forum.name &&
+             std::all_of(params.begin() + 1, params.end(),
+                         [&](const Value& k) { return looked_up_.count(std::get<std::string>(k)); })) {
+    for (auto k = params.begin() + 1; k != params.end(); ++k)
+      if (const auto& found = looked_up_.at(std::get<std::string>(*k))) known[std::get<std::string>(*k)] = *found;
+    return known;
+  }
+  std::vector<Value> asked = params;
+  if (keep) {
+    add_upcoming_keys(forum, asked);
+    if (looked_up_forum_ != forum.name) looked_up_.clear();
+    looked_up_forum_ = forum.name;
+  }
+  const std::size_t n = asked.size() - 1;
+  std::vector<Value> padded = asked;
+  for (const auto& row : read("find_message", padded, "", padded_keys(padded, n)))
+    if (row.size() >= 3 && row[0]) known[*row[0]] = {to_int(row[1]), to_int(row[2])};
+  if (keep)
+    for (auto k = asked.begin() + 1; k != asked.end(); ++k) {
+      const std::string& key = std::get<std::string>(*k);
+      auto it = known.find(key);
+      looked_up_[key] = it == known.end() ? std::nullopt : std::optional(it->second);
+    }
+  return known;
+}
+
 void Gateway::write_counts() {
   for (const auto& [forum, c] : forum_counts_) write("update_forum_counters", {c.posts, c.threads, c.last, forum});
   for (const auto& [who, c] : user_counts_) write("update_user_counters", {c.posts, c.last, who.first, who.second});
@@ -786,9 +852,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (std::find(params.begin() + 1, params.end(), Value(id_keys.back())) == params.end())
       params.emplace_back(id_keys.back());
   }
-  std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
-  for (const auto& row : read("find_message", params, "", padded_keys(params, params.size() - 1)))
-    if (row.size() >= 3 && row[0]) known[*row[0]] = {to_int(row[1]), to_int(row[2])};
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> known = find_messages(forum, params);
   // And the records the open group has yet to write.
   for (const auto& k : params)
     if (auto it = group_keys_.find({forum.name, std::get<std::string>(k)}); it != group_keys_.end())

@@ -121,6 +121,12 @@ class Gateway {
   // ReplayGroup: the messages are to be handed in again, as for replay.
   void begin_group();
   void commit_group();
+  // The records of the messages that come next, in order (forumpost
+  // --queue's read-ahead), until the next handle(): in an open group,
+  // their keys and parents are looked up with the message's own, in one
+  // query, and the next messages need none of their own. Pointers only:
+  // the caller keeps the records until handle() returns.
+  void expect(std::vector<const post::Record*> upcoming) { upcoming_ = std::move(upcoming); }
   // Checks that every table and column the statements use exists;
   // Error(78) naming all that are missing. {messages} tables are checked
   // when a forum is first used. One cheap statement naming them all, and
@@ -169,6 +175,9 @@ class Gateway {
   void restart_group();
   void discard_group();
   void commit_open_group();
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> find_messages(const Forum& forum,
+                                                                            const std::vector<Value>& params);
+  void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();
   void write_records();
@@ -196,6 +205,11 @@ class Gateway {
   bool replay_ = false;     // the group was rolled back to undo the message at hand
   std::string lost_reason_;
   std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
+  std::vector<const post::Record*> upcoming_;  // see expect()
+  // find_message's answers in the open group, for looked_up_forum_: each
+  // key asked, and its (post, thread) when found.
+  std::map<std::string, std::optional<std::pair<std::int64_t, std::int64_t>>> looked_up_;
+  std::string looked_up_forum_;
 };
 
 // Whether one of the Authentication-Results values, from authserv_id,

@@ -2,13 +2,20 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <optional>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -99,10 +106,142 @@ class Group {
   std::function<void(const std::vector<std::string>&)> replay_;
 };
 
+// A message as the read-ahead thread left it: read (nullopt: taken by a
+// concurrent run) and prepared, or what reading it threw.
+struct ReadMessage {
+  std::optional<std::string> data;
+  Prepared prepared;
+  std::exception_ptr read_error;
+};
+
+// The queue's messages read and prepared on a thread of its own, a few
+// ahead of the handler: a bounded window (read_ahead messages, and about
+// max_bytes) keeps memory small and a concurrent run rarely reads what
+// this one will handle. The thread blocks every signal, so that they reach
+// the main thread, and is joined by the destructor on every way out.
+class ReadAhead {
+ public:
+  ReadAhead(const std::vector<std::string>& paths, const QueueOptions& o) : paths_(paths), o_(o) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);  // the thread inherits it
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+      // No thread to be had: the messages are read as they are handled.
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+  ~ReadAhead() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    space_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+
+  // The next message, in the order of paths; throws what reading it threw.
+  ReadMessage next() {
+    if (!thread_.joinable()) return read(paths_[taken_++]);
+    std::unique_lock lock(mutex_);
+    if (ready_.empty()) {
+      waiting_ = true;
+      ready_cv_.wait(lock, [&] { return !ready_.empty(); });
+      waiting_ = false;
+    }
+    ReadMessage m = std::move(ready_.front());
+    ready_.pop_front();
+    ++taken_;
+    if (m.data) bytes_ -= m.data->size();
+    const bool wake = sleeping_ && has_room();
+    lock.unlock();
+    if (wake) space_.notify_one();
+    if (m.read_error) std::rethrow_exception(m.read_error);
+    return m;
+  }
+
+  // What was prepared of the messages read ahead, in order.
+  std::vector<std::any> ahead() {
+    std::vector<std::any> values;
+    if (!thread_.joinable()) return values;
+    std::lock_guard lock(mutex_);
+    for (const auto& m : ready_)
+      if (const std::any* value = m.prepared.value()) values.push_back(*value);
+    return values;
+  }
+
+ private:
+  static constexpr std::size_t max_bytes = 16 << 20;
+
+  // The window is full: the thread sleeps until it is half empty, so that
+  // waking it (a context switch, costly on a virtual machine) is paid once
+  // for several messages, not for each.
+  bool full() const { return !ready_.empty() && (ready_.size() >= o_.read_ahead || bytes_ >= max_bytes); }
+  bool has_room() const {
+    return ready_.empty() || (ready_.size() <= o_.read_ahead / 2 && bytes_ <= max_bytes / 2);
+  }
+
+  ReadMessage read(const std::string& path) const {
+    ReadMessage m;
+    m.data = util::read_file(path, Exit::noinput);
+    if (m.data && o_.prepare) {
+      try {
+        m.prepared = Prepared(o_.prepare(*m.data));
+      } catch (...) {
+        m.prepared = Prepared(std::current_exception());
+      }
+    }
+    return m;
+  }
+
+  void run() {
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+      {
+        std::unique_lock lock(mutex_);
+        // At least one ahead, however large: the handler waits for it.
+        if (full()) {
+          sleeping_ = true;
+          space_.wait(lock, [&] { return stop_ || has_room(); });
+          sleeping_ = false;
+        }
+        if (stop_) return;
+      }
+      ReadMessage m;
+      try {
+        m = read(paths_[i]);
+      } catch (...) {
+        m.read_error = std::current_exception();
+      }
+      bool wake = false;
+      {
+        std::lock_guard lock(mutex_);
+        if (m.data) bytes_ += m.data->size();
+        ready_.push_back(std::move(m));
+        wake = waiting_;
+      }
+      if (wake) ready_cv_.notify_one();
+    }
+  }
+
+  const std::vector<std::string>& paths_;
+  const QueueOptions& o_;
+  std::size_t taken_ = 0;  // by next(), on the handler's thread
+  std::mutex mutex_;
+  std::condition_variable space_, ready_cv_;
+  std::deque<ReadMessage> ready_;  // read, not yet taken, in order
+  std::size_t bytes_ = 0;          // their data's
+  bool stop_ = false;
+  bool sleeping_ = false;  // the thread waits for room
+  bool waiting_ = false;   // the handler's thread waits for a message
+  std::thread thread_;  // last: started once the rest is there
+};
+
 }  // namespace
 
-QueueReport process_queue(const std::string& dir, const QueueOptions& o,
-                          const std::function<Result(const std::string&, std::string)>& handler) {
+QueueReport process_queue(const std::string& dir, const QueueOptions& o, const QueueHandler& handler) {
   if (!spool::is_maildir(dir)) throw Error(Exit::noinput, dir + " is not a queue (a Maildir with new/, cur/, tmp/)");
   spool::check_private_queue(dir);
   QueueReport report;
@@ -141,28 +280,37 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o,
   auto replay = [&](const std::vector<std::string>& paths) {
     for (const auto& done : paths) {
       std::optional<std::string> again = util::read_file(done, Exit::noinput);
-      if (again) settle(done, *again, handler(done, *again));
+      if (again) settle(done, *again, handler(done, *again, Prepared(), {}));
     }
   };
   group.on_replay(replay);
-  for (const auto& path : messages) {
-    if (path.compare(0, new_dir.size(), new_dir) != 0) continue;  // cur/: done before
+  // cur/ holds what was done before.
+  std::erase_if(messages, [&](const std::string& path) { return path.compare(0, new_dir.size(), new_dir) != 0; });
+  const bool ahead = o.prepare && o.read_ahead > 0 && !messages.empty();
+  std::optional<ReadAhead> reader;
+  if (ahead) reader.emplace(messages, o);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const std::string& path = messages[i];
     if (o.cancel && *o.cancel) {
       report.stopped = true;
       break;
     }
     // nullopt: taken by a concurrent run.
-    std::optional<std::string> data = util::read_file(path, Exit::noinput);
-    if (!data) continue;
+    ReadMessage m;
+    if (reader) m = reader->next();
+    else m.data = util::read_file(path, Exit::noinput);
+    if (!m.data) continue;
+    // Read ahead, it may have been taken since: as when it is read now.
+    if (reader && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
     ++report.taken;
-    Result r = handler(path, *data);
+    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<std::any>());
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
       // messages again, then this one (see Gateway::begin_group).
       replay(group.take());
-      r = handler(path, *data);
+      r = handler(path, *m.data, Prepared(), {});
     }
-    settle(path, *data, r);
+    settle(path, *m.data, r);
     if (report.stopped) break;
   }
   group.commit();

@@ -16,11 +16,22 @@
 // new/. It is called after group_size messages or group_time, at a
 // deferred message and at the end. When it throws (75), the messages of
 // the group stay in new/, deferred.
+//
+// Read-ahead: with a prepare function, a thread of its own reads the next
+// messages and prepares them (parses them) while the handler does the
+// database work of the one before: that work is mostly waiting for the
+// server. The handler still gets the messages one at a time, in queue
+// order, on the calling thread, and everything else (the database, the
+// files moved, the log) stays there.
 
+#include <any>
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "forum/gateway.hpp"
 
@@ -33,6 +44,33 @@ struct QueueOptions {
   std::function<void()> commit = nullptr;  // makes the handler's posts durable
   std::size_t group_size = 1;
   std::chrono::milliseconds group_time{200};
+  // What can be done with a message before the handler, needing nothing
+  // of its (parsing): run on the read-ahead thread, at most read_ahead
+  // messages ahead, so it must share no mutable state with the handler.
+  // Without it, or with read_ahead 0, there is no thread.
+  std::function<std::any(const std::string& data)> prepare = nullptr;
+  std::size_t read_ahead = 8;
+};
+
+// What prepare made of a message. get() gives it, or throws what prepare
+// threw: on the handler's thread, where the message is handled, as though
+// prepare had run there.
+class Prepared {
+ public:
+  Prepared() = default;  // nothing prepared (no read-ahead, or a replay)
+  explicit Prepared(std::any value) : value_(std::move(value)) {}
+  explicit Prepared(std::exception_ptr error) : error_(std::move(error)) {}
+  bool empty() const { return !value_.has_value() && !error_; }
+  // The value, for a look (nullptr when prepare threw).
+  const std::any* value() const { return value_.has_value() ? &value_ : nullptr; }
+  std::any get() {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(value_);
+  }
+
+ private:
+  std::any value_;
+  std::exception_ptr error_;
 };
 
 struct QueueReport {
@@ -40,8 +78,14 @@ struct QueueReport {
   bool stopped = false;  // by --stop-on-tempfail or a signal
 };
 
-// handler gets the path and content of each message.
-QueueReport process_queue(const std::string& dir, const QueueOptions& options,
-                          const std::function<Result(const std::string& path, std::string data)>& handler);
+// handler gets the path and content of each message, and what prepare made
+// of it; an empty Prepared when there was none (a message handed in again
+// after a rollback is read again and not prepared): then it does it all.
+// ahead: what prepare made of the messages read ahead after it, in queue
+// order, for a look at what comes (any of them may yet be taken by a
+// concurrent run, or a cancel come first).
+using QueueHandler = std::function<Result(const std::string& path, const std::string& data, Prepared prepared,
+                                          const std::vector<std::any>& ahead)>;
+QueueReport process_queue(const std::string& dir, const QueueOptions& options, const QueueHandler& handler);
 
 }  // namespace forumgate::forum

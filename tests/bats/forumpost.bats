@@ -242,6 +242,37 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_output --partial "outcome=duplicate post=3 thread=1"
 }
 
+@test "--queue: keys looked up ahead, across groups and forums, find the same duplicates and parents" {
+  sql "CREATE TABLE agora_bsd LIKE agora_linux;
+       INSERT INTO agora (bn_name, bn_db, bn_title, descr, category) VALUES ('bsd', 'agora_bsd', 'BSD', '', 0)"
+  echo p | mail m0 p@example.org linux@forum.example.org "s0" "Message-ID: <p1@x>"
+  fp m0
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  # Groups of four: each message's duplicate or parent is in the same
+  # group, in one before (committed since it was looked up), or was
+  # there before the run; bsd's messages come in between.
+  local i=0 spec forum id headers
+  for spec in "linux a1" "linux a2 In-Reply-To:<a1@x>" "bsd b1" "linux a3 In-Reply-To:<a2@x>" \
+              "bsd b2 In-Reply-To:<b1@x>" "linux a1" "linux a4 In-Reply-To:<a3@x>" "linux a4" \
+              "linux a5 In-Reply-To:<p1@x>" "linux p1" "bsd b2" "linux a6 References:<nothing@x>_<a4@x>"; do
+    i=$((i + 1))
+    read -r forum id headers <<< "$spec"
+    headers=${headers//_/ }
+    echo "text $i" | mail "q/new/10000000$((10 + i)).M1P1Q$i.h" "u$i@example.org" "$forum@forum.example.org" \
+      "s$i" "Message-ID: <$id@x>" "${headers/:/: }"
+  done
+  run fp --queue q --commit-every 4
+  assert_success
+  assert_output --partial "12 taken, 8 posted, 4 duplicates, 0 ignored, 0 refused, 0 deferred"
+  refute_output --partial "rolled back"
+  parents() {
+    sql "SELECT c.subject, COALESCE(p.subject, '-') FROM agora_$1 c LEFT JOIN agora_$1 p ON p.cle = c.parent
+         ORDER BY c.cle" | tr '\t\n' ': '
+  }
+  assert_equal "$(parents linux)" "s0:- s1:- s2:s1 s4:s2 s7:s4 s9:s0 s12:s7 "
+  assert_equal "$(parents bsd)" "s3:- s5:s3 "
+}
+
 @test "--sql: a statement with more markers than values is a configuration error (78) that says so" {
   run fp --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
   assert_failure 78

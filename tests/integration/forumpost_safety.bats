@@ -145,6 +145,41 @@ run_stopped() {
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$n	$n"
 }
 
+@test "SIGTERM mid-queue, with messages read ahead: 143 at the next message, the rest kept" {
+  make_queue q 40 term
+  # term-5's post waits, so that the signal lands while the read-ahead
+  # thread holds the messages after it.
+  # (Seen in the process list: a table the trigger wrote would stay
+  # locked until the statement ends.)
+  mariadb_sql "$DB" <<'SQL'
+DELIMITER //
+CREATE TRIGGER slow BEFORE INSERT ON agora_linux FOR EACH ROW BEGIN
+  IF NEW.subject = 'term-5' THEN DO SLEEP(1); END IF;
+END//
+DELIMITER ;
+SQL
+  forumpost --defaults-file "$T/my.cnf" --queue q > out 2>&1 &
+  local pid=$! i
+  for ((i = 0; i < 500; i++)); do
+    [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND STATE = 'User sleep'")" = 1 ] &&
+      break
+    sleep 0.01
+  done
+  kill -TERM "$pid"
+  wait_status "$pid"
+  output=$(cat out)
+  assert_equal "$status" 143
+  # term-5 is done, then the run stops: its group committed, nothing after
+  # it taken.
+  assert_equal "$(summary "$output")" "5 taken, 5 posted, 0 duplicates, 0 ignored, 0 refused, 0 deferred"
+  assert_equal "$(count q/cur)" 5
+  assert_equal "$(count q/new)" 35
+  assert_consistent q 40 term
+  run fp --queue q
+  assert_success
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "40	40"
+}
+
 @test "a message refused in the middle of a group undoes only its own writes" {
   make_queue q 9 grp
   # Its post, thread and counters are written when its Message-ID record fails.
@@ -301,6 +336,34 @@ deliver_10() {
   for i in $(seq 1 10); do
     wait_status "${pids[$((i - 1))]}"
     echo "$status" > "st.$i"
+  done
+}
+
+@test "two --queue runs on one queue at once: each message posted once, also under READ COMMITTED" {
+  local level tag n=400
+  for level in "REPEATABLE READ" "READ COMMITTED"; do
+    tag="two${level// /}"
+    mariadb_sql -e "SET GLOBAL TRANSACTION ISOLATION LEVEL $level"
+    rm -rf q && make_queue q "$n" "$tag"
+    fp -q --queue q > out1 2>&1 &
+    local pid1=$!
+    fp -q --queue q > out2 2>&1 &
+    local pid2=$!
+    wait_status "$pid1"
+    local status1=$status
+    wait_status "$pid2"
+    mariadb_sql -e "SET GLOBAL TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+    # Each run is done, or leaves what it could not finish (a deadlock
+    # with the other) queued for the next.
+    [[ $status1 =~ ^(0|75)$ && $status =~ ^(0|75)$ ]] || fail "statuses $status1 $status: $(cat out1 out2)"
+    assert_consistent q "$n" "$tag"
+    run fp -q --queue q
+    assert_success
+    assert_equal "$(count q/new)" 0
+    assert_equal "$(count q/cur)" "$n"
+    [ ! -e q/.failed ] || fail "refused: $(cat q/.failed/new/* | head -3)"
+    assert_equal "$(sql "SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux WHERE subject LIKE '$tag-%'")" "$n	$n"
+    assert_equal "$(sql "SELECT COUNT(*) FROM agora_fg_messages WHERE message_id LIKE '<$tag.%'")" "$n"
   done
 }
 
