@@ -350,3 +350,21 @@ deliver() {
   assert_output --partial 'file/x1: Not a directory'
   assert_output --partial 'file/x70: Not a directory'
 }
+
+@test "thousands of spools on several threads: -c counts each, -q answers" {
+  mkdir spools
+  for i in $(seq 1 3000); do
+    if ((i % 2)); then : > "spools/$i"; else maildir "spools/$i"; fi
+  done
+  mbox spools/1001 3
+  deliver spools/2000 a.msg
+  seq 1 3000 | sed 's|^|spools/|' > list
+  run spoolcheck -c -f list
+  assert_success
+  assert_line '3 spools/1001'
+  assert_line '1 spools/2000'
+  [ "$(grep -c '^0 ' <<< "$output")" -eq 2998 ]
+  run spoolcheck -q -f list
+  assert_success
+  assert_output ''
+}
