@@ -89,7 +89,8 @@ class Group {
     for (const auto& [path, outcome] : pending_) {
       if (outcome == Outcome::posted) ++report_.posted;
       else if (outcome == Outcome::duplicate) ++report_.duplicates;
-      else ++report_.ignored;
+      else if (outcome == Outcome::ignored) ++report_.ignored;
+      else ++report_.subscriptions;  // requested, subscribed, unsubscribed
       int rc = o_.delete_done ? ::unlink(path.c_str())
                               : ::rename(path.c_str(), (dir_ + "/cur/" + base_name(path) + ":2,S").c_str());
       if (rc != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot move " + path + " out of new/");

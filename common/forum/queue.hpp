@@ -74,7 +74,8 @@ class Prepared {
 };
 
 struct QueueReport {
-  std::size_t taken = 0, posted = 0, duplicates = 0, ignored = 0, refused = 0, deferred = 0;
+  // subscriptions: subscribe and unsubscribe requests, and confirmations.
+  std::size_t taken = 0, posted = 0, duplicates = 0, ignored = 0, subscriptions = 0, refused = 0, deferred = 0;
   bool stopped = false;  // by --stop-on-tempfail or a signal
 };
 

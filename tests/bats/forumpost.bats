@@ -179,7 +179,7 @@ mail() {
   cp "$D/latin1.eml" q/new/1000000004.M1P1Q4.h
   run fp --queue q
   assert_success
-  assert_output --partial "q: 4 taken, 2 posted, 1 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_output --partial "q: 4 taken, 2 posted, 1 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
   [ "$(ls q/new | wc -l)" = 0 ]
   [ "$(ls q/cur | wc -l)" = 3 ]
   run cat q/.failed/new/*
@@ -206,7 +206,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   local updates=$(status Com_update) savepoints=$(status Com_savepoint)
   run fp --forum-policy linux=members --queue q
   assert_success
-  assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 1 refused"
+  assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused"
   # The two threads started (one start_thread), one forum, two writers.
   assert_equal "$(($(status Com_update) - updates))" 4
   assert_equal "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ' ')" \
@@ -263,7 +263,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   done
   run fp --queue q --commit-every 4
   assert_success
-  assert_output --partial "12 taken, 8 posted, 4 duplicates, 0 ignored, 0 refused, 0 deferred"
+  assert_output --partial "12 taken, 8 posted, 4 duplicates, 0 ignored, 0 subscriptions, 0 refused, 0 deferred"
   refute_output --partial "rolled back"
   parents() {
     sql "SELECT c.subject, COALESCE(p.subject, '-') FROM agora_$1 c LEFT JOIN agora_$1 p ON p.cle = c.parent
@@ -358,7 +358,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   run fp --queue q
   assert_failure 75
   assert_output --partial "forum linux: the database lacks column agora_linux.summary"
-  assert_output --partial "1 taken, 0 posted, 0 duplicates, 0 ignored, 0 refused, 1 deferred"
+  assert_output --partial "1 taken, 0 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 1 deferred"
   assert_file_exists q/new/1000000001.M1P1Q1.h
   [ ! -d q/.failed ] || [ -z "$(ls -A q/.failed/new)" ] || fail "the message went to .failed"
   sql "ALTER TABLE agora_linux ADD COLUMN summary VARCHAR(255) NOT NULL DEFAULT ''"

@@ -79,7 +79,7 @@ check_mixed() {
   assert_success
   run forumpost_queue
   assert_success
-  assert_output --partial "5 taken, 3 posted, 0 duplicates, 2 ignored, 0 refused, 0 deferred"
+  assert_output --partial "5 taken, 3 posted, 0 duplicates, 0 ignored, 2 subscriptions, 0 refused, 0 deferred"
   check_mixed
 }
 

@@ -171,7 +171,7 @@ SQL
   assert_equal "$status" 143
   # term-5 is done, then the run stops: its group committed, nothing after
   # it taken.
-  assert_equal "$(summary "$output")" "5 taken, 5 posted, 0 duplicates, 0 ignored, 0 refused, 0 deferred"
+  assert_equal "$(summary "$output")" "5 taken, 5 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 0 deferred"
   assert_equal "$(count q/cur)" 5
   assert_equal "$(count q/new)" 35
   assert_consistent q 40 term
@@ -190,7 +190,7 @@ SQL
   # group is rolled back and handed in again, each message undoable alone.
   assert_output --partial "the group is rolled back to find the message refused"
   assert_output --partial "grp.5@test> from=<user5@example.org> outcome=refused"
-  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
   grep -q '^Subject: grp-5$' q/.failed/new/*
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'grp-5'")" 0
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "8	8"
@@ -209,7 +209,7 @@ SQL
   assert_success
   assert_output --partial "mid.4@test> from=<user4@example.org> outcome=deferred (the group is rolled back to undo this message"
   assert_output --partial "mid.4@test> from=<user4@example.org> outcome=refused"
-  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_output --partial "9 taken, 8 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'mid-4'")" 0
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "8	8"
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" 8
@@ -237,7 +237,7 @@ SQL
   run fp --queue q --sql "record_message=INSERT INTO agora_fg_messages
     (bn_name, message_key, message_id, post_id, thread, unixdate) VALUES (?, ?, ?, ?, ?, ?)"
   assert_success
-  assert_output --partial "4 taken, 3 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_output --partial "4 taken, 3 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
   assert_equal "$(sql 'SELECT GROUP_CONCAT(subject ORDER BY cle) FROM agora_linux')" "mid-1,mid-2,mid-3"
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" 3
   assert_equal "$(count q/cur)" 3
@@ -254,8 +254,7 @@ SQL
   assert_success
   assert_output --partial "sub.3@test> from=<a@example.org> outcome=deferred (the group is rolled back to find"
   assert_output --partial "sub.2@test> from=<user2@example.org> outcome=refused"
-  # (A request done counts among the ignored.)
-  assert_output --partial "3 taken, 1 posted, 0 duplicates, 1 ignored, 1 refused, 0 deferred"
+  assert_output --partial "3 taken, 1 posted, 0 duplicates, 0 ignored, 1 subscriptions, 1 refused, 0 deferred"
   assert_equal "$(sql 'SELECT subject FROM agora_linux')" "sub-1"
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_confirmations')" 1
   assert_equal "$(grep -c '^Subject: Confirm' "$T/sent")" 1
@@ -417,7 +416,7 @@ big() {
   make_queue q 2 after
   cp m q/new/1600000000.M1P1Q1.test
   run fp --queue q
-  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 1 refused, 0 deferred"
+  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 2
   # A LONGTEXT column takes it, the server's 16 MB max_allowed_packet does not.
   sql 'ALTER TABLE agora_linux MODIFY body LONGTEXT'
