@@ -465,8 +465,12 @@ void Gateway::commit_group() {
 
 Result Gateway::handle(const post::Record& record) {
   replay_ = false;
+  // The caller's, for this message only, whatever way it ends.
+  struct Forget {
+    std::vector<const post::Record*>& upcoming;
+    ~Forget() { upcoming.clear(); }
+  } forget{upcoming_};
   Result r = handle_undoable(record);
-  upcoming_.clear();  // the caller's, for this message only
   if (replay_) {
     replay_ = false;
     r.outcome = Outcome::deferred;
@@ -780,16 +784,15 @@ void Gateway::add_upcoming_keys(const Forum& forum, std::vector<Value>& params) 
 // would see what this one sees. The group's own records are written only
 // at its commit (group_keys_ has them), so none is missed; not so with a
 // savepoint per message, where each writes its record at once: there,
-// and outside a group, each message asks alone. Under READ COMMITTED an
-// answer can be a few messages old; a concurrent delivery committed
-// meanwhile is then caught by the records' unique key at the commit, and
-// the group replayed, as when it commits between a query and the commit.
+// and outside a group, each message asks alone. So does each under READ
+// COMMITTED (or READ UNCOMMITTED): a parent that a concurrent delivery
+// commits meanwhile must be found, as it was without the read-ahead.
 std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messages(const Forum& forum,
                                                                                      const std::vector<Value>& params) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
   const bool keep = grouped_ && group_open_ && !savepoints_ && !o_.dry_run &&
                     !profile_.statements().at("record_message").replaced &&
-                    !profile_.statements().at("find_message").replaced;
+                    !profile_.statements().at("find_message").replaced && snapshot_reads();
   if (!keep) {
     looked_up_.clear();
   } else if (looked_up_forum_ == forum.name &&
@@ -816,6 +819,29 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messa
       looked_up_[key] = it == known.end() ? std::nullopt : std::optional(it->second);
     }
   return known;
+}
+
+// REPEATABLE READ reads one snapshot for the whole transaction, and
+// SERIALIZABLE locks what it read: either way an answer holds until the
+// transaction ends. MySQL 8 and MariaDB 11.1 name the variable
+// transaction_isolation, MariaDB before that only tx_isolation.
+bool Gateway::snapshot_reads() {
+  if (!snapshot_reads_) {
+    std::string level;
+    for (const char* variable : {"@@SESSION.transaction_isolation", "@@SESSION.tx_isolation"}) {
+      try {
+        auto rows = db_.query(std::string("SELECT ") + variable);
+        if (!rows.empty() && !rows[0].empty() && rows[0][0]) {
+          level = *rows[0][0];
+          break;
+        }
+      } catch (const DbError& e) {
+        if (e.temporary()) throw;  // an unknown variable: the other name
+      }
+    }
+    snapshot_reads_ = level == "REPEATABLE-READ" || level == "SERIALIZABLE";
+  }
+  return *snapshot_reads_;
 }
 
 void Gateway::write_counts() {

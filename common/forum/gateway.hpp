@@ -210,6 +210,10 @@ class Gateway {
   // key asked, and its (post, thread) when found.
   std::map<std::string, std::optional<std::pair<std::int64_t, std::int64_t>>> looked_up_;
   std::string looked_up_forum_;
+  // Whether a read in a transaction stays true until it ends (see
+  // snapshot_reads()); asked once.
+  std::optional<bool> snapshot_reads_;
+  bool snapshot_reads();
 };
 
 // Whether one of the Authentication-Results values, from authserv_id,

@@ -113,6 +113,7 @@ struct ReadMessage {
   std::optional<std::string> data;
   Prepared prepared;
   std::exception_ptr read_error;
+  bool left = false;  // not read ahead: the handler's thread reads it
 };
 
 // The queue's messages read and prepared on a thread of its own, a few
@@ -128,7 +129,7 @@ class ReadAhead {
     pthread_sigmask(SIG_SETMASK, &all, &old);  // the thread inherits it
     try {
       thread_ = std::thread([this] { run(); });
-    } catch (const std::system_error&) {
+    } catch (...) {
       // No thread to be had: the messages are read as they are handled.
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
@@ -150,8 +151,12 @@ class ReadAhead {
     std::unique_lock lock(mutex_);
     if (ready_.empty()) {
       waiting_ = true;
-      ready_cv_.wait(lock, [&] { return !ready_.empty(); });
+      ready_cv_.wait(lock, [&] { return !ready_.empty() || gave_up_; });
       waiting_ = false;
+      if (ready_.empty()) {  // the thread failed (out of memory): read here
+        lock.unlock();
+        return read(paths_[taken_++]);
+      }
     }
     ReadMessage m = std::move(ready_.front());
     ready_.pop_front();
@@ -160,7 +165,10 @@ class ReadAhead {
     const bool wake = sleeping_ && has_room();
     lock.unlock();
     if (wake) space_.notify_one();
-    if (m.read_error) std::rethrow_exception(m.read_error);
+    // What could not be read ahead, or not well (a transient error; the
+    // file may since have been taken by a concurrent run), is read now,
+    // as it was before there was a thread.
+    if (m.left || m.read_error) return read(paths_[taken_ - 1]);
     return m;
   }
 
@@ -175,7 +183,8 @@ class ReadAhead {
   }
 
  private:
-  static constexpr std::size_t max_bytes = 16 << 20;
+  // Of raw mail; prepared, a message takes about three times its size.
+  static constexpr std::size_t max_bytes = 4 << 20;
 
   // The window is full: the thread sleeps until it is half empty, so that
   // waking it (a context switch, costly on a virtual machine) is paid once
@@ -198,7 +207,25 @@ class ReadAhead {
     return m;
   }
 
+  // Only a regular file is read ahead: opening a FIFO (or anything else
+  // that may block) is left to the handler's thread, which would block on
+  // it all the same, so that stopping never waits for the read-ahead.
+  static bool regular(const std::string& path) {
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  }
+
   void run() {
+    try {
+      read_ahead();
+    } catch (...) {  // out of memory: the handler's thread reads the rest
+      std::lock_guard lock(mutex_);
+      gave_up_ = true;
+    }
+    ready_cv_.notify_one();
+  }
+
+  void read_ahead() {
     for (std::size_t i = 0; i < paths_.size(); ++i) {
       {
         std::unique_lock lock(mutex_);
@@ -211,10 +238,14 @@ class ReadAhead {
         if (stop_) return;
       }
       ReadMessage m;
-      try {
-        m = read(paths_[i]);
-      } catch (...) {
-        m.read_error = std::current_exception();
+      if (!regular(paths_[i])) {
+        m.left = true;
+      } else {
+        try {
+          m = read(paths_[i]);
+        } catch (...) {
+          m.read_error = std::current_exception();
+        }
       }
       bool wake = false;
       {
@@ -235,6 +266,7 @@ class ReadAhead {
   std::deque<ReadMessage> ready_;  // read, not yet taken, in order
   std::size_t bytes_ = 0;          // their data's
   bool stop_ = false;
+  bool gave_up_ = false;   // the thread ended early: what is left is read here
   bool sleeping_ = false;  // the thread waits for room
   bool waiting_ = false;   // the handler's thread waits for a message
   std::thread thread_;  // last: started once the rest is there

@@ -209,3 +209,45 @@ TEST(QueueReadAhead, NoPrepareNoThread) {
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"1", "2", "3"}));
 }
+
+TEST(QueueReadAhead, WhatMayBlockIsNotReadAheadSoACancelBeforeItEndsTheRun) {
+  test::TempDir dir;
+  std::string q = make_queue(dir, 3);
+  // A FIFO in new/: opening it blocks until somebody writes. The run is
+  // cancelled before its turn, so nothing may wait for it.
+  std::string fifo = q + "/new/1700000009.M1P1Q9.test";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  volatile int cancel = 0;
+  forum::QueueOptions o;
+  o.prepare = make;
+  o.cancel = &cancel;
+  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
+    if (data == "3") cancel = 1;
+    return posted();
+  });
+  EXPECT_TRUE(report.stopped);
+  EXPECT_EQ(report.taken, 3u);
+}
+
+TEST(QueueReadAhead, AFileThatCouldNotBeReadAheadIsReadAgainAtItsTurn) {
+  test::TempDir dir;
+  std::string q = make_queue(dir, 3);
+  // Unreadable when the thread comes (as root too: a directory), a
+  // message when its turn comes.
+  std::string second = q + "/new/1700000002.M1P1Q2.test";
+  fs::remove(second);
+  fs::create_directory(second);
+  forum::QueueOptions o;
+  o.prepare = make;
+  std::vector<std::string> seen;
+  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
+    if (data == "1") {
+      fs::remove(second);
+      std::ofstream(second) << "2 again";
+    }
+    seen.push_back(data);
+    return posted();
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"1", "2 again", "3"}));
+  EXPECT_EQ(report.posted, 3u);
+}
