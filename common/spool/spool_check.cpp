@@ -289,7 +289,8 @@ std::string shared_directory(const std::vector<std::string>& spools) {
 
 // The spool's place below the shared directory open as dir.
 Place below(int dir, size_t shared, const std::string& spool) {
-  if (dir < 0) return as_named(spool);
+  // A remote spool (no prefix of the local ones') is not walked at all.
+  if (dir < 0 || spool.size() < shared) return as_named(spool);
   // "/srv/forums//a/post": the rest must not start with a slash, or the
   // kernel would walk it from the root.
   const char* rest = spool.c_str() + shared;
