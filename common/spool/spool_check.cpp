@@ -147,8 +147,6 @@ SpoolState check_remote(const std::string& spool) {
   }
 }
 
-// One thread per CPU we may run on, at most 8, and none for fewer than
-// 1024 spools: starting a thread costs about as much as checking 30.
 // A worker thread's own descriptor table (unshare(2) CLONE_FILES): its
 // opens and closes no longer contend with the other workers' for the
 // process's table, and what it opens for a chunk of spools is closed with
@@ -180,6 +178,8 @@ class Worker {
   }
 };
 
+// One thread per CPU we may run on, at most 8, and none for fewer than
+// 1024 spools: starting a thread costs about as much as checking 30.
 unsigned thread_count(size_t spools) {
   cpu_set_t cpus;
   unsigned online = sched_getaffinity(0, sizeof cpus, &cpus) == 0
@@ -289,7 +289,8 @@ std::string shared_directory(const std::vector<std::string>& spools) {
 
 // The spool's place below the shared directory open as dir.
 Place below(int dir, size_t shared, const std::string& spool) {
-  // A remote spool (no prefix of the local ones') is not walked at all.
+  // A remote spool, which may be shorter, is never walked: its place is
+  // its name.
   if (dir < 0 || spool.size() < shared) return as_named(spool);
   // "/srv/forums//a/post": the rest must not start with a slash, or the
   // kernel would walk it from the root.
