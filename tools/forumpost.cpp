@@ -259,8 +259,9 @@ forum::Profile make_profile(const Options& o) {
 
 std::string summary(const forum::QueueReport& r) {
   return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " +
-         std::to_string(r.duplicates) + " duplicates, " + std::to_string(r.ignored) + " ignored, " + std::to_string(r.subscriptions) + " subscriptions, " +
-         std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred";
+         std::to_string(r.duplicates) + " duplicates, " + std::to_string(r.ignored) + " ignored, " +
+         std::to_string(r.subscriptions) + " subscriptions, " + std::to_string(r.refused) + " refused, " +
+         std::to_string(r.deferred) + " deferred";
 }
 
 int run_queue(const Options& o, Runner& runner) {

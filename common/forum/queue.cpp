@@ -108,12 +108,11 @@ class Group {
 };
 
 // A message as the read-ahead thread left it: read (nullopt: taken by a
-// concurrent run) and prepared, or what reading it threw.
+// concurrent run) and prepared, or left for the handler's thread to read.
 struct ReadMessage {
   std::optional<std::string> data;
   Prepared prepared;
-  std::exception_ptr read_error;
-  bool left = false;  // not read ahead: the handler's thread reads it
+  bool left = false;  // not read ahead (not a regular file, or an error)
 };
 
 // The queue's messages read and prepared on a thread of its own, a few
@@ -145,7 +144,8 @@ class ReadAhead {
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
 
-  // The next message, in the order of paths; throws what reading it threw.
+  // The next message, in the order of paths; throws what reading it
+  // throws, on this thread.
   ReadMessage next() {
     if (!thread_.joinable()) return read(paths_[taken_++]);
     std::unique_lock lock(mutex_);
@@ -168,7 +168,7 @@ class ReadAhead {
     // What could not be read ahead, or not well (a transient error; the
     // file may since have been taken by a concurrent run), is read now,
     // as it was before there was a thread.
-    if (m.left || m.read_error) return read(paths_[taken_ - 1]);
+    if (m.left) return read(paths_[taken_ - 1]);
     return m;
   }
 
@@ -238,14 +238,12 @@ class ReadAhead {
         if (stop_) return;
       }
       ReadMessage m;
-      if (!regular(paths_[i])) {
+      try {
+        if (regular(paths_[i])) m = read(paths_[i]);
+        else m.left = true;
+      } catch (const Error&) {
+        m = ReadMessage{};
         m.left = true;
-      } else {
-        try {
-          m = read(paths_[i]);
-        } catch (...) {
-          m.read_error = std::current_exception();
-        }
       }
       bool wake = false;
       {

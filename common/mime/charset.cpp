@@ -1,6 +1,5 @@
 #include "mime/charset.hpp"
 
-
 #include <iconv.h>
 #include <uchardet/uchardet.h>
 

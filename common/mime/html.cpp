@@ -1,6 +1,5 @@
 #include "mime/html.hpp"
 
-
 #include <gumbo.h>
 
 #include <algorithm>

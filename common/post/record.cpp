@@ -1,6 +1,5 @@
 #include "post/record.hpp"
 
-
 #include <nlohmann/json.hpp>
 #include <cstdint>
 #include <cstring>

@@ -246,7 +246,7 @@ namespace {
 
 // check_one for a spool that is likely a Maildir, as the one before was:
 // opening new/ at once spares a stat(2), which is a third of a Maildir's
-// cost. When new/ cannot be opened, check_spool starts over and tells why.
+// cost. When new/ cannot be opened, check_one_at starts over and tells why.
 SpoolResult check_likely_maildir(const std::string& spool, Place at, Detail detail) {
   if (!is_remote_spool(spool)) {
     Fd dir(open_new(at));
