@@ -137,14 +137,20 @@ std::string MaildirWriter::unique_name(size_t size) {
          ",S=" + std::to_string(size);
 }
 
+// A file in tmp/ for the message, on the batch from now on.
+int MaildirWriter::create(const std::string& name, std::optional<std::string_view> flags) {
+  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
+  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
+  return fd;
+}
+
 std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
                                std::optional<std::string_view> flags) {
   size_t size = 0;
   for (auto p : pieces) size += p.size();
   std::string name = unique_name(size);
-  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
-  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
+  int fd = create(name, flags);
   try {
     util::write_all(fd, pieces, path_ + "/tmp/" + name);
   } catch (...) {
@@ -155,9 +161,17 @@ std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
   return name;
 }
 
+std::string MaildirWriter::add(std::string_view prefix, std::string_view data, std::string* owner,
+                               std::optional<std::string_view> flags) {
+  std::string name = unique_name(prefix.size() + data.size());
+  writes_.write(create(name, flags), path_ + "/tmp/" + name, prefix, data, owner);
+  return name;
+}
+
 std::vector<std::string> MaildirWriter::commit() {
   std::vector<std::string> published;
   if (pending_.empty()) return published;
+  writes_.finish();
   // One syncfs for the whole batch instead of an fsync per message.
   if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
   bool into_new = false, into_cur = false;
@@ -177,6 +191,7 @@ std::vector<std::string> MaildirWriter::commit() {
 }
 
 void MaildirWriter::rollback() {
+  writes_.settle();
   for (const auto& p : pending_) unlinkat(dir_fd_, p.name.c_str(), 0);
   pending_.clear();
 }

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "spool/write_behind.hpp"
+
 namespace forumgate::spool {
 
 // Whether path is a Maildir: a directory with cur/, new/ and tmp/.
@@ -42,6 +44,11 @@ class MaildirWriter {
   // Error(74) when the disk is full or a write fails: the caller rolls back.
   std::string add(std::initializer_list<std::string_view> pieces,
                   std::optional<std::string_view> flags = std::nullopt);
+  // The same for a prefix and a message, which may be written on a second
+  // thread, taking *owner when data lies in it (write_behind.hpp): the
+  // file is complete by commit(). Error(74) for this write or an earlier.
+  std::string add(std::string_view prefix, std::string_view data, std::string* owner,
+                  std::optional<std::string_view> flags = std::nullopt);
   // Durable, then visible in new/ (or cur/); returns their paths.
   std::vector<std::string> commit();
   void rollback();
@@ -50,6 +57,7 @@ class MaildirWriter {
 
  private:
   std::string unique_name(size_t size);
+  int create(const std::string& name, std::optional<std::string_view> flags);
 
   std::string path_;
   int dir_fd_ = -1;
@@ -61,6 +69,7 @@ class MaildirWriter {
   unsigned counter_ = 0;
   std::string host_;
   std::string pid_;  // a writer does not outlive a fork
+  WriteBehind writes_;
 };
 
 // A queue holds mail that is nobody else's to read yet: Error(78) when the

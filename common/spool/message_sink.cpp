@@ -11,6 +11,7 @@
 #include "cli/log.hpp"
 #include "util/fd.hpp"
 #include "process/command.hpp"
+#include "spool/write_behind.hpp"
 
 namespace forumgate::spool {
 
@@ -37,7 +38,7 @@ class QueueSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    std::string name = writer_->add({m.prefix, m.data}, m.flags);
+    std::string name = writer_->add(m.prefix, m.data, m.owner, m.flags);
     batch_.push_back({name, std::string(m.key)});
     // Commit in batches, so that memory does not grow with the number of
     // messages. The source is still given up only after the last batch; a
@@ -94,16 +95,11 @@ class NumberedFilesSink final : public MessageSink {
     }
     if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
     written_.push_back(path);
-    try {
-      util::write_all(fd, {m.prefix, m.data}, path);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path);
+    writes_.write(fd, path, m.prefix, m.data, m.owner);
     return {name};
   }
   void commit(bool durable) override {
+    writes_.finish();
     if (written_.empty() || !durable) {
       written_.clear();
       return;
@@ -118,6 +114,7 @@ class NumberedFilesSink final : public MessageSink {
     written_.clear();
   }
   void rollback() override {
+    writes_.settle();
     for (const auto& p : written_) ::unlink(p.c_str());
     written_.clear();
   }
@@ -128,6 +125,7 @@ class NumberedFilesSink final : public MessageSink {
   int width_;
   uint64_t next_;
   std::vector<std::string> written_;
+  WriteBehind writes_;
 };
 
 // mboxrd: every line that matches ^>*From  gets one more '>', so that a

@@ -31,6 +31,10 @@ struct OutgoingMessage {
   // What the source calls the message (a remote mailbox's UID), handed to
   // a queue's before_commit hook.
   std::string_view key = {};
+  // The string data lies in, when the sink may take it rather than copy
+  // it, to write it later (write_behind.hpp); it then leaves another
+  // string there. Null: data is only lent for the call.
+  std::string* owner = nullptr;
 };
 
 // A message in a queue's batch: its file's name in tmp/, its source's key.

@@ -90,16 +90,18 @@ SplitReport split_remote(const SplitRequest& rq, MessageSink& sink) {
       }
       std::string data = crlf_to_lf(box->fetch(m));
       const std::string from_line = make_from_line(data, time(nullptr));
+      const size_t size = data.size();
       OutgoingMessage out{from_line, "", data};
       out.key = m.uid;
+      out.owner = &data;
       Placement placed = sink.add(out);
       if (placed.taken) {
         to_remove.push_back(m);
         in_queue.insert(m.uid);
       }
       ++(placed.taken ? report.taken : report.kept);
-      report.bytes += data.size();
-      if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- message " + m.number + " (" + m.uid + ")");
+      report.bytes += size;
+      if (rq.on_message) rq.on_message(0, size, placed.where + " <- message " + m.number + " (" + m.uid + ")");
     }
     sink.commit(rq.drain);
   } catch (...) {

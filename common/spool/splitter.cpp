@@ -120,7 +120,9 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       std::string prefix = return_path_line(m);
       std::optional<std::string> flags;
       if (rq.keep_flags) flags = maildir_flags(m);
-      Placement placed = sink.add({m.from_line, prefix, m.data, flags});
+      OutgoingMessage out{m.from_line, prefix, m.data, flags};
+      out.owner = &m.data;  // the sink may take it; next() starts again from whatever is left there
+      Placement placed = sink.add(out);
       ++(placed.taken ? report.taken : report.kept);
       report.bytes += m.length;
       if (rq.on_message) rq.on_message(m.offset, m.length, placed.where);
@@ -163,11 +165,15 @@ SplitReport split_maildir(const SplitRequest& rq, MessageSink& sink) {
       }
       std::optional<std::string_view> flags;
       if (rq.keep_flags) flags = seen_flags(path);
-      Placement placed = sink.add({make_from_line(data, mtime), "", data, flags});
+      const size_t size = data.size();
+      const std::string from_line = make_from_line(data, mtime);
+      OutgoingMessage out{from_line, "", data, flags};
+      out.owner = &data;
+      Placement placed = sink.add(out);
       if (placed.taken) taken.push_back(path);
       ++(placed.taken ? report.taken : report.kept);
-      report.bytes += data.size();
-      if (rq.on_message) rq.on_message(0, data.size(), placed.where + " <- " + path);
+      report.bytes += size;
+      if (rq.on_message) rq.on_message(0, size, placed.where + " <- " + path);
       if (rq.on_progress) {
         progress.bytes = report.bytes;
         progress.items = report.taken + report.kept;

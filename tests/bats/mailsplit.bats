@@ -376,11 +376,53 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   local st=$status out=$output
   local left
   left=$(find small/queue/tmp small/queue/new -type f 2>/dev/null | wc -l)
+  # The same with -o: the one message is written behind the reader, so the
+  # failure is known only when the run commits.
+  run mailsplit --drain -o small/out bigbox
+  local o_status=$status o_out=$output
+  local o_left
+  o_left=$(find small/out -type f 2>/dev/null | wc -l)
   umount small
   assert_equal "$st" 74
   [[ $out == *"No space left on device"* ]] || fail "no ENOSPC message: $out"
   assert_equal "$left" 0
+  assert_equal "$o_status" 74
+  [[ $o_out == *"No space left on device"* ]] || fail "-o: no ENOSPC message: $o_out"
+  assert_equal "$o_left" 0
   cmp bigbox before
+}
+
+@test "disk full midway through many messages: 74, nothing left behind, with -o and into a queue" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
+  mkdir small
+  mount -t tmpfs -o size=512k tmpfs small || skip "cannot mount tmpfs here"
+  # 60 messages of 20 KB and 60 of 100 KB, 7 MB in all: written behind the
+  # reader (write_behind.hpp), the disk fills up while later ones are read.
+  python3 - manybox <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(120):
+        size = 20_000 if i % 2 else 100_000
+        f.write(b"From a@b Mon Nov 23 10:00:00 2026\nSubject: %d\n\n" % i)
+        f.write((b"%d" % i * 80)[:75] * (size // 76) + b"\n\n")
+PY
+  cp manybox before
+  run mailsplit --drain manybox small/queue
+  local queue_status=$status queue_out=$output
+  local queue_left
+  queue_left=$(find small/queue/tmp small/queue/new -type f 2>/dev/null | wc -l)
+  run mailsplit --drain -o small/out manybox
+  local o_status=$status o_out=$output
+  local o_left
+  o_left=$(find small/out -type f 2>/dev/null | wc -l)
+  umount small
+  assert_equal "$queue_status" 74
+  [[ $queue_out == *"No space left on device"* ]] || fail "queue: no ENOSPC message: $queue_out"
+  assert_equal "$queue_left" 0
+  assert_equal "$o_status" 74
+  [[ $o_out == *"No space left on device"* ]] || fail "-o: no ENOSPC message: $o_out"
+  assert_equal "$o_left" 0
+  cmp manybox before
 }
 
 @test "usage errors: 64" {
