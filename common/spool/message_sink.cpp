@@ -83,19 +83,24 @@ class NumberedFilesSink final : public MessageSink {
       throw system_error(Exit::cantcreat, "cannot create " + dir_);
     }
     if (access(dir_.c_str(), W_OK) != 0) throw system_error(Exit::cantcreat, "cannot write into " + dir_);
+    // Files are made from here, without the kernel walking dir_ for each.
+    dir_fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd_ < 0) throw system_error(Exit::cantcreat, "cannot open " + dir_);
   }
-  ~NumberedFilesSink() override { rollback(); }
+  ~NumberedFilesSink() override {
+    rollback();
+    ::close(dir_fd_);
+  }
   Placement add(const OutgoingMessage& m) override {
     std::string name = numbered_name(width_, next_++);
-    std::string path = dir_ + "/" + name;
     // Never over a file of an earlier run: after a drain it is the only copy.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST) {
-      throw Error(Exit::cantcreat, path + " exists already: give -f N to number on, or another -o DIR");
+      throw Error(Exit::cantcreat, dir_ + "/" + name + " exists already: give -f N to number on, or another -o DIR");
     }
-    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
-    written_.push_back(path);
-    writes_.write(fd, path, m.prefix, m.data, m.owner);
+    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + dir_ + "/" + name);
+    written_.push_back(name);
+    writes_.write(fd, dir_ + "/" + name, m.prefix, m.data, m.owner);
     return {name};
   }
   void commit(bool durable) override {
@@ -104,27 +109,22 @@ class NumberedFilesSink final : public MessageSink {
       written_.clear();
       return;
     }
-    int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || syncfs(fd) != 0 || fsync(fd) != 0) {
-      int err = errno;
-      if (fd >= 0) ::close(fd);
-      throw system_error(Exit::ioerr, "cannot sync " + dir_, err);
-    }
-    ::close(fd);
+    if (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + dir_);
     written_.clear();
   }
   void rollback() override {
     writes_.settle();
-    for (const auto& p : written_) ::unlink(p.c_str());
+    for (const auto& name : written_) ::unlinkat(dir_fd_, name.c_str(), 0);
     written_.clear();
   }
   bool durable() const override { return true; }
 
  private:
   std::string dir_;
+  int dir_fd_ = -1;
   int width_;
   uint64_t next_;
-  std::vector<std::string> written_;
+  std::vector<std::string> written_;  // names in dir_ since the last commit
   WriteBehind writes_;
 };
 
