@@ -137,20 +137,14 @@ std::string MaildirWriter::unique_name(size_t size) {
          ",S=" + std::to_string(size);
 }
 
-// A file in tmp/ for the message, on the batch from now on.
-int MaildirWriter::create(const std::string& name, std::optional<std::string_view> flags) {
-  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
-  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
-  return fd;
-}
-
 std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
                                std::optional<std::string_view> flags) {
   size_t size = 0;
   for (auto p : pieces) size += p.size();
   std::string name = unique_name(size);
-  int fd = create(name, flags);
+  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
+  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt, true});
   try {
     util::write_all(fd, pieces, path_ + "/tmp/" + name);
   } catch (...) {
@@ -164,7 +158,8 @@ std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
 std::string MaildirWriter::add(std::string_view prefix, std::string_view data, std::string* owner,
                                std::optional<std::string_view> flags) {
   std::string name = unique_name(prefix.size() + data.size());
-  writes_.write(create(name, flags), path_ + "/tmp/" + name, prefix, data, owner);
+  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt, false});
+  writes_.write({dir_fd_, name, path_ + "/tmp/" + name, ""}, prefix, data, owner);
   return name;
 }
 
@@ -172,6 +167,7 @@ std::vector<std::string> MaildirWriter::commit() {
   std::vector<std::string> published;
   if (pending_.empty()) return published;
   writes_.finish();
+  writes_.take_created();  // all of pending_, made
   // One syncfs for the whole batch instead of an fsync per message.
   if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
   bool into_new = false, into_cur = false;
@@ -192,7 +188,13 @@ std::vector<std::string> MaildirWriter::commit() {
 
 void MaildirWriter::rollback() {
   writes_.settle();
-  for (const auto& p : pending_) unlinkat(dir_fd_, p.name.c_str(), 0);
+  // Only the files this batch made: a name whose file could not be made
+  // (one of the same name was there) is not ours to remove.
+  std::vector<std::string> made = writes_.take_created();
+  std::sort(made.begin(), made.end());
+  for (const auto& p : pending_) {
+    if (p.made_here || std::binary_search(made.begin(), made.end(), p.name)) unlinkat(dir_fd_, p.name.c_str(), 0);
+  }
   pending_.clear();
 }
 

@@ -57,13 +57,13 @@ class MaildirWriter {
 
  private:
   std::string unique_name(size_t size);
-  int create(const std::string& name, std::optional<std::string_view> flags);
 
   std::string path_;
   int dir_fd_ = -1;
   struct Pending {
     std::string name;                  // in tmp/
     std::optional<std::string> flags;  // for cur/
+    bool made_here;  // made by add(pieces); otherwise writes_ knows whether it made it
   };
   std::vector<Pending> pending_;
   unsigned counter_ = 0;

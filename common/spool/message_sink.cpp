@@ -93,29 +93,22 @@ class NumberedFilesSink final : public MessageSink {
   }
   Placement add(const OutgoingMessage& m) override {
     std::string name = numbered_name(width_, next_++);
+    std::string path = dir_ + "/" + name;
     // Never over a file of an earlier run: after a drain it is the only copy.
-    int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST) {
-      throw Error(Exit::cantcreat, dir_ + "/" + name + " exists already: give -f N to number on, or another -o DIR");
-    }
-    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + dir_ + "/" + name);
-    written_.push_back(name);
-    writes_.write(fd, dir_ + "/" + name, m.prefix, m.data, m.owner);
+    std::string exists = path + " exists already: give -f N to number on, or another -o DIR";
+    writes_.write({dir_fd_, name, std::move(path), std::move(exists)}, m.prefix, m.data, m.owner);
     return {name};
   }
   void commit(bool durable) override {
     writes_.finish();
-    if (written_.empty() || !durable) {
-      written_.clear();
-      return;
+    const bool written = !writes_.take_created().empty();
+    if (written && durable && (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0)) {
+      throw system_error(Exit::ioerr, "cannot sync " + dir_);
     }
-    if (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + dir_);
-    written_.clear();
   }
   void rollback() override {
     writes_.settle();
-    for (const auto& name : written_) ::unlinkat(dir_fd_, name.c_str(), 0);
-    written_.clear();
+    for (const auto& name : writes_.take_created()) ::unlinkat(dir_fd_, name.c_str(), 0);
   }
   bool durable() const override { return true; }
 
@@ -124,8 +117,7 @@ class NumberedFilesSink final : public MessageSink {
   int dir_fd_ = -1;
   int width_;
   uint64_t next_;
-  std::vector<std::string> written_;  // names in dir_ since the last commit
-  WriteBehind writes_;
+  WriteBehind writes_;  // makes the files, and knows which it made since the last commit
 };
 
 // mboxrd: every line that matches ^>*From  gets one more '>', so that a

@@ -1,5 +1,6 @@
 #include "spool/write_behind.hpp"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,36 +22,40 @@ WriteBehind::~WriteBehind() {
   if (thread_.joinable()) thread_.join();
 }
 
-void WriteBehind::write_now(int fd, const std::string& what, std::string_view prefix, std::string_view data) {
+void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::string_view data) {
+  // Never over a file that is there already: it may be the only copy of
+  // a message an earlier run took.
+  int fd = ::openat(file.dir_fd, file.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST && !file.exists.empty()) throw Error(Exit::cantcreat, file.exists);
+  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + file.what);
+  {
+    std::lock_guard lock(mutex_);
+    created_.push_back(file.name);
+  }
   try {
-    util::write_all(fd, {prefix, data}, what);
+    util::write_all(fd, {prefix, data}, file.what);
   } catch (...) {
     ::close(fd);
     throw;
   }
-  if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + what);
+  if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + file.what);
 }
 
-void WriteBehind::write(int fd, std::string what, std::string_view prefix, std::string_view data,
-                        std::string* owner) {
+void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view data, std::string* owner) {
   const auto at = reinterpret_cast<uintptr_t>(data.data());
   const auto base = reinterpret_cast<uintptr_t>(owner ? owner->data() : nullptr);
   const bool copy = data.size() <= copied;
   const bool take = !copy && data.size() <= largest && owner && at >= base && data.size() <= owner->size() &&
                     at - base <= owner->size() - data.size();
   std::unique_lock lock(mutex_);
-  if (failed_) {
-    ::close(fd);
-    std::rethrow_exception(failed_);
-  }
+  if (failed_) std::rethrow_exception(failed_);
   if (!(copy || take) || jobs_.size() >= most_jobs || bytes_ + data.size() > most_bytes || !has_thread()) {
     lock.unlock();
-    write_now(fd, what, prefix, data);
+    write_now(file, prefix, data);
     return;
   }
   Job job;
-  job.fd = fd;
-  job.what = std::move(what);
+  job.file = std::move(file);
   job.prefix = std::string(prefix);
   job.size = data.size();
   if (copy) {
@@ -106,11 +111,9 @@ void WriteBehind::run() {
     const bool skip = failed_ != nullptr;
     lock.unlock();
     std::exception_ptr error;
-    if (skip) {
-      ::close(job.fd);
-    } else {
+    if (!skip) {  // after a failure nothing more is made: the owner rolls back
       try {
-        write_now(job.fd, job.what, job.prefix, std::string_view(job.buffer).substr(job.offset, job.size));
+        write_now(job.file, job.prefix, std::string_view(job.buffer).substr(job.offset, job.size));
       } catch (...) {
         error = std::current_exception();
       }
@@ -144,6 +147,14 @@ void WriteBehind::settle() {
   std::unique_lock lock(mutex_);
   wait_idle(lock);
   failed_ = nullptr;
+}
+
+std::vector<std::string> WriteBehind::take_created() {
+  std::unique_lock lock(mutex_);
+  wait_idle(lock);
+  std::vector<std::string> names = std::move(created_);
+  created_.clear();
+  return names;
 }
 
 }  // namespace forumgate::spool

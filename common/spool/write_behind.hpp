@@ -6,8 +6,10 @@
 // at the speed of one core; handing the write and close of each file to a
 // writer thread lets them overlap with reading the next messages when the
 // process may run on a second CPU (with one, no thread is started).
-// Everything that decides something stays with the caller: file names and
-// their creation (O_EXCL, in order), the commit, the rollback.
+// The caller keeps what decides something: the files' names, the commit,
+// the rollback. The writer makes each file with O_EXCL, never over one
+// that is there, and keeps the names of those it made, so that a rollback
+// removes those and nothing else.
 //
 // Memory stays bounded: a message is handed over only when it is at most
 // 4 MiB, and only while fewer than 64 messages and 8 MiB wait; otherwise
@@ -18,9 +20,9 @@
 // in its place, so a reader's large buffer keeps being reused rather than
 // mapped and faulted in again for each message.
 //
-// Errors: the first write that fails (a full disk) is thrown by the next
-// write() or finish(), and stays until settle(); the writes queued after it
-// are not done, only their files closed, since the owner will roll back.
+// Errors: the first file that cannot be made or written (a full disk) is
+// thrown by the next write() or finish(), and stays until settle(); the
+// files queued after it are not made, since the owner will roll back.
 
 #include <condition_variable>
 #include <cstddef>
@@ -43,24 +45,32 @@ class WriteBehind {
   WriteBehind(const WriteBehind&) = delete;
   WriteBehind& operator=(const WriteBehind&) = delete;
 
-  // Writes prefix then data into fd, an open new file, and closes it:
-  // now, or later on the writer's thread. fd is the writer's from the call
-  // on, whatever happens. what names the file in errors. When owner holds
-  // data, the writer may take *owner, leaving another (empty) string there;
-  // without owner the write is done now. Error(74) "cannot write WHAT" for
-  // this write or for an earlier one that failed.
-  void write(int fd, std::string what, std::string_view prefix, std::string_view data,
-             std::string* owner = nullptr);
+  // A file to make: name in the directory dir_fd, which must not exist
+  // (O_EXCL, mode 0600); what names it in errors ("DIR/NAME"); exists, when
+  // not empty, is the error when it exists already.
+  struct NewFile {
+    int dir_fd = -1;
+    std::string name, what, exists;
+  };
+  // Creates file and writes prefix then data into it, now or later on the
+  // writer's thread. When owner holds data, the writer may take *owner,
+  // leaving another (empty) string there; without owner a message over
+  // 64 KiB is written now. Error(73) when the file cannot be made,
+  // Error(74) "cannot write WHAT" when it cannot be written: for this file
+  // or for an earlier one.
+  void write(NewFile file, std::string_view prefix, std::string_view data, std::string* owner = nullptr);
   // Returns once every write is done; throws the first one that failed.
   void finish();
   // Returns once every write is done, and forgets a failure: for an owner
   // about to remove the files.
   void settle();
+  // Once every write is done, the names of the files made since the last
+  // call: what a rollback removes (not a file that was there already).
+  std::vector<std::string> take_created();
 
  private:
   struct Job {
-    int fd = -1;
-    std::string what;
+    NewFile file;
     std::string prefix;
     std::string buffer;  // holds the data, at offset
     size_t offset = 0, size = 0;
@@ -68,7 +78,7 @@ class WriteBehind {
   bool has_thread();  // started at the first message handed over; false when none can be had
   void run();
   void wait_idle(std::unique_lock<std::mutex>& lock);
-  static void write_now(int fd, const std::string& what, std::string_view prefix, std::string_view data);
+  void write_now(const NewFile& file, std::string_view prefix, std::string_view data);
 
   static constexpr size_t copied = size_t{64} << 10;  // a message copied when handed over
   static constexpr size_t largest = size_t{4} << 20;  // a message handed over
@@ -90,6 +100,7 @@ class WriteBehind {
   bool stop_ = false;
   bool no_thread_ = false;  // starting it failed: every write is done at once
   std::exception_ptr failed_;
+  std::vector<std::string> created_;  // files made, by either thread
   std::thread thread_;
 };
 

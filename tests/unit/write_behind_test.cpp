@@ -1,6 +1,9 @@
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -20,11 +23,6 @@ std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};
 }
-int create(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot create " + path);
-  return fd;
-}
 size_t open_descriptors() {
   size_t n = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) ++n;
@@ -38,6 +36,40 @@ std::string message(size_t number, size_t size) {
   m.resize(size);
   return m;
 }
+// A directory to make files in, as the sinks do.
+class Dir {
+ public:
+  Dir() : fd_(::open(dir_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
+  ~Dir() { ::close(fd_); }
+  WriteBehind::NewFile file(const std::string& name, std::string exists = "") const {
+    return {fd_, name, dir_ / name, std::move(exists)};
+  }
+  std::string operator/(const std::string& name) const { return dir_ / name; }
+
+ private:
+  forumgate::test::TempDir dir_;
+  int fd_;
+};
+// Files may be at most limit bytes (RLIMIT_FSIZE): a write past it fails
+// with EFBIG, as a full disk fails with ENOSPC, without a small file system.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t limit) {
+    getrlimit(RLIMIT_FSIZE, &old_);
+    old_handler_ = signal(SIGXFSZ, SIG_IGN);
+    rlimit r = old_;
+    r.rlim_cur = limit;
+    setrlimit(RLIMIT_FSIZE, &r);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &old_);
+    signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit old_{};
+  sighandler_t old_handler_;
+};
 }  // namespace
 
 // Small messages (copied), larger ones (their strings taken) and one too
@@ -45,7 +77,7 @@ std::string message(size_t number, size_t size) {
 // bytes before and after it: every file gets exactly its message, and an
 // owner is left holding a usable string.
 TEST(WriteBehind, EveryFileGetsExactlyItsMessage) {
-  forumgate::test::TempDir dir;
+  Dir dir;
   const size_t sizes[] = {10, 3000, 70'000, 1'500'000, 4'500'000, 65'536, 65'537, 0};
   std::vector<std::string> expected;
   {
@@ -57,11 +89,12 @@ TEST(WriteBehind, EveryFileGetsExactlyItsMessage) {
       std::string_view data = std::string_view(buffer).substr(11, size);
       const std::string prefix = i % 3 ? "" : "Return-Path: <" + std::to_string(i) + "@example.org>\n";
       expected.push_back(prefix + message(i, size));
-      const std::string path = dir / std::to_string(i);
-      writes.write(create(path), path, prefix, data, &buffer);
+      writes.write(dir.file(std::to_string(i)), prefix, data, &buffer);
       buffer.assign("scribbled over");  // the caller's string is its own again
     }
     writes.finish();
+    EXPECT_EQ(writes.take_created().size(), 80u);
+    EXPECT_TRUE(writes.take_created().empty());
   }
   for (size_t i = 0; i < expected.size(); ++i) {
     ASSERT_EQ(slurp(dir / std::to_string(i)), expected[i]) << "message " << i;
@@ -71,42 +104,70 @@ TEST(WriteBehind, EveryFileGetsExactlyItsMessage) {
 // Without an owner a large message cannot be taken: it is written before
 // write() returns, so the caller may change its bytes at once.
 TEST(WriteBehind, ALargeMessageWithoutOwnerIsWrittenAtOnce) {
-  forumgate::test::TempDir dir;
+  Dir dir;
   WriteBehind writes;
   std::string data = message(1, 200'000);
   const std::string expected = data;
-  writes.write(create(dir / "m"), dir / "m", "", data);
+  writes.write(dir.file("m"), "", data);
   data.assign(data.size(), 'x');
   writes.finish();
   EXPECT_EQ(slurp(dir / "m"), expected);
 }
 
-// A full disk (/dev/full) on the writer's thread: finish() throws it (74,
-// with the file's name), and so does every write() and finish() after it,
-// closing the descriptor it was given, until settle() forgets it.
+// A file of that name is there already (an earlier run's, maybe the only
+// copy of a message): it is not written over, the caller hears so, and it
+// is not among the files made, so a rollback leaves it alone.
+TEST(WriteBehind, AFileThatIsThereIsNeitherWrittenNorCountedAsMade) {
+  Dir dir;
+  std::ofstream(dir / "0002") << "precious";
+  WriteBehind writes;
+  std::string m;
+  try {
+    for (int i = 1; i <= 3; ++i) {
+      m = message(static_cast<size_t>(i), 100'000);
+      writes.write(dir.file("000" + std::to_string(i), "0002 is there"), "", m, &m);
+    }
+    writes.finish();
+    FAIL() << "no error for a file that is there already";
+  } catch (const forumgate::Error& e) {
+    EXPECT_EQ(e.status(), forumgate::Exit::cantcreat);
+    EXPECT_STREQ(e.what(), "0002 is there");
+  }
+  writes.settle();
+  const std::vector<std::string> made = writes.take_created();
+  EXPECT_EQ(std::count(made.begin(), made.end(), "0001"), 1);
+  EXPECT_EQ(std::count(made.begin(), made.end(), "0002"), 0);
+  EXPECT_EQ(slurp(dir / "0002"), "precious");
+}
+
+// A write that fails on the writer's thread (a file past RLIMIT_FSIZE, as
+// on a full disk): finish() throws it (74, with the file's name), and so
+// does every write() and finish() after it, making no more files, until
+// settle() forgets it.
 TEST(WriteBehind, AFailedWriteIsThrownUntilSettled) {
-  forumgate::test::TempDir dir;
+  Dir dir;
   const size_t before = open_descriptors();
   WriteBehind writes;
-  std::string owner = message(0, 100'000);  // large enough to be taken, not copied: written later
-  int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
-  ASSERT_GE(full, 0);
-  writes.write(full, "the full disk", "", owner, &owner);
-  try {
-    writes.finish();
-    FAIL() << "finish() did not throw the failed write";
-  } catch (const forumgate::Error& e) {
-    EXPECT_EQ(e.status(), forumgate::Exit::ioerr);
-    EXPECT_NE(std::string(e.what()).find("cannot write the full disk: No space left"), std::string::npos)
-        << e.what();
+  {
+    FileSizeLimit limit(50'000);
+    std::string owner = message(0, 100'000);  // large enough to be taken, not copied: written later
+    writes.write(dir.file("big"), "", owner, &owner);
+    try {
+      writes.finish();
+      FAIL() << "finish() did not throw the failed write";
+    } catch (const forumgate::Error& e) {
+      EXPECT_EQ(e.status(), forumgate::Exit::ioerr);
+      EXPECT_EQ(std::string(e.what()), "cannot write " + (dir / "big") + ": File too large");
+    }
   }
   std::string small = message(1, 100);
-  EXPECT_THROW(writes.write(create(dir / "after"), dir / "after", "", small, &small), forumgate::Error);
+  EXPECT_THROW(writes.write(dir.file("after"), "", small, &small), forumgate::Error);
+  EXPECT_FALSE(fs::exists(dir / "after"));
   EXPECT_THROW(writes.finish(), forumgate::Error);
-  EXPECT_EQ(open_descriptors(), before + 0);
+  EXPECT_EQ(writes.take_created(), std::vector<std::string>{"big"});
   writes.settle();
   EXPECT_NO_THROW(writes.finish());
-  writes.write(create(dir / "again"), dir / "again", "", small, &small);
+  writes.write(dir.file("again"), "", small, &small);
   writes.finish();
   EXPECT_EQ(slurp(dir / "again"), message(1, 100));
   EXPECT_EQ(open_descriptors(), before);
@@ -116,19 +177,19 @@ TEST(WriteBehind, AFailedWriteIsThrownUntilSettled) {
 // finish(): a caller that splits a long mbox stops soon after the disk is
 // full, instead of reading the rest for nothing.
 TEST(WriteBehind, ALaterWriteThrowsTheFailure) {
-  forumgate::test::TempDir dir;
+  Dir dir;
   WriteBehind writes;
+  FileSizeLimit limit(50'000);
   std::string owner = message(0, 100'000);
-  writes.write(::open("/dev/full", O_WRONLY | O_CLOEXEC), "the full disk", "", owner, &owner);
+  writes.write(dir.file("big"), "", owner, &owner);
   bool thrown = false;
   for (int i = 0; i < 5000 && !thrown; ++i) {
     std::string small = message(static_cast<size_t>(i), 100);
-    const std::string path = dir / std::to_string(i);
     try {
-      writes.write(create(path), path, "", small, &small);
+      writes.write(dir.file(std::to_string(i)), "", small, &small);
     } catch (const forumgate::Error& e) {
       thrown = true;
-      EXPECT_NE(std::string(e.what()).find("cannot write the full disk"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()), "cannot write " + (dir / "big") + ": File too large");
     }
     usleep(1000);
   }
@@ -138,13 +199,13 @@ TEST(WriteBehind, ALaterWriteThrowsTheFailure) {
 
 // The destructor writes what is still queued and closes every descriptor.
 TEST(WriteBehind, WhatIsQueuedIsWrittenByTheDestructor) {
-  forumgate::test::TempDir dir;
+  Dir dir;
   const size_t before = open_descriptors();
   {
     WriteBehind writes;
     for (size_t i = 0; i < 50; ++i) {
       std::string m = message(i, 20'000);
-      writes.write(create(dir / std::to_string(i)), dir / std::to_string(i), "", m, &m);
+      writes.write(dir.file(std::to_string(i)), "", m, &m);
     }
   }
   EXPECT_EQ(open_descriptors(), before);
