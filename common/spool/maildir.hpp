@@ -44,9 +44,10 @@ class MaildirWriter {
   // Error(74) when the disk is full or a write fails: the caller rolls back.
   std::string add(std::initializer_list<std::string_view> pieces,
                   std::optional<std::string_view> flags = std::nullopt);
-  // The same for a prefix and a message, which may be written on a second
-  // thread, taking *owner when data lies in it (write_behind.hpp): the
-  // file is complete by commit(). Error(74) for this write or an earlier.
+  // The same for a prefix and a message, which may be made and written on
+  // a second thread, taking *owner when data lies in it (write_behind.hpp):
+  // the file is complete by commit(). Error(73) when a file cannot be
+  // made, Error(74) when one cannot be written: this one or an earlier.
   std::string add(std::string_view prefix, std::string_view data, std::string* owner,
                   std::optional<std::string_view> flags = std::nullopt);
   // Durable, then visible in new/ (or cur/); returns their paths.

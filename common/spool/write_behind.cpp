@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "cli/error.hpp"
@@ -23,14 +24,23 @@ WriteBehind::~WriteBehind() {
 }
 
 void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::string_view data) {
-  // Never over a file that is there already: it may be the only copy of
-  // a message an earlier run took.
-  int fd = ::openat(file.dir_fd, file.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == EEXIST && !file.exists.empty()) throw Error(Exit::cantcreat, file.exists);
-  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + file.what);
+  // On record before it exists, so that no failure can leave a file made
+  // here that a rollback does not know of.
   {
     std::lock_guard lock(mutex_);
     created_.push_back(file.name);
+  }
+  // Never over a file that is there already: it may be the only copy of
+  // a message an earlier run took.
+  int fd = ::openat(file.dir_fd, file.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    {
+      std::lock_guard lock(mutex_);
+      created_.erase(std::find(created_.rbegin(), created_.rend(), file.name).base() - 1);
+    }
+    if (err == EEXIST && !file.exists.empty()) throw Error(Exit::cantcreat, file.exists);
+    throw system_error(Exit::cantcreat, "cannot create " + file.what, err);
   }
   try {
     util::write_all(fd, {prefix, data}, file.what);
@@ -44,12 +54,15 @@ void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::s
 void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view data, std::string* owner) {
   const auto at = reinterpret_cast<uintptr_t>(data.data());
   const auto base = reinterpret_cast<uintptr_t>(owner ? owner->data() : nullptr);
-  const bool copy = data.size() <= copied;
-  const bool take = !copy && data.size() <= largest && owner && at >= base && data.size() <= owner->size() &&
-                    at - base <= owner->size() - data.size();
+  const bool owned = owner && at >= base && data.size() <= owner->size() && at - base <= owner->size() - data.size();
+  const bool take = owned && data.size() > copied && owner->capacity() <= most_room;
   std::unique_lock lock(mutex_);
   if (failed_) std::rethrow_exception(failed_);
-  if (!(copy || take) || jobs_.size() >= most_jobs || bytes_ + data.size() > most_bytes || !has_thread()) {
+  // What the job will count for: the room of the string it takes, or of
+  // the buffer it is copied into (one kept for reuse, for a larger one).
+  const bool reuse = !take && data.size() > copied && !spares_.empty();
+  const size_t room = take ? owner->capacity() : reuse ? std::max(data.size(), spares_.back().capacity()) : data.size();
+  if (data.size() > largest || jobs_.size() >= most_jobs || jobs_room_ + room > most_room || !has_thread()) {
     lock.unlock();
     write_now(file, prefix, data);
     return;
@@ -58,20 +71,26 @@ void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view 
   job.file = std::move(file);
   job.prefix = std::string(prefix);
   job.size = data.size();
-  if (copy) {
-    job.buffer.assign(data);
-  } else {
-    // data now lies in job.buffer at the same offset (an SSO string would
-    // have moved its bytes along, but those are copied, above).
+  if (take) {
+    // data now lies in job.buffer at the same offset (a short string's
+    // bytes would move along, but those are copied).
     job.offset = at - base;
     job.buffer.swap(*owner);
-    if (!spare_.empty()) {
-      owner->swap(spare_.back().buffer);
-      spare_bytes_ -= spare_.back().held;
-      spare_.pop_back();
+    if (!spares_.empty()) {
+      owner->swap(spares_.back());
+      spares_room_ -= owner->capacity();
+      spares_.pop_back();
     }
+  } else {
+    if (reuse) {
+      job.buffer.swap(spares_.back());
+      spares_room_ -= job.buffer.capacity();
+      spares_.pop_back();
+    }
+    job.buffer.assign(data);
   }
-  bytes_ += job.size;
+  job.room = std::max(room, job.buffer.capacity());
+  jobs_room_ += job.room;
   jobs_.push_back(std::move(job));
   lock.unlock();
   work_.notify_one();
@@ -80,9 +99,9 @@ void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view 
 bool WriteBehind::has_thread() {
   if (thread_.joinable()) return true;
   if (no_thread_) return false;
-  // With one core to run on, a second thread only takes turns with this one.
+  // With one CPU to run on, a second thread only takes turns with this one.
   cpu_set_t cpus;
-  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) {
+  if (when_ == Thread::by_cpus && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) {
     no_thread_ = true;
     return false;
   }
@@ -98,6 +117,16 @@ bool WriteBehind::has_thread() {
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return !no_thread_;
+}
+
+// Kept for the caller's next messages while there is room: freed, a large
+// buffer would be mapped and faulted in again for the next large message.
+void WriteBehind::keep_spare(std::string& buffer) {
+  const size_t room = buffer.capacity();
+  if (room <= copied || spares_room_ + room > most_room) return;
+  buffer.clear();
+  spares_room_ += room;
+  spares_.push_back(std::move(buffer));
 }
 
 void WriteBehind::run() {
@@ -118,17 +147,11 @@ void WriteBehind::run() {
         error = std::current_exception();
       }
     }
-    job.buffer.clear();
     lock.lock();
     busy_ = false;
-    bytes_ -= job.size;
+    jobs_room_ -= job.room;
     if (error && !failed_) failed_ = error;
-    // Kept for the caller's next messages, up to a bound: a large buffer
-    // freed is mapped and faulted in again for the next large message.
-    if (job.size > copied && spare_bytes_ + job.size <= most_bytes) {
-      spare_bytes_ += job.size;
-      spare_.push_back({std::move(job.buffer), job.size});
-    }
+    keep_spare(job.buffer);
     idle_.notify_all();
   }
 }

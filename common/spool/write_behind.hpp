@@ -1,24 +1,30 @@
 #pragma once
-// Message files written on a second thread, behind the one that reads them.
+// Message files made and written on a second thread, behind the one that
+// reads the messages.
 //
 // Splitting an mbox is mostly the kernel's work: creating a file per
 // message and copying the message into its page cache. One thread does it
-// at the speed of one core; handing the write and close of each file to a
-// writer thread lets them overlap with reading the next messages when the
-// process may run on a second CPU (with one, no thread is started).
-// The caller keeps what decides something: the files' names, the commit,
-// the rollback. The writer makes each file with O_EXCL, never over one
-// that is there, and keeps the names of those it made, so that a rollback
-// removes those and nothing else.
+// at the speed of one core; handing each file to a writer thread lets that
+// overlap with reading the next messages when the process may run on a
+// second CPU (with one, no thread is started). The caller keeps what
+// decides something: the files' names, the commit, the rollback. The
+// writer makes each file with O_EXCL, never over one that is there, and
+// keeps the names of those it made, so that a rollback removes those and
+// nothing else.
 //
-// Memory stays bounded: a message is handed over only when it is at most
-// 4 MiB, and only while fewer than 64 messages and 8 MiB wait; otherwise
-// the caller writes it itself, as it would without the thread (so a large
-// message is never held twice, and a full queue costs no waiting). A
-// message of up to 64 KiB is copied; a larger one is not: its string is
-// taken, and one the writer is done with (kept up to 8 MiB in all) is left
-// in its place, so a reader's large buffer keeps being reused rather than
-// mapped and faulted in again for each message.
+// Memory stays bounded by constants, whatever the messages: what waits for
+// the thread, and the buffers it keeps for reuse, are each at most 8 MiB
+// of allocated room (capacity, so pages a string kept from an earlier,
+// larger message count too), and no more than 64 messages wait. A message
+// over 4 MiB is written by the caller itself, as without the thread, so it
+// is never held twice. A message of up to 64 KiB is copied. A larger one
+// is not, when its string's room is at most 8 MiB: the string is taken,
+// and one the writer is done with is left in its place, so the reader
+// keeps reusing room rather than mapping and faulting in new pages for
+// each message. From a string with more room (the mbox reader reserves
+// the rest of the file for a message past 1 MiB) the message is copied,
+// into a buffer kept for reuse when there is one. When nothing more may
+// wait, the caller writes the message itself rather than wait.
 //
 // Errors: the first file that cannot be made or written (a full disk) is
 // thrown by the next write() or finish(), and stays until settle(); the
@@ -38,7 +44,10 @@ namespace forumgate::spool {
 
 class WriteBehind {
  public:
-  WriteBehind() = default;
+  // by_cpus: a thread only when the process may run on two CPUs or more;
+  // always: whatever the CPUs (for tests).
+  enum class Thread { by_cpus, always };
+  explicit WriteBehind(Thread when = Thread::by_cpus) : when_(when) {}
   // Writes what is still queued and joins the thread; a failure then is
   // dropped, since an owner that did not finish() rolls back.
   ~WriteBehind();
@@ -52,12 +61,11 @@ class WriteBehind {
     int dir_fd = -1;
     std::string name, what, exists;
   };
-  // Creates file and writes prefix then data into it, now or later on the
+  // Makes file and writes prefix then data into it, now or later on the
   // writer's thread. When owner holds data, the writer may take *owner,
-  // leaving another (empty) string there; without owner a message over
-  // 64 KiB is written now. Error(73) when the file cannot be made,
-  // Error(74) "cannot write WHAT" when it cannot be written: for this file
-  // or for an earlier one.
+  // leaving another (empty) string there. Error(73) when the file cannot
+  // be made, Error(74) "cannot write WHAT" when it cannot be written: for
+  // this file or for an earlier one.
   void write(NewFile file, std::string_view prefix, std::string_view data, std::string* owner = nullptr);
   // Returns once every write is done; throws the first one that failed.
   void finish();
@@ -74,31 +82,30 @@ class WriteBehind {
     std::string prefix;
     std::string buffer;  // holds the data, at offset
     size_t offset = 0, size = 0;
+    size_t room = 0;  // buffer's capacity when queued: what it counts for
   };
-  bool has_thread();  // started at the first message handed over; false when none can be had
+  bool has_thread();  // started at the first message handed over; false when none is to be had
   void run();
   void wait_idle(std::unique_lock<std::mutex>& lock);
   void write_now(const NewFile& file, std::string_view prefix, std::string_view data);
+  void keep_spare(std::string& buffer);  // under the lock
 
-  static constexpr size_t copied = size_t{64} << 10;  // a message copied when handed over
-  static constexpr size_t largest = size_t{4} << 20;  // a message handed over
-  static constexpr size_t most_bytes = size_t{8} << 20;  // waiting at once
+  static constexpr size_t copied = size_t{64} << 10;    // a message this small is copied
+  static constexpr size_t largest = size_t{4} << 20;    // a message handed over at most
+  static constexpr size_t most_room = size_t{8} << 20;  // waiting, and kept for reuse, each
   static constexpr size_t most_jobs = 64;
 
+  const Thread when_;
   std::mutex mutex_;
   std::condition_variable work_;  // for the thread: a job, or stop
   std::condition_variable idle_;  // for the caller: a job done
   std::deque<Job> jobs_;
-  struct Spare {
-    std::string buffer;
-    size_t held;  // the most it held: about what it keeps resident
-  };
-  std::vector<Spare> spare_;  // buffers written out, for the caller's next messages
-  size_t spare_bytes_ = 0;
-  size_t bytes_ = 0;                // of the jobs waiting or being written
-  bool busy_ = false;               // the thread is writing a job
+  size_t jobs_room_ = 0;              // of the jobs waiting or being written
+  std::vector<std::string> spares_;   // buffers written out, for reuse
+  size_t spares_room_ = 0;
+  bool busy_ = false;                 // the thread is writing a job
   bool stop_ = false;
-  bool no_thread_ = false;  // starting it failed: every write is done at once
+  bool no_thread_ = false;  // one CPU, or starting it failed: every write is done at once
   std::exception_ptr failed_;
   std::vector<std::string> created_;  // files made, by either thread
   std::thread thread_;

@@ -81,7 +81,7 @@ TEST(WriteBehind, EveryFileGetsExactlyItsMessage) {
   const size_t sizes[] = {10, 3000, 70'000, 1'500'000, 4'500'000, 65'536, 65'537, 0};
   std::vector<std::string> expected;
   {
-    WriteBehind writes;
+    WriteBehind writes(WriteBehind::Thread::always);
     std::string buffer;  // reused, as the mbox reader reuses its own
     for (size_t i = 0; i < 80; ++i) {
       const size_t size = sizes[i % std::size(sizes)];
@@ -101,11 +101,37 @@ TEST(WriteBehind, EveryFileGetsExactlyItsMessage) {
   }
 }
 
+// A string with room for far more than its message (the mbox reader
+// reserves the rest of the file for a message past 1 MiB, and its pages
+// from an earlier, larger message stay) is never taken: the writer would
+// hold all that room while the reader fills a new string. Its message is
+// copied instead, and the string stays with its owner. A string with
+// little room is taken.
+TEST(WriteBehind, AStringWithMuchRoomIsNotTaken) {
+  Dir dir;
+  WriteBehind writes(WriteBehind::Thread::always);
+  std::string roomy;
+  roomy.reserve(size_t{100} << 20);
+  roomy.assign(message(1, 2'000'000).c_str(), 2'000'000);  // into the room, not a new string
+  const char* const roomy_bytes = roomy.data();
+  writes.write(dir.file("roomy"), "", roomy, &roomy);
+  EXPECT_EQ(roomy.data(), roomy_bytes);
+  EXPECT_GE(roomy.capacity(), size_t{100} << 20);
+  EXPECT_EQ(roomy, message(1, 2'000'000));
+  std::string lean = message(2, 2'000'000);
+  const char* const lean_bytes = lean.data();
+  writes.write(dir.file("lean"), "", lean, &lean);
+  EXPECT_NE(lean.data(), lean_bytes);  // taken; another string left in its place
+  writes.finish();
+  EXPECT_EQ(slurp(dir / "roomy"), message(1, 2'000'000));
+  EXPECT_EQ(slurp(dir / "lean"), message(2, 2'000'000));
+}
+
 // Without an owner a large message cannot be taken: it is written before
 // write() returns, so the caller may change its bytes at once.
 TEST(WriteBehind, ALargeMessageWithoutOwnerIsWrittenAtOnce) {
   Dir dir;
-  WriteBehind writes;
+  WriteBehind writes(WriteBehind::Thread::always);
   std::string data = message(1, 200'000);
   const std::string expected = data;
   writes.write(dir.file("m"), "", data);
@@ -120,7 +146,7 @@ TEST(WriteBehind, ALargeMessageWithoutOwnerIsWrittenAtOnce) {
 TEST(WriteBehind, AFileThatIsThereIsNeitherWrittenNorCountedAsMade) {
   Dir dir;
   std::ofstream(dir / "0002") << "precious";
-  WriteBehind writes;
+  WriteBehind writes(WriteBehind::Thread::always);
   std::string m;
   try {
     for (int i = 1; i <= 3; ++i) {
@@ -147,7 +173,7 @@ TEST(WriteBehind, AFileThatIsThereIsNeitherWrittenNorCountedAsMade) {
 TEST(WriteBehind, AFailedWriteIsThrownUntilSettled) {
   Dir dir;
   const size_t before = open_descriptors();
-  WriteBehind writes;
+  WriteBehind writes(WriteBehind::Thread::always);
   {
     FileSizeLimit limit(50'000);
     std::string owner = message(0, 100'000);  // large enough to be taken, not copied: written later
@@ -178,7 +204,7 @@ TEST(WriteBehind, AFailedWriteIsThrownUntilSettled) {
 // full, instead of reading the rest for nothing.
 TEST(WriteBehind, ALaterWriteThrowsTheFailure) {
   Dir dir;
-  WriteBehind writes;
+  WriteBehind writes(WriteBehind::Thread::always);
   FileSizeLimit limit(50'000);
   std::string owner = message(0, 100'000);
   writes.write(dir.file("big"), "", owner, &owner);
@@ -202,7 +228,7 @@ TEST(WriteBehind, WhatIsQueuedIsWrittenByTheDestructor) {
   Dir dir;
   const size_t before = open_descriptors();
   {
-    WriteBehind writes;
+    WriteBehind writes(WriteBehind::Thread::always);
     for (size_t i = 0; i < 50; ++i) {
       std::string m = message(i, 20'000);
       writes.write(dir.file(std::to_string(i)), "", m, &m);
