@@ -365,55 +365,19 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
   assert_equal "$(ls open/new | wc -l)" 2
 }
 
-@test "disk full while writing: 74, tmp/ rolled back, source untouched" {
+# disk_full_drains MBOX SIZE: drains MBOX into a queue, then with -o, on a
+# tmpfs of SIZE it does not fit in: each run exits 74 saying so, leaves no
+# file behind, and leaves MBOX as it was.
+disk_full_drains() {
   [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
   mkdir small
-  mount -t tmpfs -o size=64k tmpfs small || skip "cannot mount tmpfs here"
-  head -c 200000 /dev/urandom | base64 > big
-  { printf 'From a@b Mon Nov 23 10:00:00 2026\nSubject: big\n\n'; cat big; printf '\n'; } > bigbox
-  cp bigbox before
-  run mailsplit --drain bigbox small/queue
-  local st=$status out=$output
-  local left
-  left=$(find small/queue/tmp small/queue/new -type f 2>/dev/null | wc -l)
-  # The same with -o: the one message is written behind the reader, so the
-  # failure is known only when the run commits.
-  run mailsplit --drain -o small/out bigbox
-  local o_status=$status o_out=$output
-  local o_left
-  o_left=$(find small/out -type f 2>/dev/null | wc -l)
-  umount small
-  assert_equal "$st" 74
-  [[ $out == *"No space left on device"* ]] || fail "no ENOSPC message: $out"
-  assert_equal "$left" 0
-  assert_equal "$o_status" 74
-  [[ $o_out == *"No space left on device"* ]] || fail "-o: no ENOSPC message: $o_out"
-  assert_equal "$o_left" 0
-  cmp bigbox before
-}
-
-@test "disk full midway through many messages: 74, nothing left behind, with -o and into a queue" {
-  [ "$(id -u)" -eq 0 ] || skip "needs root to mount a small tmpfs"
-  mkdir small
-  mount -t tmpfs -o size=512k tmpfs small || skip "cannot mount tmpfs here"
-  # 60 messages of 20 KB and 60 of 100 KB, 7 MB in all: written behind the
-  # reader (write_behind.hpp), the disk fills up while later ones are read.
-  python3 - manybox <<'PY'
-import sys
-with open(sys.argv[1], "wb") as f:
-    for i in range(120):
-        size = 20_000 if i % 2 else 100_000
-        f.write(b"From a@b Mon Nov 23 10:00:00 2026\nSubject: %d\n\n" % i)
-        f.write((b"%d" % i * 80)[:75] * (size // 76) + b"\n\n")
-PY
-  cp manybox before
-  run mailsplit --drain manybox small/queue
-  local queue_status=$status queue_out=$output
-  local queue_left
+  mount -t tmpfs -o size="$2" tmpfs small || skip "cannot mount tmpfs here"
+  cp "$1" before
+  run mailsplit --drain "$1" small/queue
+  local queue_status=$status queue_out=$output queue_left
   queue_left=$(find small/queue/tmp small/queue/new -type f 2>/dev/null | wc -l)
-  run mailsplit --drain -o small/out manybox
-  local o_status=$status o_out=$output
-  local o_left
+  run mailsplit --drain -o small/out "$1"
+  local o_status=$status o_out=$output o_left
   o_left=$(find small/out -type f 2>/dev/null | wc -l)
   umount small
   assert_equal "$queue_status" 74
@@ -422,7 +386,29 @@ PY
   assert_equal "$o_status" 74
   [[ $o_out == *"No space left on device"* ]] || fail "-o: no ENOSPC message: $o_out"
   assert_equal "$o_left" 0
-  cmp manybox before
+  cmp "$1" before
+}
+
+@test "disk full while writing: 74, tmp/ rolled back, source untouched" {
+  head -c 200000 /dev/urandom | base64 > big
+  { printf 'From a@b Mon Nov 23 10:00:00 2026\nSubject: big\n\n'; cat big; printf '\n'; } > bigbox
+  # One message, written behind the reader (write_behind.hpp): the failure
+  # is known only when the run commits.
+  disk_full_drains bigbox 64k
+}
+
+@test "disk full midway through many messages: 74, nothing left behind" {
+  # 60 messages of 20 KB and 60 of 100 KB, 7 MB in all: the disk fills up
+  # while later ones are read.
+  python3 - manybox <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    for i in range(120):
+        size = 20_000 if i % 2 else 100_000
+        f.write(b"From a@b Mon Nov 23 10:00:00 2026\nSubject: %d\n\n" % i)
+        f.write((b"%d" % i * 80)[:75] * (size // 76) + b"\n\n")
+PY
+  disk_full_drains manybox 512k
 }
 
 @test "usage errors: 64" {
