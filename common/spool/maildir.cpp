@@ -167,7 +167,6 @@ std::vector<std::string> MaildirWriter::commit() {
   std::vector<std::string> published;
   if (pending_.empty()) return published;
   writes_.finish();
-  writes_.take_created();  // all of pending_, made
   // One syncfs for the whole batch instead of an fsync per message.
   if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
   bool into_new = false, into_cur = false;
@@ -181,6 +180,7 @@ std::vector<std::string> MaildirWriter::commit() {
     published.push_back(std::move(to));
   }
   pending_.clear();
+  writes_.take_created();  // no longer in tmp/: none for a rollback to remove
   if (into_new) sync_directory(path_ + "/new");
   if (into_cur) sync_directory(path_ + "/cur");
   return published;

@@ -96,15 +96,17 @@ class NumberedFilesSink final : public MessageSink {
     std::string path = dir_ + "/" + name;
     // Never over a file of an earlier run: after a drain it is the only copy.
     std::string exists = path + " exists already: give -f N to number on, or another -o DIR";
+    added_ = true;
     writes_.write({dir_fd_, name, std::move(path), std::move(exists)}, m.prefix, m.data, m.owner);
     return {name};
   }
   void commit(bool durable) override {
     writes_.finish();
-    const bool written = !writes_.take_created().empty();
-    if (written && durable && (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0)) {
-      throw system_error(Exit::ioerr, "cannot sync " + dir_);
+    if (added_ && durable && (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0)) {
+      throw system_error(Exit::ioerr, "cannot sync " + dir_);  // the rollback still knows the files
     }
+    writes_.take_created();  // committed: the rollback's no more
+    added_ = false;
   }
   void rollback() override {
     writes_.settle();
@@ -117,6 +119,7 @@ class NumberedFilesSink final : public MessageSink {
   int dir_fd_ = -1;
   int width_;
   uint64_t next_;
+  bool added_ = false;  // since the last commit
   WriteBehind writes_;  // makes the files, and knows which it made since the last commit
 };
 
