@@ -117,7 +117,9 @@ MaildirWriter::MaildirWriter(std::string maildir)
   dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_ < 0) throw system_error(Exit::cantcreat, "cannot open " + path_ + "/tmp");
   if (faccessat(dir_fd_, ".", W_OK, AT_EACCESS) != 0 || access((path_ + "/new").c_str(), W_OK) != 0) {
-    throw system_error(Exit::cantcreat, "cannot write into " + path_);
+    Error e = system_error(Exit::cantcreat, "cannot write into " + path_);
+    ::close(dir_fd_);  // no destructor runs for a constructor that throws
+    throw e;
   }
 }
 

@@ -59,9 +59,10 @@ void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view 
   std::unique_lock lock(mutex_);
   if (failed_) std::rethrow_exception(failed_);
   // What the job will count for: the room of the string it takes, or of
-  // the buffer it is copied into (one kept for reuse, for a larger one).
-  const bool reuse = !take && data.size() > copied && !spares_.empty();
-  const size_t room = take ? owner->capacity() : reuse ? std::max(data.size(), spares_.back().capacity()) : data.size();
+  // the buffer it is copied into (for a larger message, a kept one with
+  // room enough, so that it does not grow).
+  const bool reuse = !take && data.size() > copied && !spares_.empty() && spares_.back().capacity() >= data.size();
+  const size_t room = take ? owner->capacity() : reuse ? spares_.back().capacity() : data.size();
   if (data.size() > largest || jobs_.size() >= most_jobs || jobs_room_ + room > most_room || !has_thread()) {
     lock.unlock();
     write_now(file, prefix, data);
@@ -89,9 +90,10 @@ void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view 
     }
     job.buffer.assign(data);
   }
-  job.room = std::max(room, job.buffer.capacity());
-  jobs_room_ += job.room;
+  job.room = std::max(room, job.buffer.capacity());  // a copy's room is its size, or the kept buffer's
+  const size_t job_room = job.room;
   jobs_.push_back(std::move(job));
+  jobs_room_ += job_room;
   lock.unlock();
   work_.notify_one();
 }
