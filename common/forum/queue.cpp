@@ -293,7 +293,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
         // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add({"X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data});
+        failed->add("X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data);
         failed->commit();
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;

@@ -110,8 +110,8 @@ void sync_directory(const std::string& dir) {
   if (r != 0) throw system_error(Exit::ioerr, "cannot sync " + dir, err);
 }
 
-MaildirWriter::MaildirWriter(std::string maildir)
-    : path_(std::move(maildir)), host_(safe_host()), pid_(std::to_string(getpid())) {
+MaildirWriter::MaildirWriter(std::string maildir, WriteBehind::Thread files)
+    : path_(std::move(maildir)), host_(safe_host()), pid_(std::to_string(getpid())), writes_(files) {
   make_dir(path_);
   for (const char* sub : {"/tmp", "/new", "/cur"}) make_dir(path_ + sub);
   dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -139,28 +139,10 @@ std::string MaildirWriter::unique_name(size_t size) {
          ",S=" + std::to_string(size);
 }
 
-std::string MaildirWriter::add(std::initializer_list<std::string_view> pieces,
-                               std::optional<std::string_view> flags) {
-  size_t size = 0;
-  for (auto p : pieces) size += p.size();
-  std::string name = unique_name(size);
-  int fd = openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path_ + "/tmp/" + name);
-  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt, true});
-  try {
-    util::write_all(fd, pieces, path_ + "/tmp/" + name);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + path_ + "/tmp/" + name);
-  return name;
-}
-
-std::string MaildirWriter::add(std::string_view prefix, std::string_view data, std::string* owner,
-                               std::optional<std::string_view> flags) {
+std::string MaildirWriter::add(std::string_view prefix, std::string_view data,
+                               std::optional<std::string_view> flags, std::string* owner) {
   std::string name = unique_name(prefix.size() + data.size());
-  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt, false});
+  pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
   writes_.write({dir_fd_, name, path_ + "/tmp/" + name, ""}, prefix, data, owner);
   return name;
 }
@@ -192,11 +174,7 @@ void MaildirWriter::rollback() {
   writes_.settle();
   // Only the files this batch made: a name whose file could not be made
   // (one of the same name was there) is not ours to remove.
-  std::vector<std::string> made = writes_.take_created();
-  std::sort(made.begin(), made.end());
-  for (const auto& p : pending_) {
-    if (p.made_here || std::binary_search(made.begin(), made.end(), p.name)) unlinkat(dir_fd_, p.name.c_str(), 0);
-  }
+  for (const auto& name : writes_.take_created()) unlinkat(dir_fd_, name.c_str(), 0);
   pending_.clear();
 }
 

@@ -32,24 +32,23 @@ std::vector<std::string> maildir_messages(const std::string& maildir);
 class MaildirWriter {
  public:
   // Creates the Maildir (mode 0700) when missing. Error(73) when it cannot
-  // be created or written.
-  explicit MaildirWriter(std::string maildir);
+  // be created or written. With Thread::by_cpus the files may be made and
+  // written on a second thread (write_behind.hpp); by default each is
+  // written before add() returns.
+  explicit MaildirWriter(std::string maildir, WriteBehind::Thread files = WriteBehind::Thread::never);
   ~MaildirWriter();  // rolls back an uncommitted batch
   MaildirWriter(const MaildirWriter&) = delete;
   MaildirWriter& operator=(const MaildirWriter&) = delete;
 
-  // Writes one message (the pieces, in order) to tmp/; returns its name.
-  // With flags (maildir(5) flags in ASCII order, "" for none), the message
-  // has been seen and goes into cur/ with the info ":2,FLAGS"; else new/.
-  // Error(74) when the disk is full or a write fails: the caller rolls back.
-  std::string add(std::initializer_list<std::string_view> pieces,
-                  std::optional<std::string_view> flags = std::nullopt);
-  // The same for a prefix and a message, which may be made and written on
-  // a second thread, taking *owner when data lies in it (write_behind.hpp):
-  // the file is complete by commit(). Error(73) when a file cannot be
-  // made, Error(74) when one cannot be written: this one or an earlier.
-  std::string add(std::string_view prefix, std::string_view data, std::string* owner,
-                  std::optional<std::string_view> flags = std::nullopt);
+  // Writes one message, prefix then data, to tmp/; returns its name. With
+  // flags (maildir(5) flags in ASCII order, "" for none), the message has
+  // been seen and goes into cur/ with the info ":2,FLAGS"; else new/. On a
+  // second thread, the writer may take *owner when data lies in it; the
+  // file is complete by commit(). Error(73) when a file cannot be made,
+  // Error(74) when one cannot be written (a full disk), this one or an
+  // earlier: the caller rolls back.
+  std::string add(std::string_view prefix, std::string_view data,
+                  std::optional<std::string_view> flags = std::nullopt, std::string* owner = nullptr);
   // Durable, then visible in new/ (or cur/); returns their paths.
   std::vector<std::string> commit();
   void rollback();
@@ -64,7 +63,6 @@ class MaildirWriter {
   struct Pending {
     std::string name;                  // in tmp/
     std::optional<std::string> flags;  // for cur/
-    bool made_here;  // made by add(pieces); otherwise writes_ knows whether it made it
   };
   std::vector<Pending> pending_;
   unsigned counter_ = 0;

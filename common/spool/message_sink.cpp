@@ -37,8 +37,8 @@ class QueueSink final : public MessageSink {
     }    check_private_queue(path_);
   }
   Placement add(const OutgoingMessage& m) override {
-    if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_);
-    std::string name = writer_->add(m.prefix, m.data, m.owner, m.flags);
+    if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_, WriteBehind::Thread::by_cpus);
+    std::string name = writer_->add(m.prefix, m.data, m.flags, m.owner);
     batch_.push_back({name, std::string(m.key)});
     // Commit in batches, so that memory does not grow with the number of
     // messages. The source is still given up only after the last batch; a
@@ -95,9 +95,9 @@ class NumberedFilesSink final : public MessageSink {
     std::string name = numbered_name(width_, next_++);
     std::string path = dir_ + "/" + name;
     // Never over a file of an earlier run: after a drain it is the only copy.
-    std::string exists = path + " exists already: give -f N to number on, or another -o DIR";
     added_ = true;
-    writes_.write({dir_fd_, name, std::move(path), std::move(exists)}, m.prefix, m.data, m.owner);
+    writes_.write({dir_fd_, name, std::move(path), "give -f N to number on, or another -o DIR"}, m.prefix, m.data,
+                  m.owner);
     return {name};
   }
   void commit(bool durable) override {

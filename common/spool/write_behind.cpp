@@ -39,7 +39,9 @@ void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::s
       std::lock_guard lock(mutex_);
       created_.erase(std::find(created_.rbegin(), created_.rend(), file.name).base() - 1);
     }
-    if (err == EEXIST && !file.exists.empty()) throw Error(Exit::cantcreat, file.exists);
+    if (err == EEXIST && !file.advice.empty()) {
+      throw Error(Exit::cantcreat, file.what + " exists already: " + std::string(file.advice));
+    }
     throw system_error(Exit::cantcreat, "cannot create " + file.what, err);
   }
   try {
@@ -103,7 +105,8 @@ bool WriteBehind::has_thread() {
   if (no_thread_) return false;
   // With one CPU to run on, a second thread only takes turns with this one.
   cpu_set_t cpus;
-  if (when_ == Thread::by_cpus && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2) {
+  if (when_ == Thread::never ||
+      (when_ == Thread::by_cpus && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2)) {
     no_thread_ = true;
     return false;
   }

@@ -45,8 +45,9 @@ namespace forumgate::spool {
 class WriteBehind {
  public:
   // by_cpus: a thread only when the process may run on two CPUs or more;
-  // always: whatever the CPUs (for tests).
-  enum class Thread { by_cpus, always };
+  // always: whatever the CPUs (for tests); never: every file is written
+  // before write() returns.
+  enum class Thread { by_cpus, always, never };
   explicit WriteBehind(Thread when = Thread::by_cpus) : when_(when) {}
   // Writes what is still queued and joins the thread; a failure then is
   // dropped, since an owner that did not finish() rolls back.
@@ -55,11 +56,13 @@ class WriteBehind {
   WriteBehind& operator=(const WriteBehind&) = delete;
 
   // A file to make: name in the directory dir_fd, which must not exist
-  // (O_EXCL, mode 0600); what names it in errors ("DIR/NAME"); exists, when
-  // not empty, is the error when it exists already.
+  // (O_EXCL, mode 0600); what names it in errors ("DIR/NAME"). With
+  // advice, one that is there already is told as "WHAT exists already:
+  // ADVICE" (advice must outlive the write: a literal).
   struct NewFile {
     int dir_fd = -1;
-    std::string name, what, exists;
+    std::string name, what;
+    std::string_view advice = {};
   };
   // Makes file and writes prefix then data into it, now or later on the
   // writer's thread. When owner holds data, the writer may take *owner,

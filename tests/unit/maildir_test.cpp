@@ -24,8 +24,8 @@ TEST(MaildirWriter, WritesToTmpAndCommitsIntoNew) {
   MaildirWriter w(dir / "queue");
   EXPECT_TRUE(is_maildir(dir / "queue"));
   EXPECT_EQ(fs::status(dir / "queue").permissions() & fs::perms::all, fs::perms::owner_all);
-  std::string a = w.add({"Return-Path: <a@b>\n", "S: a\n\nx\n"});
-  std::string b = w.add({"", "S: b\n\ny\n"});
+  std::string a = w.add("Return-Path: <a@b>\n", "S: a\n\nx\n");
+  std::string b = w.add("", "S: b\n\ny\n");
   EXPECT_NE(a, b);
   EXPECT_NE(a.find(",S=" + std::to_string(19 + 8)), std::string::npos) << a;
   EXPECT_EQ(count(dir / "queue/tmp"), 2u);
@@ -40,9 +40,9 @@ TEST(MaildirWriter, WritesToTmpAndCommitsIntoNew) {
 TEST(MaildirWriter, MessagesWithFlagsGoIntoCurWithTheirInfo) {
   forumgate::test::TempDir dir;
   MaildirWriter w(dir / "queue");
-  std::string a = w.add({"S: a\n\nx\n"});
-  std::string b = w.add({"S: b\n\ny\n"}, "FS");
-  std::string c = w.add({"S: c\n\nz\n"}, "");
+  std::string a = w.add("", "S: a\n\nx\n");
+  std::string b = w.add("", "S: b\n\ny\n", "FS");
+  std::string c = w.add("", "S: c\n\nz\n", "");
   EXPECT_EQ(b.find(':'), std::string::npos) << "tmp/ names carry no info: " << b;
   EXPECT_EQ(count(dir / "queue/tmp"), 3u);
   auto published = w.commit();
@@ -60,9 +60,9 @@ TEST(MaildirWriter, RollbackLeavesNothing) {
   forumgate::test::TempDir dir;
   {
     MaildirWriter w(dir / "queue");
-    w.add({"S: a\n\nx\n"});
+    w.add("", "S: a\n\nx\n");
     w.rollback();
-    w.add({"S: b\n\nx\n"});
+    w.add("", "S: b\n\nx\n");
   }  // destroyed without commit: rolled back too
   EXPECT_EQ(count(dir / "queue/tmp"), 0u);
   EXPECT_EQ(count(dir / "queue/new"), 0u);
@@ -93,7 +93,7 @@ TEST(Maildir, ListsInDeliveryOrderWhateverTheMicrosecondsPadding) {
                                       dir / "md/new/1795430400.M99P1.host",
                                       dir / "md/new/1795430400.M123456P2.host"}));
   // Ours are padded, so that their names sort as times for any reader.
-  std::string ours = w.add({"S: a\n\nx\n"});
+  std::string ours = w.add("", "S: a\n\nx\n");
   EXPECT_EQ(ours.find(".M"), 10u);
   EXPECT_EQ(ours.find('P'), 10u + 2 + 6) << ours;
 }

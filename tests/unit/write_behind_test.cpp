@@ -41,8 +41,8 @@ class Dir {
  public:
   Dir() : fd_(::open(dir_.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
   ~Dir() { ::close(fd_); }
-  WriteBehind::NewFile file(const std::string& name, std::string exists = "") const {
-    return {fd_, name, dir_ / name, std::move(exists)};
+  WriteBehind::NewFile file(const std::string& name, std::string_view advice = {}) const {
+    return {fd_, name, dir_ / name, advice};
   }
   std::string operator/(const std::string& name) const { return dir_ / name; }
 
@@ -151,13 +151,13 @@ TEST(WriteBehind, AFileThatIsThereIsNeitherWrittenNorCountedAsMade) {
   try {
     for (int i = 1; i <= 3; ++i) {
       m = message(static_cast<size_t>(i), 100'000);
-      writes.write(dir.file("000" + std::to_string(i), "0002 is there"), "", m, &m);
+      writes.write(dir.file("000" + std::to_string(i), "number on"), "", m, &m);
     }
     writes.finish();
     FAIL() << "no error for a file that is there already";
   } catch (const forumgate::Error& e) {
     EXPECT_EQ(e.status(), forumgate::Exit::cantcreat);
-    EXPECT_STREQ(e.what(), "0002 is there");
+    EXPECT_EQ(std::string(e.what()), (dir / "0002") + " exists already: number on");
   }
   writes.settle();
   const std::vector<std::string> made = writes.take_created();
