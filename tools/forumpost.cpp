@@ -131,7 +131,8 @@ std::optional<std::string> read_whole(const std::string& path) {
 class Runner {
  public:
   Runner(const Options& options, forum::Profile profile)
-      : o_(options), db_(forum::ConnectOptions{options.defaults_file}),
+      : o_(options),
+        db_(forum::ConnectOptions{options.defaults_file}),
         gateway_(db_, std::move(profile), options_with_attachments(options)) {
     gateway_.check_schema();
   }
@@ -258,10 +259,9 @@ forum::Profile make_profile(const Options& o) {
 }
 
 std::string summary(const forum::QueueReport& r) {
-  return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " +
-         std::to_string(r.duplicates) + " duplicates, " + std::to_string(r.ignored) + " ignored, " +
-         std::to_string(r.subscriptions) + " subscriptions, " + std::to_string(r.refused) + " refused, " +
-         std::to_string(r.deferred) + " deferred";
+  return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " + std::to_string(r.duplicates) +
+         " duplicates, " + std::to_string(r.ignored) + " ignored, " + std::to_string(r.subscriptions) +
+         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred";
 }
 
 int run_queue(const Options& o, Runner& runner) {
@@ -277,14 +277,17 @@ int run_queue(const Options& o, Runner& runner) {
   }
   // Parsing overlaps the database work of the message before.
   qo.prepare = [&runner](const std::string& data) -> std::any { return runner.parse(data); };
-  auto report = forum::process_queue(o.queue, qo, [&](const std::string& path, const std::string& data,
-                                                      forum::Prepared prepared, const std::vector<std::any>& ahead) {
-    log::debug(path);
-    if (prepared.empty()) return runner.message(data);
-    std::vector<std::shared_ptr<Runner::Parsed>> next;
-    for (const auto& a : ahead) next.push_back(std::any_cast<std::shared_ptr<Runner::Parsed>>(a));
-    return runner.handle(*std::any_cast<std::shared_ptr<Runner::Parsed>>(prepared.get()), next);
-  });
+  auto report = forum::process_queue(o.queue, qo,
+                                     [&](const std::string& path, const std::string& data, forum::Prepared prepared,
+                                         const std::vector<std::any>& ahead) {
+                                       log::debug(path);
+                                       if (prepared.empty()) return runner.message(data);
+                                       std::vector<std::shared_ptr<Runner::Parsed>> next;
+                                       for (const auto& a : ahead)
+                                         next.push_back(std::any_cast<std::shared_ptr<Runner::Parsed>>(a));
+                                       return runner.handle(
+                                           *std::any_cast<std::shared_ptr<Runner::Parsed>>(prepared.get()), next);
+                                     });
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";
   if (signals.caught()) return 128 + signals.caught();
@@ -372,18 +375,19 @@ int main(int argc, char** argv) {
   app.add_option("-r,--recipient", o.recipient, "The envelope recipient (as Postfix's ${recipient})")
       ->type_name("ADDRESS");
   app.add_option("--forum", o.forum, "Post to forum NAME whatever the recipient")->type_name("NAME");
-  app.add_option("--action", o.action, "post, subscribe or unsubscribe, whatever the recipient")
-      ->type_name("ACTION");
+  app.add_option("--action", o.action, "post, subscribe or unsubscribe, whatever the recipient")->type_name("ACTION");
   app.add_option("--defaults-file", o.defaults_file,
                  "MySQL option file with the connection settings ([client] and [forumpost])")
       ->type_name("FILE");
   app.add_option("--site", o.site, "The W-Agora site: its table name and prefix")
-      ->capture_default_str()->type_name("NAME");
+      ->capture_default_str()
+      ->type_name("NAME");
   app.add_option("--address", o.address, "Forum addresses, with {forum} where the name goes")
       ->capture_default_str()
       ->type_name("PATTERN");
   app.add_option("--policy", o.policy, "Who may post: open, members or moderated")
-      ->capture_default_str()->type_name("POLICY");
+      ->capture_default_str()
+      ->type_name("POLICY");
   app.add_option("--forum-policy", o.forum_policies, "The policy of one forum (repeatable)")
       ->type_name("FORUM=POLICY")
       ->allow_extra_args(false);

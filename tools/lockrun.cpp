@@ -66,8 +66,7 @@ int run(const Options& o, const std::vector<std::string>& rest) {
   if (!lk->acquire(deadline)) {
     if (signals.caught()) return 128 + signals.caught();
     std::string who = lk->holder();
-    std::string why = o.wait ? "could not lock " + lk->describe() + " within " +
-                                   CLI::detail::to_string(*o.wait) + " s"
+    std::string why = o.wait ? "could not lock " + lk->describe() + " within " + CLI::detail::to_string(*o.wait) + " s"
                              : lk->describe() + " is locked";
     log::notice(why + (who.empty() ? "" : " (" + who + ")"));
     return o.conflict_exit_code;
@@ -78,8 +77,7 @@ int run(const Options& o, const std::vector<std::string>& rest) {
   if (child == 0) return 128 + signals.caught();
   int status = signals.wait(child, lk->refresh_interval(), [&] { lk->refresh(); });
   lk->release();
-  log::info("released " + lk->describe() + "; " + inv.command[0] + " exited " +
-            std::to_string(status));
+  log::info("released " + lk->describe() + "; " + inv.command[0] + " exited " + std::to_string(status));
   return status;
 }
 
@@ -87,8 +85,9 @@ int run(const Options& o, const std::vector<std::string>& rest) {
 
 int main(int argc, char** argv) {
   cli::Program program("lockrun", "Run COMMAND while holding LOCK, or a mailbox's locks.");
-  program.usage("[OPTIONS] LOCK [--] COMMAND [ARGS...]\n"
-                "       lockrun [OPTIONS] --mailbox MAILBOX [--] COMMAND [ARGS...]");
+  program.usage(
+      "[OPTIONS] LOCK [--] COMMAND [ARGS...]\n"
+      "       lockrun [OPTIONS] --mailbox MAILBOX [--] COMMAND [ARGS...]");
   Options o;
   CLI::App& app = program.app();
   app.prefix_command();
@@ -96,8 +95,7 @@ int main(int argc, char** argv) {
                    ->type_name("KIND")
                    ->check(CLI::IsMember({"flock", "fcntl", "dotlock"}))
                    ->capture_default_str();
-  app.add_option("-m,--mailbox", o.mailbox,
-                 "Lock MAILBOX as the MTA does: fcntl on it, then dotlock MAILBOX.lock")
+  app.add_option("-m,--mailbox", o.mailbox, "Lock MAILBOX as the MTA does: fcntl on it, then dotlock MAILBOX.lock")
       ->type_name("MAILBOX")
       ->excludes(kind);
   auto* nb = app.add_flag("-n,--nonblock", o.nonblock, "Do not wait: fail at once if the lock is held");
@@ -109,8 +107,7 @@ int main(int argc, char** argv) {
       ->type_name("SECS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("-E,--conflict-exit-code", o.conflict_exit_code,
-                 "Exit with CODE when the lock cannot be had")
+  app.add_option("-E,--conflict-exit-code", o.conflict_exit_code, "Exit with CODE when the lock cannot be had")
       ->type_name("CODE")
       ->check(CLI::Range(0, 255))
       ->capture_default_str();

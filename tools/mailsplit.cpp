@@ -75,8 +75,7 @@ int run(const Options& o) {
   // progress), nor when what we or the commands write goes to the same
   // terminal.
   const bool output_on_terminal = (o.to_stdout || !o.exec.empty()) && isatty(STDOUT_FILENO);
-  cli::ProgressBar bar(log::enabled(log::Level::notice) && !log::enabled(log::Level::info) &&
-                           !output_on_terminal,
+  cli::ProgressBar bar(log::enabled(log::Level::notice) && !log::enabled(log::Level::info) && !output_on_terminal,
                        "messages");
   rq.on_progress = [&bar](const cli::Progress& p) { bar.update(p); };
   // SIGINT, SIGTERM, SIGHUP: stop between messages, leaving the source
@@ -124,21 +123,16 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"auto", "mboxo", "mboxrd", "mboxcl", "mboxcl2"}))
       ->capture_default_str();
-  app.add_option("-o,--output-dir", o.output_dir, "Write numbered files DIR/0001, DIR/0002, ...")
-      ->type_name("DIR");
+  app.add_option("-o,--output-dir", o.output_dir, "Write numbered files DIR/0001, DIR/0002, ...")->type_name("DIR");
   app.add_option("-d,--digits", o.digits, "Width of the numbered file names")
       ->type_name("N")
       ->check(CLI::Range(1, 18))
       ->capture_default_str();
-  app.add_option("-f,--first", o.first, "Number of the first numbered file")
-      ->type_name("N")
-      ->capture_default_str();
+  app.add_option("-f,--first", o.first, "Number of the first numbered file")->type_name("N")->capture_default_str();
   app.add_flag("--stdout", o.to_stdout, "Write the messages to standard output as an mboxrd stream");
   app.add_flag("--count", o.count, "Print how many messages there are; write nothing");
-  app.add_option("--exec", o.exec, "Run CMD once per message, the message on its standard input")
-      ->type_name("CMD");
-  app.add_flag("--drain", o.drain,
-               "Remove the messages from the source once their copies are durable");
+  app.add_option("--exec", o.exec, "Run CMD once per message, the message on its standard input")->type_name("CMD");
+  app.add_flag("--drain", o.drain, "Remove the messages from the source once their copies are durable");
   app.add_flag("--keep-flags", o.keep_flags,
                "Deliver messages a reader has seen into cur/ with their flags (Status:, X-Status:)");
   app.add_option("-w,--wait", o.wait, "Wait at most SECS for the mailbox's locks")

@@ -40,15 +40,12 @@ std::vector<std::string> spool_names(const Options& o) {
   std::vector<std::string> names = o.spools;
   for (const auto& file : o.files_from) {
     auto more = spool::read_spool_names(file);
-    names.insert(names.end(), std::make_move_iterator(more.begin()),
-                 std::make_move_iterator(more.end()));
+    names.insert(names.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   return names;
 }
 
-spool::Detail detail_of(const Options& o) {
-  return o.count ? spool::Detail::count : spool::Detail::presence;
-}
+spool::Detail detail_of(const Options& o) { return o.count ? spool::Detail::count : spool::Detail::presence; }
 
 void report(const std::string& spool, const SpoolResult& result) {
   if (!result.checked) return;
@@ -60,8 +57,8 @@ void report(const std::string& spool, const SpoolResult& result) {
   }
 }
 
-std::string render_json(const std::vector<std::string>& spools,
-                        const std::vector<SpoolResult>& results, bool with_count) {
+std::string render_json(const std::vector<std::string>& spools, const std::vector<SpoolResult>& results,
+                        bool with_count) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   bool any = false;
   for (size_t i = 0; i < spools.size(); ++i) {
@@ -84,8 +81,7 @@ std::string render_json(const std::vector<std::string>& spools,
   return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-std::string render(const Options& o, const std::vector<std::string>& spools,
-                   const std::vector<SpoolResult>& results) {
+std::string render(const Options& o, const std::vector<std::string>& spools, const std::vector<SpoolResult>& results) {
   if (o.quiet) return {};
   if (o.json) return render_json(spools, results, o.count);
   std::string text;
@@ -104,8 +100,7 @@ std::string render(const Options& o, const std::vector<std::string>& spools,
 // One write for the lot: 30,000 names must not cost 30,000 system calls.
 void write_stdout(const std::string& text) { util::write_all(STDOUT_FILENO, text, "standard output"); }
 
-int finish(const Options& o, const std::vector<std::string>& spools,
-           const std::vector<SpoolResult>& results) {
+int finish(const Options& o, const std::vector<std::string>& spools, const std::vector<SpoolResult>& results) {
   write_stdout(render(o, spools, results));
   size_t checked = 0, with_mail = 0, failed = 0;
   for (const auto& r : results) {
@@ -113,8 +108,8 @@ int finish(const Options& o, const std::vector<std::string>& spools,
     if (r.new_mail()) ++with_mail;
     if (r.checked && !r.state) ++failed;
   }
-  log::info(std::to_string(checked) + " spools checked: " + std::to_string(with_mail) +
-            " with new mail, " + std::to_string(failed) + " not checked");
+  log::info(std::to_string(checked) + " spools checked: " + std::to_string(with_mail) + " with new mail, " +
+            std::to_string(failed) + " not checked");
   // As grep -q: the question was answered, whatever else went wrong.
   if (o.quiet && with_mail > 0) return found_mail;
   if (failed > 0) return trouble;
@@ -184,18 +179,14 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App& app = program.app();
   CLI::Option* quiet = app.get_option("--quiet");
-  app.add_option("spools", o.spools, "An mbox file, a Maildir, or a pop3[s]:// or imap[s]:// URL")
-      ->type_name("SPOOL");
+  app.add_option("spools", o.spools, "An mbox file, a Maildir, or a pop3[s]:// or imap[s]:// URL")->type_name("SPOOL");
   app.add_option("-f,--files-from", o.files_from,
                  "Also check the spools named in FILE, one per line (-: standard input)")
       ->type_name("FILE")
       ->allow_extra_args(false);  // -f FILE SPOOL: SPOOL is no second FILE
-  app.add_flag("-c,--count", o.count,
-               "Print COUNT SPOOL for every spool: messages, or files in new/")
-      ->excludes(quiet);
+  app.add_flag("-c,--count", o.count, "Print COUNT SPOOL for every spool: messages, or files in new/")->excludes(quiet);
   app.add_flag("--json", o.json, "Print one JSON object describing every spool")->excludes(quiet);
-  auto* watch_flag = app.add_flag("--watch", o.watch,
-                                  "Wait until a spool has new mail, then print and exit 0");
+  auto* watch_flag = app.add_flag("--watch", o.watch, "Wait until a spool has new mail, then print and exit 0");
   app.add_option("--timeout", o.timeout, "With --watch: give up after SECS, with status 1")
       ->type_name("SECS")
       ->check(CLI::NonNegativeNumber)

@@ -12,8 +12,7 @@ namespace forumgate {
 
 class Error : public std::runtime_error {
  public:
-  Error(Exit status, const std::string& message)
-      : std::runtime_error(message), status_(status) {}
+  Error(Exit status, const std::string& message) : std::runtime_error(message), status_(status) {}
   Exit status() const noexcept { return status_; }
 
  private:

@@ -69,16 +69,12 @@ Program::Program(std::string name, std::string description)
   app_.add_flag("--syslog", syslog_, "Also log to syslog, facility mail");
   // Required=false: the default file is read only when it exists; a file
   // named with --config must exist.
-  app_.set_config("--config", default_config_path(),
-                  "Read options from FILE, section [" + name_ + "]", false)
+  app_.set_config("--config", default_config_path(), "Read options from FILE, section [" + name_ + "]", false)
       ->type_name("FILE");
   app_.config_formatter(std::make_shared<SectionConfig>(name_));
 }
 
-
-void Program::usage(const std::string& synopsis) {
-  app_.formatter(std::make_shared<UsageFormatter>(synopsis));
-}
+void Program::usage(const std::string& synopsis) { app_.formatter(std::make_shared<UsageFormatter>(synopsis)); }
 
 void Program::setup_logging() const {
   log::Settings s;

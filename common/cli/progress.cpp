@@ -53,8 +53,7 @@ void ProgressBar::draw(const Progress& p) {
   double fraction = -1;
   if (p.bytes_total > 0) {
     fraction = static_cast<double>(std::min(p.bytes, p.bytes_total)) / static_cast<double>(p.bytes_total);
-    counts = megabytes(p.bytes) + " of " + megabytes(p.bytes_total) + " MB, " + std::to_string(p.items) +
-             " " + items_;
+    counts = megabytes(p.bytes) + " of " + megabytes(p.bytes_total) + " MB, " + std::to_string(p.items) + " " + items_;
   } else if (p.items_total > 0) {
     fraction = static_cast<double>(std::min(p.items, p.items_total)) / static_cast<double>(p.items_total);
     counts = std::to_string(p.items) + " of " + std::to_string(p.items_total) + " " + items_ + ", " +

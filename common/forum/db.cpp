@@ -25,13 +25,12 @@ Exit status_of_error(unsigned code) {
     case ER_OPTION_PREVENTS_STATEMENT:  // read_only, as during a fail-over
     case ER_RECORD_FILE_FULL:           // table full
     case ER_DISK_FULL:
-    case 1927:                          // MariaDB's ER_CONNECTION_KILLED
-    case 1969:                          // MariaDB's ER_STATEMENT_TIMEOUT
+    case 1927:  // MariaDB's ER_CONNECTION_KILLED
+    case 1969:  // MariaDB's ER_STATEMENT_TIMEOUT
       return Exit::tempfail;
     case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:  // a value the column cannot hold
     case ER_DATA_TOO_LONG:
-    case WARN_DATA_TRUNCATED:
-      return Exit::dataerr;
+    case WARN_DATA_TRUNCATED: return Exit::dataerr;
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
     case ER_BAD_DB_ERROR:
@@ -39,10 +38,8 @@ Exit status_of_error(unsigned code) {
     case ER_BAD_FIELD_ERROR:
     case ER_TABLEACCESS_DENIED_ERROR:
     case ER_COLUMNACCESS_DENIED_ERROR:
-    case ER_PARSE_ERROR:
-      return Exit::config;
-    default:
-      return Exit::software;
+    case ER_PARSE_ERROR: return Exit::config;
+    default: return Exit::software;
   }
 }
 
@@ -54,8 +51,7 @@ void Connection::fail(const std::string& what, unsigned code, const std::string&
 Connection::Connection(const ConnectOptions& options) {
   db_ = mysql_init(nullptr);
   if (!db_) throw Error(Exit::tempfail, "database: out of memory");
-  if (!options.defaults_file.empty())
-    mysql_optionsv(db_, MYSQL_READ_DEFAULT_FILE, options.defaults_file.c_str());
+  if (!options.defaults_file.empty()) mysql_optionsv(db_, MYSQL_READ_DEFAULT_FILE, options.defaults_file.c_str());
   mysql_optionsv(db_, MYSQL_READ_DEFAULT_GROUP, options.group.c_str());
   unsigned timeout = options.timeout_seconds;
   mysql_optionsv(db_, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -87,8 +83,6 @@ Connection::~Connection() {
 }
 
 std::string Connection::server_info() const { return mysql_get_server_info(db_); }
-
-
 
 namespace {
 
@@ -213,7 +207,8 @@ std::vector<Row> Connection::query(const std::string& sql, const std::vector<Val
     out[i].is_null = &out_nulls[i];
     out[i].error = &out_errors[i];
   }
-  if (mysql_stmt_bind_result(stmt, out.data()) != 0) fail("bind result", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  if (mysql_stmt_bind_result(stmt, out.data()) != 0)
+    fail("bind result", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
   if (mysql_stmt_store_result(stmt) != 0) fail("\"" + sql + "\"", mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
   for (;;) {
     int rc = mysql_stmt_fetch(stmt);

@@ -31,8 +31,7 @@ using Row = std::vector<std::optional<std::string>>;
 
 class DbError : public Error {
  public:
-  DbError(Exit status, const std::string& message, unsigned code)
-      : Error(status, message), code_(code) {}
+  DbError(Exit status, const std::string& message, unsigned code) : Error(status, message), code_(code) {}
   unsigned code() const { return code_; }
   bool temporary() const { return status() == Exit::tempfail; }
 
@@ -41,9 +40,9 @@ class DbError : public Error {
 };
 
 struct ConnectOptions {
-  std::string defaults_file;         // "" for the client's default option files
-  std::string group = "forumpost";   // read besides [client]
-  unsigned timeout_seconds = 10;     // connect, read and write
+  std::string defaults_file;        // "" for the client's default option files
+  std::string group = "forumpost";  // read besides [client]
+  unsigned timeout_seconds = 10;    // connect, read and write
 };
 
 class Connection {

@@ -119,8 +119,8 @@ bool authenticated(const std::vector<std::string>& results, const std::string& a
       if (result != "pass") continue;
       // DMARC's pass counts for the domain it names, which must be ours.
       if (method == "dmarc" && header_from == domain) return true;
-      if (method == "dkim" && ((!header_d.empty() && aligned(header_d, domain)) ||
-                               (!header_i.empty() && aligned(header_i, domain))))
+      if (method == "dkim" &&
+          ((!header_d.empty() && aligned(header_d, domain)) || (!header_i.empty() && aligned(header_i, domain))))
         return true;
     }
   }
@@ -136,8 +136,7 @@ std::string message_key(const post::Record& r) {
 namespace {
 
 std::int64_t now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Result refused(Exit status, std::string reason) {
@@ -240,9 +239,9 @@ bool plain_address(const std::string& a) {
 // extension of a name.
 std::string stored_attachment_name(const std::string& name, const std::string& type) {
   static const std::pair<const char*, const char*> extensions[] = {
-      {"image/png", ".png"},         {"image/jpeg", ".jpg"},       {"image/gif", ".gif"},
-      {"image/webp", ".webp"},       {"text/plain", ".txt"},       {"application/pdf", ".pdf"},
-      {"application/zip", ".zip"},   {"application/gzip", ".gz"},  {"application/x-gzip", ".gz"},
+      {"image/png", ".png"},        {"image/jpeg", ".jpg"},      {"image/gif", ".gif"},
+      {"image/webp", ".webp"},      {"text/plain", ".txt"},      {"application/pdf", ".pdf"},
+      {"application/zip", ".zip"},  {"application/gzip", ".gz"}, {"application/x-gzip", ".gz"},
       {"application/x-tar", ".tar"}};
   std::string ext = ".bin";
   for (const auto& [t, e] : extensions)
@@ -492,11 +491,10 @@ Result Gateway::handle_undoable(const post::Record& record) {
     // unless the group's transaction itself was lost.
     if ((r.outcome == Outcome::refused && !replay_) || r.outcome == Outcome::ignored) {
       try {
-        write("record_rejection", {now(), fit_charset(r.forum, "latin1"),
-                                   truncate_html(fit_charset(record.from.address, "latin1"), 255),
-                                   ascii_id(record.message_id.value_or("")),
-                                   truncate_html(fit_charset(std::string(to_string(r.outcome)) + ": " + r.reason,
-                                                             "latin1"), 255)});
+        write("record_rejection",
+              {now(), fit_charset(r.forum, "latin1"), truncate_html(fit_charset(record.from.address, "latin1"), 255),
+               ascii_id(record.message_id.value_or("")),
+               truncate_html(fit_charset(std::string(to_string(r.outcome)) + ": " + r.reason, "latin1"), 255)});
       } catch (const Error& e) {
         if (e.status() == Exit::tempfail && grouped_) throw;
         log::warning("the rejection could not be recorded: " + std::string(e.what()));
@@ -788,16 +786,16 @@ void Gateway::add_upcoming_keys(const Forum& forum, std::vector<Value>& params) 
 // COMMITTED (or READ UNCOMMITTED): a parent that a concurrent delivery
 // commits meanwhile must be found, as it was without the read-ahead.
 std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messages(const Forum& forum,
-                                                                                     const std::vector<Value>& params) {
+                                                                                    const std::vector<Value>& params) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> known;  // key: post, thread
   const bool keep = grouped_ && group_open_ && !savepoints_ && !o_.dry_run &&
                     !profile_.statements().at("record_message").replaced &&
                     !profile_.statements().at("find_message").replaced && snapshot_reads();
   if (!keep) {
     looked_up_.clear();
-  } else if (looked_up_forum_ == forum.name &&
-             std::all_of(params.begin() + 1, params.end(),
-                         [&](const Value& k) { return looked_up_.count(std::get<std::string>(k)); })) {
+  } else if (looked_up_forum_ == forum.name && std::all_of(params.begin() + 1, params.end(), [&](const Value& k) {
+               return looked_up_.count(std::get<std::string>(k));
+             })) {
     for (auto k = params.begin() + 1; k != params.end(); ++k)
       if (const auto& found = looked_up_.at(std::get<std::string>(*k))) known[std::get<std::string>(*k)] = *found;
     return known;
@@ -935,8 +933,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
 
   begin_message();
   std::uint64_t id = write("insert_post",
-                           {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255),
-                            body,
+                           {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255), body,
                             truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255),
                             author, t, std::string(), std::int64_t{hidden}},
                            forum.table);
@@ -951,8 +948,8 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     if (!defer_thread) write("start_thread", {static_cast<std::int64_t>(id)}, forum.table);
     thread = static_cast<std::int64_t>(id);
   }
-  std::vector<Value> message_record{forum.name, key, ascii_id(record.message_id.value_or("")),
-                                    static_cast<std::int64_t>(id), thread, t};
+  std::vector<Value> message_record{
+      forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t};
   if (!defer_record) {
     try {
       write("record_message", message_record);
@@ -1005,7 +1002,8 @@ void Gateway::store_attachments(const post::Record& record, std::uint64_t post_i
     }
     const std::string name =
         unique.add(stored_attachment_name(clean.add(a.filename, a.content_type), mime::to_lower(a.content_type)), "");
-    std::uint64_t att_id = write("record_attachment", {name, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
+    std::uint64_t att_id =
+        write("record_attachment", {name, o_.attachment_path, t, static_cast<std::int64_t>(post_id)});
     if (o_.dry_run) continue;
     std::string dir = o_.attachment_base + "/" + o_.attachment_path;
     std::string final_name = dir + "/" + std::to_string(att_id) + "." + name;
@@ -1047,9 +1045,9 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   // part's action replaced by confirm-TOKEN.
   std::string domain = routed.find('@') == std::string::npos ? std::string() : routed.substr(routed.find('@'));
   std::string confirm_address = forum.name + "-confirm-" + token + domain;
-  std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " +
-                     confirm_address + "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " +
-                     forum.name + " [" + token + "]\n" + "Auto-Submitted: auto-replied\n";
+  std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " + confirm_address +
+                     "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token +
+                     "]\n" + "Auto-Submitted: auto-replied\n";
   if (!o_.loop_value.empty()) mail += "X-Loop: " + o_.loop_value + "\n";
   if (record.message_id) mail += "In-Reply-To: " + *record.message_id + "\n";
   mail += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n";
@@ -1063,8 +1061,8 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   } else {
     int status = process::run_with_input(process::command_argv(o_.sendmail), {mail}, {});
     if (status != 0)
-      throw Error(Exit::tempfail, "the confirmation mail could not be sent: " + o_.sendmail + " exited with " +
-                                      std::to_string(status));
+      throw Error(Exit::tempfail,
+                  "the confirmation mail could not be sent: " + o_.sendmail + " exited with " + std::to_string(status));
   }
   Result r;
   r.outcome = Outcome::requested;

@@ -45,19 +45,19 @@ struct GatewayOptions {
   // with {forum} and {post} (its cle), e.g. "<{post}.{forum}@forum.example.org>":
   // a reply naming such an id replies to that web post. "": none.
   std::string web_message_id;
-  bool dry_run = false;           // print the writes, do not run them
+  bool dry_run = false;                                     // print the writes, do not run them
   std::function<void(const std::string&)> print = nullptr;  // where dry-run output goes
   // Confirmations of (un)subscriptions.
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop_value;  // our X-Loop, on every mail we send
   unsigned confirm_hours = 72;
   // Attachments: written under attachment_base/att_path as W-Agora does.
-  std::string attachment_base;      // "" : attachments are not stored
+  std::string attachment_base;  // "" : attachments are not stored
   std::string attachment_path = "attachments";
   std::uint64_t max_attachment = 4 << 20;
   std::vector<std::string> attachment_types = {
-      "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "application/pdf",
-      "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
+      "image/png",       "image/jpeg",      "image/gif",        "image/webp",         "text/plain",
+      "application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
   // The decoded bytes of an attachment of the record, when they can be had.
   std::function<std::optional<std::string>(const post::Attachment&)> attachment_data = nullptr;
 };
@@ -70,8 +70,8 @@ struct Result {
   Exit status = Exit::ok;
   std::string forum;
   std::string action;
-  std::string reason;            // why it was ignored, refused or deferred
-  std::uint64_t post = 0;        // the post's id (cle)
+  std::string reason;      // why it was ignored, refused or deferred
+  std::uint64_t post = 0;  // the post's id (cle)
   std::uint64_t thread = 0;
   // Deferred because the group was rolled back to undo this message's
   // writes: the group's messages are to be handled again, then this one.
@@ -136,8 +136,8 @@ class Gateway {
  private:
   struct Forum {
     std::string name;
-    std::string table;    // its message table
-    std::string charset;  // of its body column
+    std::string table;           // its message table
+    std::string charset;         // of its body column
     std::uint64_t body_max = 0;  // the bytes its body column takes (0: unknown)
   };
   struct Member {
@@ -176,7 +176,7 @@ class Gateway {
   void discard_group();
   void commit_open_group();
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> find_messages(const Forum& forum,
-                                                                            const std::vector<Value>& params);
+                                                                             const std::vector<Value>& params);
   void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
   void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
   void write_counts();
@@ -190,22 +190,22 @@ class Gateway {
   GatewayOptions o_;
   WebMessageId web_id_;
   std::map<std::string, Forum> forums_;
-  std::map<std::string, std::optional<Member>> members_;          // by address
-  std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
-  std::map<std::string, Counts> forum_counts_;                   // the open group's, by forum
+  std::map<std::string, std::optional<Member>> members_;               // by address
+  std::map<std::pair<std::string, std::string>, bool> writers_;        // (userid, forum): may write
+  std::map<std::string, Counts> forum_counts_;                         // the open group's, by forum
   std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
-  std::vector<std::vector<Value>> group_records_;  // record_message's values, written at the commit
+  std::vector<std::vector<Value>> group_records_;                      // record_message's values, written at the commit
   std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>
-      group_keys_;  // their (forum, key): post, thread
+      group_keys_;                                                  // their (forum, key): post, thread
   std::map<std::string, std::vector<std::int64_t>> group_threads_;  // threads started, by message table
-  bool in_message_ = false;  // between begin_message() and its end or undo
+  bool in_message_ = false;                                         // between begin_message() and its end or undo
   bool grouped_ = false, group_open_ = false, group_lost_ = false;
   bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)
   bool wrote_ = false;      // the message at hand has written
   bool replay_ = false;     // the group was rolled back to undo the message at hand
   std::string lost_reason_;
   std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
-  std::vector<const post::Record*> upcoming_;  // see expect()
+  std::vector<const post::Record*> upcoming_;                     // see expect()
   // find_message's answers in the open group, for looked_up_forum_: each
   // key asked, and its (post, thread) when found.
   std::map<std::string, std::optional<std::pair<std::int64_t, std::int64_t>>> looked_up_;

@@ -49,8 +49,7 @@ class Group {
   void add(const std::string& path, Outcome outcome) {
     if (pending_.empty()) started_ = std::chrono::steady_clock::now();
     pending_.emplace_back(path, outcome);
-    if (!o_.commit || pending_.size() >= o_.group_size ||
-        std::chrono::steady_clock::now() - started_ >= o_.group_time)
+    if (!o_.commit || pending_.size() >= o_.group_size || std::chrono::steady_clock::now() - started_ >= o_.group_time)
       commit();
   }
 
@@ -79,8 +78,7 @@ class Group {
         return;
       } catch (const Error& e) {
         if (e.status() != Exit::tempfail) throw;
-        if (!pending_.empty())
-          log::warning(std::to_string(pending_.size()) + " messages stay queued: " + e.what());
+        if (!pending_.empty()) log::warning(std::to_string(pending_.size()) + " messages stay queued: " + e.what());
         report_.deferred += pending_.size();
         pending_.clear();
         return;
@@ -190,9 +188,7 @@ class ReadAhead {
   // waking it (a context switch, costly on a virtual machine) is paid once
   // for several messages, not for each.
   bool full() const { return !ready_.empty() && (ready_.size() >= o_.read_ahead || bytes_ >= max_bytes); }
-  bool has_room() const {
-    return ready_.empty() || (ready_.size() <= o_.read_ahead / 2 && bytes_ <= max_bytes / 2);
-  }
+  bool has_room() const { return ready_.empty() || (ready_.size() <= o_.read_ahead / 2 && bytes_ <= max_bytes / 2); }
 
   ReadMessage read(const std::string& path) const {
     ReadMessage m;
@@ -267,7 +263,7 @@ class ReadAhead {
   bool gave_up_ = false;   // the thread ended early: what is left is read here
   bool sleeping_ = false;  // the thread waits for room
   bool waiting_ = false;   // the handler's thread waits for a message
-  std::thread thread_;  // last: started once the rest is there
+  std::thread thread_;     // last: started once the rest is there
 };
 
 }  // namespace
@@ -304,8 +300,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
         group.add(path, r.outcome);
         group.commit();
         break;
-      default:
-        group.add(path, r.outcome);
+      default: group.add(path, r.outcome);
     }
   };
   auto replay = [&](const std::vector<std::string>& paths) {

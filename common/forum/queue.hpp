@@ -38,9 +38,9 @@
 namespace forumgate::forum {
 
 struct QueueOptions {
-  bool delete_done = false;       // delete instead of moving into cur/
-  bool stop_on_tempfail = false;  // stop at the first deferred message
-  const volatile int* cancel = nullptr;  // set by a signal: stop between messages
+  bool delete_done = false;                // delete instead of moving into cur/
+  bool stop_on_tempfail = false;           // stop at the first deferred message
+  const volatile int* cancel = nullptr;    // set by a signal: stop between messages
   std::function<void()> commit = nullptr;  // makes the handler's posts durable
   std::size_t group_size = 1;
   std::chrono::milliseconds group_time{200};

@@ -30,8 +30,7 @@ bool valid_forum_name(std::string_view name) {
 
 AddressPattern::AddressPattern(const std::string& pattern) : pattern_(pattern) {
   auto at = pattern.find("{forum}");
-  if (at == std::string::npos)
-    throw Error(Exit::config, "address pattern \"" + pattern + "\" has no {forum}");
+  if (at == std::string::npos) throw Error(Exit::config, "address pattern \"" + pattern + "\" has no {forum}");
   prefix_ = mime::to_lower(pattern.substr(0, at));
   suffix_ = mime::to_lower(pattern.substr(at + 7));
 }

@@ -15,8 +15,7 @@ std::chrono::nanoseconds Deadline::remaining(std::chrono::nanoseconds cap) const
   if (cancelled()) return std::chrono::nanoseconds::zero();
   if (!at_) return cap;
   auto left = *at_ - Clock::now();
-  return std::clamp(std::chrono::duration_cast<std::chrono::nanoseconds>(left),
-                    std::chrono::nanoseconds::zero(), cap);
+  return std::clamp(std::chrono::duration_cast<std::chrono::nanoseconds>(left), std::chrono::nanoseconds::zero(), cap);
 }
 
 void Deadline::sleep_for(std::chrono::nanoseconds d) const {

@@ -20,8 +20,7 @@ class Deadline {
   // is never, which would overflow the clock.
   static Deadline after_seconds(double seconds) {
     if (seconds > 1e9) return never();
-    return after(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(seconds)));
+    return after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds)));
   }
 
   // The wait also ends once *flag is non-zero (set by a signal handler).

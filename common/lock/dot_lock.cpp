@@ -46,9 +46,9 @@ std::string unique_name(const std::string& lock_path) {
   timeval tv{};
   gettimeofday(&tv, nullptr);
   std::string dir = dir_of(lock_path);
-  return (dir == "/" ? "" : dir) + "/." + base_of(lock_path).substr(0, 64) + "." + hostname() +
-         "." + std::to_string(getpid()) + "." + std::to_string(tv.tv_sec) + "." +
-         std::to_string(tv.tv_usec) + "." + std::to_string(counter++);
+  return (dir == "/" ? "" : dir) + "/." + base_of(lock_path).substr(0, 64) + "." + hostname() + "." +
+         std::to_string(getpid()) + "." + std::to_string(tv.tv_sec) + "." + std::to_string(tv.tv_usec) + "." +
+         std::to_string(counter++);
 }
 
 // The holder's pid, as liblockfile writes it: a peer can say who holds the
@@ -61,8 +61,7 @@ class TempLink {
   explicit TempLink(const std::string& lock_path) : path_(unique_name(lock_path)) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
     if (fd_ < 0) {
-      throw system_error(Exit::cantcreat,
-                         "cannot create a lock file in " + dir_of(lock_path));
+      throw system_error(Exit::cantcreat, "cannot create a lock file in " + dir_of(lock_path));
     }
     if (!util::write_fully(fd_, contents())) {
       int err = errno;
@@ -94,14 +93,11 @@ class TempLink {
 
 // File systems without hard links (vfat, some FUSE): link() fails with one of
 // these, and O_EXCL is the best there is.
-bool no_hard_links(int err) {
-  return err == EPERM || err == EOPNOTSUPP || err == ENOSYS || err == EMLINK;
-}
+bool no_hard_links(int err) { return err == EPERM || err == EOPNOTSUPP || err == ENOSYS || err == EMLINK; }
 
 }  // namespace
 
-DotLock::DotLock(std::string path, std::chrono::seconds stale_age)
-    : path_(std::move(path)), stale_age_(stale_age) {}
+DotLock::DotLock(std::string path, std::chrono::seconds stale_age) : path_(std::move(path)), stale_age_(stale_age) {}
 
 DotLock::~DotLock() { release(); }
 
@@ -203,9 +199,7 @@ void DotLock::refresh() {
   utimensat(AT_FDCWD, path_.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
 }
 
-std::chrono::seconds DotLock::refresh_interval() const {
-  return std::max(std::chrono::seconds(1), stale_age_ / 3);
-}
+std::chrono::seconds DotLock::refresh_interval() const { return std::max(std::chrono::seconds(1), stale_age_ / 3); }
 
 std::string DotLock::holder() const {
   int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -218,8 +212,7 @@ std::string DotLock::holder() const {
   // procmail writes "0", dotlockfile without -p "0\n": no pid to name then.
   long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
   std::string age = std::to_string(std::max<time_t>(0, time(nullptr) - st.st_mtime));
-  return (pid > 0 ? describe_pid(static_cast<pid_t>(pid)) + ", " : std::string()) +
-         "lock made " + age + " s ago";
+  return (pid > 0 ? describe_pid(static_cast<pid_t>(pid)) + ", " : std::string()) + "lock made " + age + " s ago";
 }
 
 }  // namespace forumgate::lock

@@ -121,8 +121,6 @@ std::string FileLock::holder() const {
   return pid > 0 ? describe_pid(pid) : std::string();
 }
 
-std::string FileLock::describe() const {
-  return path_ + (api_ == Api::flock ? " (flock)" : " (fcntl)");
-}
+std::string FileLock::describe() const { return path_ + (api_ == Api::flock ? " (flock)" : " (fcntl)"); }
 
 }  // namespace forumgate::lock

@@ -23,21 +23,16 @@ const char* kind_name(Kind kind) {
   return "?";
 }
 
-std::unique_ptr<Lock> make_lock(const std::string& path, Kind kind,
-                                std::chrono::seconds stale_age) {
+std::unique_ptr<Lock> make_lock(const std::string& path, Kind kind, std::chrono::seconds stale_age) {
   switch (kind) {
-    case Kind::flock:
-      return std::make_unique<FileLock>(path, FileLock::Api::flock, FileLock::Open::create);
-    case Kind::fcntl:
-      return std::make_unique<FileLock>(path, FileLock::Api::fcntl, FileLock::Open::create);
-    case Kind::dotlock:
-      return std::make_unique<DotLock>(path, stale_age);
+    case Kind::flock: return std::make_unique<FileLock>(path, FileLock::Api::flock, FileLock::Open::create);
+    case Kind::fcntl: return std::make_unique<FileLock>(path, FileLock::Api::fcntl, FileLock::Open::create);
+    case Kind::dotlock: return std::make_unique<DotLock>(path, stale_age);
   }
   throw Error(Exit::software, "unknown lock kind");
 }
 
-std::unique_ptr<Lock> make_mailbox_lock(const std::string& mailbox,
-                                        std::chrono::seconds stale_age) {
+std::unique_ptr<Lock> make_mailbox_lock(const std::string& mailbox, std::chrono::seconds stale_age) {
   return std::make_unique<MailboxLock>(mailbox, stale_age);
 }
 

@@ -47,9 +47,7 @@ class Lock {
   virtual std::chrono::seconds refresh_interval() const { return std::chrono::seconds::zero(); }
 };
 
-std::unique_ptr<Lock> make_lock(const std::string& path, Kind kind,
-                                std::chrono::seconds stale_age = default_stale_age);
-std::unique_ptr<Lock> make_mailbox_lock(const std::string& mailbox,
-                                        std::chrono::seconds stale_age = default_stale_age);
+std::unique_ptr<Lock> make_lock(const std::string& path, Kind kind, std::chrono::seconds stale_age = default_stale_age);
+std::unique_ptr<Lock> make_mailbox_lock(const std::string& mailbox, std::chrono::seconds stale_age = default_stale_age);
 
 }  // namespace forumgate::lock

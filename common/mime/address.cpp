@@ -143,10 +143,8 @@ std::string phrase(const std::vector<Token>& tokens, size_t end) {
   std::string out;
   for (size_t i = 0; i < end; ++i) {
     const Token& t = tokens[i];
-    if (t.kind == Kind::word || t.kind == Kind::quoted)
-      out += t.text;
-    else if (t.kind == Kind::space && !out.empty() && out.back() != ' ')
-      out += ' ';
+    if (t.kind == Kind::word || t.kind == Kind::quoted) out += t.text;
+    else if (t.kind == Kind::space && !out.empty() && out.back() != ' ') out += ' ';
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return decode_header_text(out);
@@ -445,7 +443,7 @@ std::optional<std::int64_t> parse_date(std::string_view raw) {
         if (lower == z.name) zone = z.hours * 3600;
     } else if (!zone) {
       return std::nullopt;  // a word before the time that is no date word
-    }  // else: words after the zone ("MET DST") are ignored
+    }                       // else: words after the zone ("MET DST") are ignored
   }
   if (day == 0 || month == 0 || year < 1900 || year > 9999 || seconds_of_day < 0) return std::nullopt;
   if (day > days_in_month(year, month)) return std::nullopt;

@@ -13,9 +13,9 @@ enum : unsigned char { pad = 64, space = 65, bad_byte = 66 };
 constexpr std::array<unsigned char, 256> decoding_table() {
   std::array<unsigned char, 256> t{};
   for (auto& c : t) c = bad_byte;
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (unsigned i = 0; i < alphabet.size(); ++i) t[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
+  constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (unsigned i = 0; i < alphabet.size(); ++i)
+    t[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
   t['='] = pad;
   t['\n'] = t['\r'] = t[' '] = t['\t'] = space;
   return t;

@@ -117,8 +117,8 @@ std::string normalise_family(std::string label) {
 bool plausible_label(std::string_view s) {
   if (s.empty() || s.size() > 40) return false;
   for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-              c == ':' || c == '+';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':' || c == '+';
     if (!ok) return false;
   }
   return true;
@@ -127,18 +127,17 @@ bool plausible_label(std::string_view s) {
 // Stateless 8-bit charsets in which 7-bit bytes are ASCII: pure ASCII input
 // is then copied as it is, without iconv.
 bool ascii_compatible(std::string_view canonical) {
-  return !(canonical.starts_with("utf-7") || canonical.starts_with("utf-16") ||
-           canonical.starts_with("utf-32") || canonical.starts_with("ucs") ||
-           canonical.starts_with("iso-2022") || canonical.starts_with("hz"));
+  return !(canonical.starts_with("utf-7") || canonical.starts_with("utf-16") || canonical.starts_with("utf-32") ||
+           canonical.starts_with("ucs") || canonical.starts_with("iso-2022") || canonical.starts_with("hz"));
 }
 
 // windows-1252 is what most 8-bit mail is (every "iso-8859-1" label): a
 // table is faster than iconv, and glibc's CP1252 rejects the five bytes
 // WHATWG maps to C1 controls (0x81 0x8D 0x8F 0x90 0x9D).
-constexpr std::array<char16_t, 32> windows1252_high = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+constexpr std::array<char16_t, 32> windows1252_high = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+                                                       0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 std::string from_windows1252(std::string_view bytes) {
   std::string out;
@@ -146,10 +145,8 @@ std::string from_windows1252(std::string_view bytes) {
   for (char ch : bytes) {
     auto b = static_cast<unsigned char>(ch);
     if (b == 0) continue;
-    if (b >= 0x80 && b < 0xA0)
-      util::append_utf8(out, windows1252_high[b - 0x80]);
-    else
-      util::append_utf8(out, b);
+    if (b >= 0x80 && b < 0xA0) util::append_utf8(out, windows1252_high[b - 0x80]);
+    else util::append_utf8(out, b);
   }
   return out;
 }
@@ -207,8 +204,7 @@ std::string with_iconv(iconv_t cd, std::string_view bytes, bool& replaced) {
   for (;;) {
     char* dst = out.data() + used;
     size_t dst_left = out.size() - used;
-    size_t r = flushing ? iconv(cd, nullptr, nullptr, &dst, &dst_left)
-                        : iconv(cd, &in, &in_left, &dst, &dst_left);
+    size_t r = flushing ? iconv(cd, nullptr, nullptr, &dst, &dst_left) : iconv(cd, &in, &in_left, &dst, &dst_left);
     used = out.size() - dst_left;
     if (r != static_cast<size_t>(-1)) {
       if (flushing) break;
@@ -282,19 +278,18 @@ size_t utf8_sequence(std::string_view s, size_t i, bool& ok) {
 bool declares_ascii(std::string_view label) {
   std::string name = to_lower(label);
   std::erase_if(name, [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\''; });
-  return name == "us-ascii" || name == "ascii" || name == "ansi_x3.4-1968" || name == "us" ||
-         name == "iso646-us" || name == "csascii";
+  return name == "us-ascii" || name == "ascii" || name == "ansi_x3.4-1968" || name == "us" || name == "iso646-us" ||
+         name == "csascii";
 }
 
 }  // namespace
 
 std::string canonical_charset(std::string_view label) {
   // Trim blanks and the quotes some mailers leave around a label.
-  while (!label.empty() && (label.front() == ' ' || label.front() == '\t' || label.front() == '"' ||
-                            label.front() == '\''))
+  while (!label.empty() &&
+         (label.front() == ' ' || label.front() == '\t' || label.front() == '"' || label.front() == '\''))
     label.remove_prefix(1);
-  while (!label.empty() && (label.back() == ' ' || label.back() == '\t' || label.back() == '"' ||
-                            label.back() == '\''))
+  while (!label.empty() && (label.back() == ' ' || label.back() == '\t' || label.back() == '"' || label.back() == '\''))
     label.remove_suffix(1);
   if (label.empty()) return {};
   std::string name = normalise_family(to_lower(label));

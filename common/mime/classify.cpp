@@ -40,9 +40,8 @@ std::string first_token(std::string_view value) {
 }
 
 bool any_field(const Headers& headers, std::string_view name, auto predicate) {
-  return std::any_of(headers.begin(), headers.end(), [&](const HeaderField& f) {
-    return iequals(f.name, name) && predicate(f.value);
-  });
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const HeaderField& f) { return iequals(f.name, name) && predicate(f.value); });
 }
 
 // The local part of the first address in a From value.
@@ -66,9 +65,7 @@ bool is_null_sender(std::string_view sender) {
   return s == "<>";
 }
 
-bool is_daemon(std::string_view local) {
-  return iequals(local, "mailer-daemon") || iequals(local, "postmaster");
-}
+bool is_daemon(std::string_view local) { return iequals(local, "mailer-daemon") || iequals(local, "postmaster"); }
 
 // Lower case for ASCII and the Latin-1 letters of the UTF-8 subjects below
 // (U+00C0..U+00DE, two bytes C3 80..C3 9E, but not U+00D7).
@@ -91,13 +88,28 @@ bool is_out_of_office_subject(std::string_view subject) {
     if (s.compare(0, prefix.size(), prefix) != 0) return false;
     return s.size() == prefix.size() || std::string_view(" :-").find(s[prefix.size()]) != std::string_view::npos;
   };
-  for (std::string_view prefix :
-       {"out of office", "out of the office", "automatic reply", "auto:", "autoreply",
-        "auto-reply", "auto reply", "autoresponse", "automatic response", "abwesenheitsnotiz",
-        "automatische antwort", "r\xC3\xA9ponse automatique", "respuesta autom\xC3\xA1tica",
-        "fuera de la oficina", "risposta automatica", "fuori sede", "automatisch antwoord",
-        "resposta autom\xC3\xA1tica", "absence du bureau", "abwesend", "niet aanwezig",
-        "fora do escrit\xC3\xB3rio"})
+  for (std::string_view prefix : {"out of office",
+                                  "out of the office",
+                                  "automatic reply",
+                                  "auto:",
+                                  "autoreply",
+                                  "auto-reply",
+                                  "auto reply",
+                                  "autoresponse",
+                                  "automatic response",
+                                  "abwesenheitsnotiz",
+                                  "automatische antwort",
+                                  "r\xC3\xA9ponse automatique",
+                                  "respuesta autom\xC3\xA1tica",
+                                  "fuera de la oficina",
+                                  "risposta automatica",
+                                  "fuori sede",
+                                  "automatisch antwoord",
+                                  "resposta autom\xC3\xA1tica",
+                                  "absence du bureau",
+                                  "abwesend",
+                                  "niet aanwezig",
+                                  "fora do escrit\xC3\xB3rio"})
     if (starts(prefix)) return true;
   return s == "absence" || s.compare(0, 8, "absence:") == 0 || s.compare(0, 9, "absence :") == 0;
 }
@@ -112,12 +124,10 @@ AutoKind classify(const ClassifyInput& in) {
 
   // RFC 3464 delivery status notifications. Other reports (RFC 8098 read
   // receipts, feedback reports) are machine-written answers: auto-replies.
-  if (in.content_type == "multipart/report" && iequals(in.report_type, "delivery-status"))
-    return AutoKind::bounce;
+  if (in.content_type == "multipart/report" && iequals(in.report_type, "delivery-status")) return AutoKind::bounce;
   if (is_null_sender(in.envelope_sender)) return AutoKind::bounce;
   if (is_daemon(local_part(in.envelope_sender))) return AutoKind::bounce;
-  if (const std::string* from = find_field(h, "From"); from && is_daemon(local_part(*from)))
-    return AutoKind::bounce;
+  if (const std::string* from = find_field(h, "From"); from && is_daemon(local_part(*from))) return AutoKind::bounce;
 
   if (in.content_type == "multipart/report") return AutoKind::auto_reply;
   auto is_set = [](std::string_view v) {

@@ -14,13 +14,13 @@ enum class AutoKind { none, auto_reply, bounce, list, loop };
 std::string_view to_string(AutoKind kind);
 
 struct ClassifyInput {
-  const Headers& headers;               // the message's top-level header
-  std::string_view content_type;        // top-level type/subtype, lower-case
-  std::string_view report_type;         // its report-type parameter, if any
-  std::string_view envelope_sender;     // from Return-Path / From_; "<>" for the null
-                                        // sender, "" when not known
-  std::string_view subject;             // decoded
-  std::string_view loop_value;          // our X-Loop value; empty: none
+  const Headers& headers;            // the message's top-level header
+  std::string_view content_type;     // top-level type/subtype, lower-case
+  std::string_view report_type;      // its report-type parameter, if any
+  std::string_view envelope_sender;  // from Return-Path / From_; "<>" for the null
+                                     // sender, "" when not known
+  std::string_view subject;          // decoded
+  std::string_view loop_value;       // our X-Loop value; empty: none
 };
 
 // Checked in order: loop (an X-Loop field equal to loop_value), bounce

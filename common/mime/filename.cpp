@@ -47,18 +47,16 @@ void append_utf8(std::string& out, char32_t cp) {
 }
 
 bool is_space(char32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
-         cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
-         cp == 0x3000 || cp == 0x1680;
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0xA0 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0x1680;
 }
 
 // Controls (C0, DEL, C1), invisible characters and the bidi controls that
 // make "invoice\u202Efdp.exe" display as "invoiceexe.pdf".
 bool is_removed(char32_t cp) {
-  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200B ||
-         cp == 0x200C || cp == 0x200D || cp == 0x200E || cp == 0x200F ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF ||
-         cp == 0x2028 || cp == 0x2029 || cp == 0xFFFD;
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200B || cp == 0x200C || cp == 0x200D ||
+         cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) ||
+         cp == 0xFEFF || cp == 0x2028 || cp == 0x2029 || cp == 0xFFFD;
 }
 
 // Characters Windows forbids in names; '/' and '\\' never get here.
@@ -101,8 +99,7 @@ bool is_device_name(std::string_view name) {
   std::string base = to_lower(name.substr(0, name.find('.')));
   while (!base.empty() && base.back() == ' ') base.pop_back();
   if (base == "con" || base == "prn" || base == "aux" || base == "nul") return true;
-  return base.size() == 4 && (base.starts_with("com") || base.starts_with("lpt")) &&
-         base[3] >= '1' && base[3] <= '9';
+  return base.size() == 4 && (base.starts_with("com") || base.starts_with("lpt")) && base[3] >= '1' && base[3] <= '9';
 }
 
 // At most max bytes of s, not cutting a UTF-8 character.
@@ -116,11 +113,21 @@ std::string extension_for(std::string_view content_type) {
   std::string type = to_lower(content_type.substr(0, content_type.find(';')));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   static constexpr std::pair<std::string_view, std::string_view> known[] = {
-      {"text/plain", ".txt"},       {"text/html", ".html"},       {"text/calendar", ".ics"},
-      {"text/csv", ".csv"},         {"text/vcard", ".vcf"},       {"image/jpeg", ".jpg"},
-      {"image/png", ".png"},        {"image/gif", ".gif"},        {"image/webp", ".webp"},
-      {"application/pdf", ".pdf"},  {"application/zip", ".zip"},  {"message/rfc822", ".eml"},
-      {"application/json", ".json"}, {"audio/mpeg", ".mp3"},     {"video/mp4", ".mp4"},
+      {"text/plain", ".txt"},
+      {"text/html", ".html"},
+      {"text/calendar", ".ics"},
+      {"text/csv", ".csv"},
+      {"text/vcard", ".vcf"},
+      {"image/jpeg", ".jpg"},
+      {"image/png", ".png"},
+      {"image/gif", ".gif"},
+      {"image/webp", ".webp"},
+      {"application/pdf", ".pdf"},
+      {"application/zip", ".zip"},
+      {"message/rfc822", ".eml"},
+      {"application/json", ".json"},
+      {"audio/mpeg", ".mp3"},
+      {"video/mp4", ".mp4"},
       {"application/msword", ".doc"},
       {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"},
       {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"},

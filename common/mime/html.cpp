@@ -31,8 +31,7 @@ namespace {
 constexpr std::size_t max_depth = 256;
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == ':';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':';
 }
 
 bool in_list(std::string_view name, std::initializer_list<std::string_view> names) {
@@ -40,27 +39,25 @@ bool in_list(std::string_view name, std::initializer_list<std::string_view> name
 }
 
 bool is_void(std::string_view name) {
-  return in_list(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                        "param", "source", "track", "wbr", "keygen", "frame", "image"});
+  return in_list(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                        "track", "wbr", "keygen", "frame", "image"});
 }
 
 // Elements whose content is text to their own end tag (not markup).
 bool is_raw_text(std::string_view name) {
-  return in_list(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
-                        "noframes", "plaintext"});
+  return in_list(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"});
 }
 
 // An open one of these is closed by a new start tag of the same kind.
 bool closes_sibling(std::string_view name) {
-  return in_list(name, {"p", "li", "dt", "dd", "tr", "td", "th", "option", "a", "thead", "tbody",
-                        "tfoot"});
+  return in_list(name, {"p", "li", "dt", "dd", "tr", "td", "th", "option", "a", "thead", "tbody", "tfoot"});
 }
 
 // Formatting elements live on in gumbo's list of active formatting elements
 // after an ancestor closes them, and are reopened before the next text.
 bool is_formatting(std::string_view name) {
-  return in_list(name, {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small",
-                        "strike", "strong", "tt", "u"});
+  return in_list(name,
+                 {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"});
 }
 
 // The pre-scan must never take for a tag, comment or raw text what gumbo
@@ -111,8 +108,7 @@ class NestingBound {
 
   // In <svg> and <math> no element has raw text (a <style> there is markup).
   bool in_foreign_content() const {
-    return std::any_of(open_.begin(), open_.end(),
-                       [](const Open& e) { return e.name == "svg" || e.name == "math"; });
+    return std::any_of(open_.begin(), open_.end(), [](const Open& e) { return e.name == "svg" || e.name == "math"; });
   }
 
   // Whether the end tag of name is kept.
@@ -128,8 +124,7 @@ class NestingBound {
           ++lingering_by_tag_[k->tag];
           ++lingering_;
         }
-      open_formatting_ -= std::count_if(o.base() - 1, open_.end(),
-                                        [](const Open& e) { return is_formatting(e.name); });
+      open_formatting_ -= std::count_if(o.base() - 1, open_.end(), [](const Open& e) { return is_formatting(e.name); });
       open_.erase(std::next(o).base(), open_.end());
     } else if (is_formatting(name)) {
       for (auto& [tag, count] : lingering_by_tag_)
@@ -147,8 +142,7 @@ class NestingBound {
     std::string name, tag;
   };
   static bool tag_name_is(std::string_view tag, std::string_view name) {
-    return tag.size() > name.size() && iequals(tag.substr(1, name.size()), name) &&
-           !is_name_char(tag[name.size() + 1]);
+    return tag.size() > name.size() && iequals(tag.substr(1, name.size()), name) && !is_name_char(tag[name.size() + 1]);
   }
 
   std::vector<Open> open_;
@@ -191,8 +185,7 @@ std::string bound_nesting(std::string_view html) {
     std::string_view tag = html.substr(i, end - i);
     i = end;
     bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
-    bool keep = closing ? bound.end(name)
-                        : (is_void(name) || self_closing || bound.start(name, tag));
+    bool keep = closing ? bound.end(name) : (is_void(name) || self_closing || bound.start(name, tag));
     if (keep) out.append(tag);
     if (!closing && is_raw_text(name) && !bound.in_foreign_content()) {  // its text, verbatim, to its end tag
       std::size_t close = i;
@@ -255,37 +248,63 @@ class SimpleTree {
   enum class Mode { before_head, in_head, after_head, in_body, after_body };
   enum class Kind { block, heading, list_item, formatting, phrase, void_element, rule, none };
 
-  static constexpr std::size_t max_open = 200;        // well under bound_nesting's max_depth
-  static constexpr std::size_t max_formatting = 12;   // and under its max_lingering
+  static constexpr std::size_t max_open = 200;       // well under bound_nesting's max_depth
+  static constexpr std::size_t max_formatting = 12;  // and under its max_lingering
   static constexpr std::size_t max_attributes = 32;
 
   static Kind kind_of(GumboTag tag) {
     switch (tag) {
-      case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
-      case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_CENTER: case GUMBO_TAG_DIV: case GUMBO_TAG_FOOTER:
-      case GUMBO_TAG_HEADER: case GUMBO_TAG_MAIN: case GUMBO_TAG_NAV: case GUMBO_TAG_OL:
-      case GUMBO_TAG_P: case GUMBO_TAG_SECTION: case GUMBO_TAG_UL:
-        return Kind::block;
-      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-      case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-        return Kind::heading;
-      case GUMBO_TAG_LI:
-        return Kind::list_item;
-      case GUMBO_TAG_A: case GUMBO_TAG_B: case GUMBO_TAG_BIG: case GUMBO_TAG_CODE: case GUMBO_TAG_EM:
-      case GUMBO_TAG_FONT: case GUMBO_TAG_I: case GUMBO_TAG_S: case GUMBO_TAG_SMALL:
-      case GUMBO_TAG_STRIKE: case GUMBO_TAG_STRONG: case GUMBO_TAG_TT: case GUMBO_TAG_U:
-        return Kind::formatting;
-      case GUMBO_TAG_SPAN: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_Q:
-      case GUMBO_TAG_CITE: case GUMBO_TAG_ABBR: case GUMBO_TAG_DEL: case GUMBO_TAG_INS:
-      case GUMBO_TAG_KBD: case GUMBO_TAG_VAR: case GUMBO_TAG_SAMP: case GUMBO_TAG_DFN:
-      case GUMBO_TAG_MARK:
-        return Kind::phrase;
-      case GUMBO_TAG_BR: case GUMBO_TAG_IMG:
-        return Kind::void_element;
-      case GUMBO_TAG_HR:
-        return Kind::rule;
-      default:
-        return Kind::none;
+      case GUMBO_TAG_ADDRESS:
+      case GUMBO_TAG_ARTICLE:
+      case GUMBO_TAG_ASIDE:
+      case GUMBO_TAG_BLOCKQUOTE:
+      case GUMBO_TAG_CENTER:
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_FOOTER:
+      case GUMBO_TAG_HEADER:
+      case GUMBO_TAG_MAIN:
+      case GUMBO_TAG_NAV:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_P:
+      case GUMBO_TAG_SECTION:
+      case GUMBO_TAG_UL: return Kind::block;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+      case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6: return Kind::heading;
+      case GUMBO_TAG_LI: return Kind::list_item;
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_B:
+      case GUMBO_TAG_BIG:
+      case GUMBO_TAG_CODE:
+      case GUMBO_TAG_EM:
+      case GUMBO_TAG_FONT:
+      case GUMBO_TAG_I:
+      case GUMBO_TAG_S:
+      case GUMBO_TAG_SMALL:
+      case GUMBO_TAG_STRIKE:
+      case GUMBO_TAG_STRONG:
+      case GUMBO_TAG_TT:
+      case GUMBO_TAG_U: return Kind::formatting;
+      case GUMBO_TAG_SPAN:
+      case GUMBO_TAG_SUB:
+      case GUMBO_TAG_SUP:
+      case GUMBO_TAG_Q:
+      case GUMBO_TAG_CITE:
+      case GUMBO_TAG_ABBR:
+      case GUMBO_TAG_DEL:
+      case GUMBO_TAG_INS:
+      case GUMBO_TAG_KBD:
+      case GUMBO_TAG_VAR:
+      case GUMBO_TAG_SAMP:
+      case GUMBO_TAG_DFN:
+      case GUMBO_TAG_MARK: return Kind::phrase;
+      case GUMBO_TAG_BR:
+      case GUMBO_TAG_IMG: return Kind::void_element;
+      case GUMBO_TAG_HR: return Kind::rule;
+      default: return Kind::none;
     }
   }
 
@@ -413,16 +432,14 @@ class SimpleTree {
       char32_t cp;
     };
     static constexpr Named names[] = {
-        {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-        {"apos", '\''},     {"nbsp", 0xA0},      {"copy", 0xA9},      {"reg", 0xAE},
-        {"laquo", 0xAB},    {"raquo", 0xBB},     {"deg", 0xB0},       {"middot", 0xB7},
-        {"agrave", 0xE0},   {"acirc", 0xE2},     {"auml", 0xE4},      {"ccedil", 0xE7},
-        {"egrave", 0xE8},   {"eacute", 0xE9},    {"ecirc", 0xEA},     {"euml", 0xEB},
-        {"icirc", 0xEE},    {"iuml", 0xEF},      {"ocirc", 0xF4},     {"ouml", 0xF6},
-        {"ugrave", 0xF9},   {"ucirc", 0xFB},     {"uuml", 0xFC},      {"szlig", 0xDF},
-        {"Eacute", 0xC9},   {"Agrave", 0xC0},    {"Ccedil", 0xC7},    {"ndash", 0x2013},
-        {"mdash", 0x2014},  {"lsquo", 0x2018},   {"rsquo", 0x2019},   {"ldquo", 0x201C},
-        {"rdquo", 0x201D},  {"bull", 0x2022},    {"hellip", 0x2026},  {"euro", 0x20AC},
+        {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
+        {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},     {"laquo", 0xAB},    {"raquo", 0xBB},
+        {"deg", 0xB0},     {"middot", 0xB7},  {"agrave", 0xE0},  {"acirc", 0xE2},    {"auml", 0xE4},
+        {"ccedil", 0xE7},  {"egrave", 0xE8},  {"eacute", 0xE9},  {"ecirc", 0xEA},    {"euml", 0xEB},
+        {"icirc", 0xEE},   {"iuml", 0xEF},    {"ocirc", 0xF4},   {"ouml", 0xF6},     {"ugrave", 0xF9},
+        {"ucirc", 0xFB},   {"uuml", 0xFC},    {"szlig", 0xDF},   {"Eacute", 0xC9},   {"Agrave", 0xC0},
+        {"Ccedil", 0xC7},  {"ndash", 0x2013}, {"mdash", 0x2014}, {"lsquo", 0x2018},  {"rsquo", 0x2019},
+        {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bull", 0x2022},  {"hellip", 0x2026}, {"euro", 0x20AC},
         {"trade", 0x2122},
     };
     for (const auto& n : names)
@@ -442,7 +459,7 @@ class SimpleTree {
     if (digits.empty() || digits.size() > 6) return false;
     char32_t cp = 0;
     for (char d : digits) {
-      int v = is_digit(d) ? d - '0'
+      int v = is_digit(d)                   ? d - '0'
               : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10
               : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10
                                             : -1;
@@ -463,7 +480,7 @@ class SimpleTree {
     const unsigned lead = byte(0);
     const std::size_t len = util::utf8_length(s, i);
     if (len == 0) return 0;
-    if (lead == 0xC2 && byte(1) < 0xA0) return 0;  // U+0080-U+009F: C1 controls
+    if (lead == 0xC2 && byte(1) < 0xA0) return 0;                      // U+0080-U+009F: C1 controls
     if (lead == 0xEF && byte(1) == 0xBB && byte(2) == 0xBF) return 0;  // U+FEFF, a byte order mark
     // Non-characters: U+FDD0-U+FDEF and U+xFFFE, U+xFFFF.
     if (lead == 0xEF && byte(1) == 0xB7 && byte(2) >= 0x90 && byte(2) <= 0xAF) return 0;
@@ -586,11 +603,9 @@ class SimpleTree {
           open_body();
           return true;
         case GUMBO_TAG_META:
-        case GUMBO_TAG_LINK:
-          return mode_ == Mode::in_head;
+        case GUMBO_TAG_LINK: return mode_ == Mode::in_head;
         case GUMBO_TAG_TITLE:
-        case GUMBO_TAG_STYLE:
-          return mode_ == Mode::in_head && !self_closing && skip_raw_text(tag);
+        case GUMBO_TAG_STYLE: return mode_ == Mode::in_head && !self_closing && skip_raw_text(tag);
         default:
           if (mode_ == Mode::after_body) return false;
           open_body();  // the body begins, implied
@@ -617,8 +632,7 @@ class SimpleTree {
         // or the Noah's Ark clause.
         if (is_open(tag) || ++formatting_ > max_formatting) return false;
         break;
-      default:
-        break;
+      default: break;
     }
     Open n = element(tag, &current());
     if (!attributes.empty()) attributes_.emplace_back(n.node, std::move(attributes));
@@ -929,34 +943,70 @@ std::string TextWriter::finish() {
 
 bool is_dropped(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_HEAD: case GUMBO_TAG_TITLE: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_APPLET: case GUMBO_TAG_SVG:
-    case GUMBO_TAG_MATH: case GUMBO_TAG_SELECT: case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_NOFRAMES:
-    case GUMBO_TAG_NOEMBED: case GUMBO_TAG_FRAMESET: case GUMBO_TAG_INPUT:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_APPLET:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_NOFRAMES:
+    case GUMBO_TAG_NOEMBED:
+    case GUMBO_TAG_FRAMESET:
+    case GUMBO_TAG_INPUT: return true;
+    default: return false;
   }
 }
 
 // 2: separated by a blank line; 1: on lines of its own; 0: inline.
 int block_kind(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_PRE: case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_HR: case GUMBO_TAG_DL: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-      return 2;
-    case GUMBO_TAG_DIV: case GUMBO_TAG_LI: case GUMBO_TAG_TR: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE: case GUMBO_TAG_CENTER:
-    case GUMBO_TAG_DETAILS: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEADER: case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_HGROUP: case GUMBO_TAG_MENU: case GUMBO_TAG_DIR: case GUMBO_TAG_BODY:
-      return 1;
-    default:
-      return 0;
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL: return 2;
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_DIR:
+    case GUMBO_TAG_BODY: return 1;
+    default: return 0;
   }
 }
 
@@ -964,8 +1014,7 @@ int block_kind(GumboTag tag) {
 bool same_link(std::string_view text, std::string_view url) {
   auto strip = [](std::string_view s) {
     for (std::string_view scheme : {"mailto:", "http://", "https://"})
-      if (s.size() >= scheme.size() && iequals(s.substr(0, scheme.size()), scheme))
-        s.remove_prefix(scheme.size());
+      if (s.size() >= scheme.size() && iequals(s.substr(0, scheme.size()), scheme)) s.remove_prefix(scheme.size());
     if (!s.empty() && s.back() == '/') s.remove_suffix(1);
     return s;
   };
@@ -984,16 +1033,12 @@ class TextConverter {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_CDATA:
       case GUMBO_NODE_WHITESPACE:
-        if (pre_depth_ > 0)
-          out_.pre(node->v.text.text);
-        else
-          out_.text(node->v.text.text);
+        if (pre_depth_ > 0) out_.pre(node->v.text.text);
+        else out_.text(node->v.text.text);
         return false;
       case GUMBO_NODE_ELEMENT:
-      case GUMBO_NODE_TEMPLATE:
-        return open(node);
-      default:
-        return false;
+      case GUMBO_NODE_TEMPLATE: return open(node);
+      default: return false;
     }
   }
 
@@ -1002,11 +1047,15 @@ class TextConverter {
     switch (tag) {
       case GUMBO_TAG_PRE: --pre_depth_; break;
       case GUMBO_TAG_BLOCKQUOTE: out_.pop_prefix(); break;
-      case GUMBO_TAG_UL: case GUMBO_TAG_OL: lists_.pop_back(); break;
-      case GUMBO_TAG_LI: if (!lists_.empty()) out_.pop_prefix(); break;
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_OL: lists_.pop_back(); break;
+      case GUMBO_TAG_LI:
+        if (!lists_.empty()) out_.pop_prefix();
+        break;
       case GUMBO_TAG_DD: out_.pop_prefix(); break;
       case GUMBO_TAG_A: end_link(); break;
-      case GUMBO_TAG_TD: case GUMBO_TAG_TH: break;
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_TH: break;
       default: break;
     }
     int kind = block_kind(tag);
@@ -1025,18 +1074,12 @@ class TextConverter {
     if ((tag == GUMBO_TAG_UL || tag == GUMBO_TAG_OL) && !lists_.empty()) kind = 1;
     if (kind) out_.block(kind);
     switch (tag) {
-      case GUMBO_TAG_BR:
-        out_.line_break();
-        return false;
+      case GUMBO_TAG_BR: out_.line_break(); return false;
       case GUMBO_TAG_IMG:
         if (const char* alt = attribute(node, "alt")) out_.text(alt);
         return false;
-      case GUMBO_TAG_PRE:
-        ++pre_depth_;
-        break;
-      case GUMBO_TAG_BLOCKQUOTE:
-        out_.push_prefix("> ", "> ");
-        break;
+      case GUMBO_TAG_PRE: ++pre_depth_; break;
+      case GUMBO_TAG_BLOCKQUOTE: out_.push_prefix("> ", "> "); break;
       case GUMBO_TAG_UL:
       case GUMBO_TAG_OL: {
         long start = 1;
@@ -1052,18 +1095,11 @@ class TextConverter {
         out_.push_prefix(std::move(marker), std::move(indent));
         break;
       }
-      case GUMBO_TAG_DD:
-        out_.push_prefix("  ", "  ");
-        break;
+      case GUMBO_TAG_DD: out_.push_prefix("  ", "  "); break;
       case GUMBO_TAG_TD:
-      case GUMBO_TAG_TH:
-        out_.cell();
-        break;
-      case GUMBO_TAG_A:
-        links_.push_back({attribute(node, "href"), out_.size()});
-        break;
-      default:
-        break;
+      case GUMBO_TAG_TH: out_.cell(); break;
+      case GUMBO_TAG_A: links_.push_back({attribute(node, "href"), out_.size()}); break;
+      default: break;
     }
     return true;
   }
@@ -1114,34 +1150,60 @@ void escape(std::string& out, std::string_view s, bool attribute_value) {
 
 // Elements dropped with everything inside them.
 bool is_hostile(GumboTag tag) {
-  return is_dropped(tag) || tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_BUTTON ||
-         tag == GUMBO_TAG_BASE || tag == GUMBO_TAG_LINK || tag == GUMBO_TAG_META ||
-         tag == GUMBO_TAG_FRAME || tag == GUMBO_TAG_PARAM || tag == GUMBO_TAG_XMP ||
-         tag == GUMBO_TAG_PLAINTEXT;
+  return is_dropped(tag) || tag == GUMBO_TAG_FORM || tag == GUMBO_TAG_BUTTON || tag == GUMBO_TAG_BASE ||
+         tag == GUMBO_TAG_LINK || tag == GUMBO_TAG_META || tag == GUMBO_TAG_FRAME || tag == GUMBO_TAG_PARAM ||
+         tag == GUMBO_TAG_XMP || tag == GUMBO_TAG_PLAINTEXT;
 }
 
 bool is_allowed(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_BR: case GUMBO_TAG_B: case GUMBO_TAG_I: case GUMBO_TAG_U:
-    case GUMBO_TAG_EM: case GUMBO_TAG_STRONG: case GUMBO_TAG_A: case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL: case GUMBO_TAG_LI: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_CODE: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY: case GUMBO_TAG_TR: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_IMG: case GUMBO_TAG_SPAN: case GUMBO_TAG_DIV:
-    case GUMBO_TAG_HR: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_S:
-    case GUMBO_TAG_STRIKE: case GUMBO_TAG_Q: case GUMBO_TAG_CITE: case GUMBO_TAG_ABBR:
-    case GUMBO_TAG_DEL: case GUMBO_TAG_INS: case GUMBO_TAG_DL: case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_B:
+    case GUMBO_TAG_I:
+    case GUMBO_TAG_U:
+    case GUMBO_TAG_EM:
+    case GUMBO_TAG_STRONG:
+    case GUMBO_TAG_A:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_CODE:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_IMG:
+    case GUMBO_TAG_SPAN:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_SUB:
+    case GUMBO_TAG_SUP:
+    case GUMBO_TAG_S:
+    case GUMBO_TAG_STRIKE:
+    case GUMBO_TAG_Q:
+    case GUMBO_TAG_CITE:
+    case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_DEL:
+    case GUMBO_TAG_INS:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD: return true;
+    default: return false;
   }
 }
 
-bool is_void(GumboTag tag) {
-  return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG;
-}
+bool is_void(GumboTag tag) { return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG; }
 
 void write_attribute(std::string& out, std::string_view name, std::string_view value) {
   out += ' ';
@@ -1157,14 +1219,10 @@ class Sanitizer {
     switch (node->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_CDATA:
-      case GUMBO_NODE_WHITESPACE:
-        escape(out_, node->v.text.text, false);
-        return false;
+      case GUMBO_NODE_WHITESPACE: escape(out_, node->v.text.text, false); return false;
       case GUMBO_NODE_ELEMENT:
-      case GUMBO_NODE_TEMPLATE:
-        break;
-      default:
-        return false;  // comments, document
+      case GUMBO_NODE_TEMPLATE: break;
+      default: return false;  // comments, document
     }
     if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) return false;  // svg, math
     GumboTag tag = node->v.element.tag;
@@ -1222,8 +1280,7 @@ std::string sanitized(const Parsed& parsed) {
   const GumboVector& children = body->v.element.children;
   for (unsigned i = 0; i < children.length; ++i)
     walk(
-        static_cast<const GumboNode*>(children.data[i]),
-        [&](const GumboNode* n) { return sanitizer.enter(n); },
+        static_cast<const GumboNode*>(children.data[i]), [&](const GumboNode* n) { return sanitizer.enter(n); },
         [&](const GumboNode* n) { sanitizer.leave(n); });
   return std::move(sanitizer.result());
 }
@@ -1262,15 +1319,13 @@ std::size_t url_end(std::string_view text, std::size_t i) {
     if (std::strchr(".,;:!?'", c) ||
         (c == ')' && std::count(url.begin(), url.end(), '(') < std::count(url.begin(), url.end(), ')')))
       --end;
-    else
-      break;
+    else break;
   }
   return end;
 }
 
 bool starts_url(std::string_view text, std::size_t i) {
-  if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '/'))
-    return false;
+  if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '/')) return false;
   for (std::string_view scheme : {"http://", "https://"})
     if (text.size() - i > scheme.size() && iequals(text.substr(i, scheme.size()), scheme))
       return url_end(text, i) > i + scheme.size();
@@ -1327,7 +1382,6 @@ std::string text_to_html(std::string_view text) {
   if (!out.empty()) out.pop_back();
   return out;
 }
-
 
 std::string html_meta_charset(std::string_view html) {
   std::string head = to_lower(html.substr(0, 1024));

@@ -69,8 +69,7 @@ bool continues_parameters(const Headers& fields, std::string_view line) {
 // RFC 5322 2.2: fields up to the first empty line; continuation lines
 // (starting with WSP) unfolded. A line that is neither ends the header
 // (a defect): it is the first line of the body. Returns the body's offset.
-size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out,
-                    std::vector<std::string>& defects) {
+size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out, std::vector<std::string>& defects) {
   while (pos < end) {
     size_t eol = line_end(s, pos, end);
     std::string_view line = s.substr(pos, eol - pos);
@@ -200,8 +199,7 @@ class Walker {
       part.content_type = HeaderValue{"text/plain", {}};
       return;
     }
-    const std::string default_type =
-        part.type() == "multipart/digest" ? "message/rfc822" : "text/plain";
+    const std::string default_type = part.type() == "multipart/digest" ? "message/rfc822" : "text/plain";
     const std::string dash = "--" + *boundary;
     const std::string nl_dash = "\n" + dash;
     size_t pos = part.body_begin;
@@ -238,8 +236,7 @@ class Walker {
       at_line_start = true;
     }
     if (part_start == std::string::npos) {
-      m_.defects.push_back("part " + part.number + ": boundary \"" + *boundary +
-                           "\" never found; read as text");
+      m_.defects.push_back("part " + part.number + ": boundary \"" + *boundary + "\" never found; read as text");
       part.content_type = HeaderValue{"text/plain", {}};
       return;
     }
@@ -507,8 +504,8 @@ const Part* find_part(const Part& root, std::string_view number) {
   if (root.number == number) return &root;
   for (const auto& child : root.children) {
     std::string_view prefix = child.number;
-    if (number == prefix || (number.size() > prefix.size() && number.rfind(prefix, 0) == 0 &&
-                             number[prefix.size()] == '.'))
+    if (number == prefix ||
+        (number.size() > prefix.size() && number.rfind(prefix, 0) == 0 && number[prefix.size()] == '.'))
       return find_part(child, number);
   }
   return nullptr;

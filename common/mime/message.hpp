@@ -26,12 +26,12 @@
 namespace forumgate::mime {
 
 struct Limits {
-  std::size_t max_depth = 40;      // multiparts and message/rfc822 within each other
-  std::size_t max_parts = 10000;   // parts in the whole message
+  std::size_t max_depth = 40;     // multiparts and message/rfc822 within each other
+  std::size_t max_parts = 10000;  // parts in the whole message
 };
 
 struct Part {
-  std::string number;        // "1", "1.2", "1.2.1" (as reformime numbers them)
+  std::string number;  // "1", "1.2", "1.2.1" (as reformime numbers them)
   Headers headers;
   HeaderValue content_type;  // defaulted per RFC 2045 5.2 / RFC 2046 5.1.5
   HeaderValue disposition;   // value "" when the part has none
@@ -42,7 +42,7 @@ struct Part {
   std::vector<Part> children;  // parts of a multipart, or the message of a message/rfc822
 
   bool is_multipart() const;
-  bool is_message() const;     // message/rfc822 or message/global
+  bool is_message() const;  // message/rfc822 or message/global
   // type/subtype, e.g. "text/plain".
   const std::string& type() const { return content_type.value; }
   // The file name from Content-Disposition's filename or Content-Type's
@@ -52,9 +52,9 @@ struct Part {
 };
 
 struct Message {
-  std::string data;                  // the whole message, line ends normalized
-  std::size_t original_size = 0;     // bytes as read
-  std::string envelope_sender;       // from a leading From_ line, if any
+  std::string data;               // the whole message, line ends normalized
+  std::size_t original_size = 0;  // bytes as read
+  std::string envelope_sender;    // from a leading From_ line, if any
   Part root;
   std::vector<std::string> defects;  // what was wrong, in words, in order found
   bool has_header = false;           // at least one header field was found
@@ -71,8 +71,7 @@ Message parse_message(std::string data, const Limits& limits = {});
 
 // The body of a leaf part with its transfer encoding removed. Defects
 // (bad base64, unknown encoding) are appended to defects.
-std::string decode_body(const Message& message, const Part& part,
-                        std::vector<std::string>* defects = nullptr);
+std::string decode_body(const Message& message, const Part& part, std::vector<std::string>* defects = nullptr);
 
 // Every part, depth first, in order (the root first).
 template <typename F>

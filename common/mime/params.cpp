@@ -192,8 +192,8 @@ struct Segment {
 // Everything written for one parameter name.
 struct Collected {
   std::string name;
-  std::optional<std::string> plain;     // name=
-  std::optional<std::string> extended;  // name*=, still charset'lang'%XX
+  std::optional<std::string> plain;      // name=
+  std::optional<std::string> extended;   // name*=, still charset'lang'%XX
   std::map<unsigned, Segment> segments;  // name*N= and name*N*=
 
   std::string value() const {
@@ -245,8 +245,8 @@ std::optional<ParamName> split_name(std::string name) {
   size_t star = name.rfind('*');
   if (star != std::string::npos) {
     std::string_view digits = std::string_view(name).substr(star + 1);
-    bool numeric = !digits.empty() && digits.size() <= 4 &&
-                   digits.find_first_not_of("0123456789") == std::string_view::npos;
+    bool numeric =
+        !digits.empty() && digits.size() <= 4 && digits.find_first_not_of("0123456789") == std::string_view::npos;
     if (!numeric) return std::nullopt;
     out.index = static_cast<unsigned>(std::stoul(std::string(digits)));
     name.resize(star);
@@ -295,12 +295,9 @@ HeaderValue parse_header_value(std::string_view raw) {
     auto [slot, is_new] = by_name.try_emplace(parts->base, collected.size());
     if (is_new) collected.push_back(Collected{parts->base, {}, {}, {}});
     Collected* entry = &collected[slot->second];
-    if (parts->index)
-      entry->segments.try_emplace(*parts->index, Segment{std::move(value), parts->extended});
-    else if (parts->extended && !entry->extended)
-      entry->extended = std::move(value);
-    else if (!parts->extended && !entry->plain)
-      entry->plain = std::move(value);
+    if (parts->index) entry->segments.try_emplace(*parts->index, Segment{std::move(value), parts->extended});
+    else if (parts->extended && !entry->extended) entry->extended = std::move(value);
+    else if (!parts->extended && !entry->plain) entry->plain = std::move(value);
   }
   for (const auto& c : collected) result.params.emplace_back(c.name, c.value());
   return result;

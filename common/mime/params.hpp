@@ -13,9 +13,9 @@
 namespace forumgate::mime {
 
 struct HeaderValue {
-  std::string value;  // the part before the first ';', trimmed, lower-cased
+  std::string value;                                        // the part before the first ';', trimmed, lower-cased
   std::vector<std::pair<std::string, std::string>> params;  // names lower-cased,
-                                                             // values UTF-8
+                                                            // values UTF-8
   const std::string* param(std::string_view name) const;
 };
 

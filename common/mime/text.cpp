@@ -96,10 +96,16 @@ struct Attribution {
 
 constexpr Attribution attributions[] = {
     {"On ", "wrote:", {}},
-    {"Le ", "a \xC3\xA9" "crit :", {}},   // a écrit :
-    {"Le ", "a \xC3\xA9" "crit:", {}},
+    {"Le ",
+     "a \xC3\xA9"
+     "crit :",
+     {}},  // a écrit :
+    {"Le ",
+     "a \xC3\xA9"
+     "crit:",
+     {}},
     {"Am ", ":", " schrieb "},
-    {"El ", "escribi\xC3\xB3:", {}},       // escribió:
+    {"El ", "escribi\xC3\xB3:", {}},  // escribió:
     {"Il ", "ha scritto:", {}},
     {"Op ", ":", " schreef "},
     {"Em ", "escreveu:", {}},
@@ -138,8 +144,7 @@ bool is_quoted(std::string_view line) { return !line.empty() && line.front() == 
 bool is_header(std::string_view line, std::initializer_list<std::string_view> names) {
   line = trim(line);
   while (!line.empty() && line.front() == '*') line.remove_prefix(1);
-  return std::any_of(names.begin(), names.end(),
-                     [&](std::string_view n) { return starts_with_i(line, n); });
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return starts_with_i(line, n); });
 }
 
 bool is_from_header(std::string_view line) {
@@ -147,20 +152,17 @@ bool is_from_header(std::string_view line) {
 }
 
 bool is_sent_header(std::string_view line) {
-  return is_header(line, {"Sent:", "Date:", "Envoy\xC3\xA9 :", "Envoy\xC3\xA9:", "Gesendet:",
-                          "Datum:", "Enviado:", "Enviado el:", "Inviato:", "Verzonden:", "Fecha:",
-                          "Data:"});
+  return is_header(line, {"Sent:", "Date:", "Envoy\xC3\xA9 :", "Envoy\xC3\xA9:", "Gesendet:", "Datum:", "Enviado:",
+                          "Enviado el:", "Inviato:", "Verzonden:", "Fecha:", "Data:"});
 }
 
 // "-----Original Message-----" and its translations.
 bool is_original_message(std::string_view line) {
   line = trim(line);
-  if (line.size() < 10 || line.substr(0, 3) != "---" || line.substr(line.size() - 3) != "---")
-    return false;
+  if (line.size() < 10 || line.substr(0, 3) != "---" || line.substr(line.size() - 3) != "---") return false;
   std::string words = to_lower(line);
   for (std::string_view w : {"original message", "urspr\xC3\xBCngliche nachricht", "message d'origine",
-                             "mensaje original", "messaggio originale", "oorspronkelijk bericht",
-                             "mensagem original"})
+                             "mensaje original", "messaggio originale", "oorspronkelijk bericht", "mensagem original"})
     if (words.find(w) != std::string::npos) return true;
   return false;
 }
@@ -224,9 +226,8 @@ bool is_mobile_signature(std::string_view line) {
   line = trim(line);
   for (std::string_view prefix :
        {"Sent from my ", "Sent from Mail for ", "Envoy\xC3\xA9 de mon ", "Envoy\xC3\xA9 depuis mon ",
-        "Enviado desde mi ", "Inviato da ", "Inviato dal mio ", "Verzonden vanaf mijn ",
-        "Verstuurd vanaf mijn ", "Verzonden met mijn ", "Enviado do meu ", "Enviado de meu ",
-        "Get Outlook for "})
+        "Enviado desde mi ", "Inviato da ", "Inviato dal mio ", "Verzonden vanaf mijn ", "Verstuurd vanaf mijn ",
+        "Verzonden met mijn ", "Enviado do meu ", "Enviado de meu ", "Get Outlook for "})
     if (starts_with_i(line, prefix)) return true;
   return starts_with_i(line, "Von meinem ") && line.find("gesendet") != std::string_view::npos;
 }
@@ -291,8 +292,8 @@ bool is_stub_text(std::string_view text) {
   if (t.size() > 300) return false;
   std::string lower = to_lower(t);
   if (lower.find("html") == std::string::npos) return false;
-  for (std::string_view word : {"support", "view", "client", "program", "reader", "enable",
-                                "format", "version", "browser", "capable"})
+  for (std::string_view word :
+       {"support", "view", "client", "program", "reader", "enable", "format", "version", "browser", "capable"})
     if (lower.find(word) != std::string::npos) return true;
   return false;
 }

@@ -16,8 +16,7 @@ void render_part(const Message& m, const Part& p, std::string& out, std::vector<
   out += p.number + " " + p.type();
   if (const std::string* charset = p.content_type.param("charset")) out += "; charset=" + *charset;
   if (p.encoding != "7bit") out += " " + p.encoding;
-  if (!p.is_multipart() && !p.is_message())
-    out += " " + std::to_string(decode_body(m, p, &defects).size()) + " bytes";
+  if (!p.is_multipart() && !p.is_message()) out += " " + std::to_string(decode_body(m, p, &defects).size()) + " bytes";
   if (!p.disposition.value.empty()) out += " " + p.disposition.value;
   if (std::string name = p.filename(); !name.empty()) out += " \"" + name + "\"";
   out += "\n";

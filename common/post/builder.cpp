@@ -44,8 +44,8 @@ class BodyWalker {
     attachments.push_back(&p);
   }
 
-  std::string text;                   // UTF-8, parts joined by a blank line
-  std::optional<std::string> html;    // raw HTML (UTF-8) of the body, when it had HTML
+  std::string text;                 // UTF-8, parts joined by a blank line
+  std::optional<std::string> html;  // raw HTML (UTF-8) of the body, when it had HTML
   // sanitize_html(*html) when it was made on the way (the HTML was also
   // the text, one parse gave both); else nullopt.
   std::optional<std::string> sanitized_html;
@@ -66,8 +66,7 @@ class BodyWalker {
     const Part* rich = nullptr;
     for (const auto& child : p.children) {
       if (child.type() == "text/plain" && !plain) plain = &child;
-      else if (child.type() == "text/html" || child.type() == "multipart/related" ||
-               child.type() == "multipart/mixed")
+      else if (child.type() == "text/html" || child.type() == "multipart/related" || child.type() == "multipart/mixed")
         rich = &child;
     }
     std::string plain_text = plain ? decoded_text(*plain) : std::string();
@@ -98,8 +97,7 @@ class BodyWalker {
     const Part* root = &p.children.front();
     if (const std::string* start = p.content_type.param("start"))
       for (const auto& child : p.children)
-        if (const std::string* id = find_field(child.headers, "Content-ID"); id && *id == *start)
-          root = &child;
+        if (const std::string* id = find_field(child.headers, "Content-ID"); id && *id == *start) root = &child;
     walk(*root);
     for (const auto& child : p.children)
       if (&child != root) attachments.push_back(&child);
@@ -147,8 +145,7 @@ class BodyWalker {
       defects_.push_back("part " + p.number + ": unknown charset \"" + declared + "\"; read as " + c.charset);
     if (c.mislabeled)
       defects_.push_back("part " + p.number + ": 8-bit text declared " + declared + "; read as " + c.charset);
-    if (c.replaced)
-      defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
+    if (c.replaced) defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
     // A NUL byte is no text (and ends strings in the forum's PHP and C).
     std::erase(c.text, '\0');
     if (p.type() == "text/plain") {
@@ -230,8 +227,7 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
   for (const auto& field : m.root.headers)
     if (mime::iequals(field.name, "Delivered-To") || mime::iequals(field.name, "X-Original-To"))
       r.delivered_to.push_back(field.value);
-    else if (mime::iequals(field.name, "Authentication-Results"))
-      r.authentication_results.push_back(field.value);
+    else if (mime::iequals(field.name, "Authentication-Results")) r.authentication_results.push_back(field.value);
   if (options.recipient) r.recipient = options.recipient;
   else if (!r.delivered_to.empty()) r.recipient = r.delivered_to.front();
   r.envelope_sender = envelope_sender(m);
@@ -239,7 +235,8 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
 
   BodyWalker walker(m, r.defects);
   walker.walk(m.root);
-  if (walker.html) r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
+  if (walker.html)
+    r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
   if (options.trim_reply) {
     mime::TrimmedReply t = mime::trim_reply(walker.text);
     r.text = std::move(t.text);
@@ -271,10 +268,13 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
 
   const std::string* report_type = m.root.content_type.param("report-type");
   std::string sender = r.envelope_sender ? *r.envelope_sender : std::string();
-  mime::ClassifyInput in{m.root.headers, m.root.type(), report_type ? *report_type : std::string_view(),
-                         r.envelope_sender ? (sender.empty() ? std::string_view("<>") : std::string_view(sender))
-                                           : std::string_view(),
-                         r.subject, options.loop_value};
+  mime::ClassifyInput in{
+      m.root.headers,
+      m.root.type(),
+      report_type ? *report_type : std::string_view(),
+      r.envelope_sender ? (sender.empty() ? std::string_view("<>") : std::string_view(sender)) : std::string_view(),
+      r.subject,
+      options.loop_value};
   r.auto_kind = std::string(mime::to_string(mime::classify(in)));
   return r;
 }

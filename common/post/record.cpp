@@ -1,8 +1,8 @@
 #include "post/record.hpp"
 
-#include <nlohmann/json.hpp>
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
 
@@ -62,27 +62,27 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                            {"sha256", a.sha256},
                            {"path", optional_json(a.path)}});
   j = nlohmann::ordered_json{{"version", r.version},
-                     {"message_id", optional_json(r.message_id)},
-                     {"in_reply_to", optional_json(r.in_reply_to)},
-                     {"references", r.references},
-                     {"date", optional_json(r.date)},
-                     {"from", mailbox_json(r.from)},
-                     {"to", mailboxes_json(r.to)},
-                     {"cc", mailboxes_json(r.cc)},
-                     {"reply_to", mailboxes_json(r.reply_to)},
-                     {"recipient", optional_json(r.recipient)},
-                     {"envelope_sender", optional_json(r.envelope_sender)},
-                     {"delivered_to", r.delivered_to},
-                     {"authentication_results", r.authentication_results},
-                     {"subject", r.subject},
-                     {"text", r.text},
-                     {"text_quoted", r.text_quoted},
-                     {"signature", r.signature},
-                     {"html", optional_json(r.html)},
-                     {"attachments", attachments},
-                     {"auto", r.auto_kind},
-                     {"defects", r.defects},
-                     {"size", r.size}};
+                             {"message_id", optional_json(r.message_id)},
+                             {"in_reply_to", optional_json(r.in_reply_to)},
+                             {"references", r.references},
+                             {"date", optional_json(r.date)},
+                             {"from", mailbox_json(r.from)},
+                             {"to", mailboxes_json(r.to)},
+                             {"cc", mailboxes_json(r.cc)},
+                             {"reply_to", mailboxes_json(r.reply_to)},
+                             {"recipient", optional_json(r.recipient)},
+                             {"envelope_sender", optional_json(r.envelope_sender)},
+                             {"delivered_to", r.delivered_to},
+                             {"authentication_results", r.authentication_results},
+                             {"subject", r.subject},
+                             {"text", r.text},
+                             {"text_quoted", r.text_quoted},
+                             {"signature", r.signature},
+                             {"html", optional_json(r.html)},
+                             {"attachments", attachments},
+                             {"auto", r.auto_kind},
+                             {"defects", r.defects},
+                             {"size", r.size}};
 }
 
 namespace {
@@ -238,8 +238,8 @@ class JsonWriter {
 
 std::string dump_json(const Record& r) {
   std::string out;
-  out.reserve(1024 + r.text.size() + r.text_quoted.size() + r.signature.size() +
-              (r.html ? r.html->size() : 0) + r.subject.size());
+  out.reserve(1024 + r.text.size() + r.text_quoted.size() + r.signature.size() + (r.html ? r.html->size() : 0) +
+              r.subject.size());
   JsonWriter w(out);
   w.begin_object();
   w.field("version", std::int64_t{r.version});
@@ -287,8 +287,7 @@ void from_json(const nlohmann::json& j, Record& r) {
   int version = j.value("version", 0);
   if (version != record_version)
     throw std::invalid_argument("post record version " + std::to_string(version) +
-                                " is not supported (this is version " +
-                                std::to_string(record_version) + ")");
+                                " is not supported (this is version " + std::to_string(record_version) + ")");
   r = Record{};
   read_optional(j, "message_id", r.message_id);
   read_optional(j, "in_reply_to", r.in_reply_to);

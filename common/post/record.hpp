@@ -20,13 +20,13 @@ struct Mailbox {
 };
 
 struct Attachment {
-  std::string part;          // MIME part number, for mimeparse --extract
-  std::string filename;      // sanitized, unique within the message
-  std::string content_type;  // type/subtype, lower-case
-  std::string disposition;   // "attachment" or "inline"
-  std::string content_id;    // without angle brackets; "" when none
-  std::uint64_t size = 0;    // decoded bytes
-  std::string sha256;        // of the decoded bytes, lower-case hex
+  std::string part;                 // MIME part number, for mimeparse --extract
+  std::string filename;             // sanitized, unique within the message
+  std::string content_type;         // type/subtype, lower-case
+  std::string disposition;          // "attachment" or "inline"
+  std::string content_id;           // without angle brackets; "" when none
+  std::uint64_t size = 0;           // decoded bytes
+  std::string sha256;               // of the decoded bytes, lower-case hex
   std::optional<std::string> path;  // where it was written, when it was
 };
 
@@ -34,21 +34,21 @@ struct Record {
   int version = record_version;
   std::optional<std::string> message_id;  // with angle brackets
   std::optional<std::string> in_reply_to;
-  std::vector<std::string> references;     // oldest first, as in the header
-  std::optional<std::int64_t> date;        // epoch seconds
+  std::vector<std::string> references;  // oldest first, as in the header
+  std::optional<std::int64_t> date;     // epoch seconds
   Mailbox from;
   std::vector<Mailbox> to;
   std::vector<Mailbox> cc;
   std::vector<Mailbox> reply_to;
-  std::optional<std::string> recipient;        // envelope recipient, when known
-  std::optional<std::string> envelope_sender;  // Return-Path / From_; "" for <>
-  std::vector<std::string> delivered_to;       // Delivered-To and X-Original-To values
+  std::optional<std::string> recipient;             // envelope recipient, when known
+  std::optional<std::string> envelope_sender;       // Return-Path / From_; "" for <>
+  std::vector<std::string> delivered_to;            // Delivered-To and X-Original-To values
   std::vector<std::string> authentication_results;  // raw values, in header order (RFC 8601)
-  std::string subject;                         // decoded, UTF-8
-  std::string text;                            // the new text, UTF-8
-  std::string text_quoted;                     // the quote removed from its end
-  std::string signature;                       // the signature removed from it
-  std::optional<std::string> html;             // sanitized, when the message had HTML
+  std::string subject;                              // decoded, UTF-8
+  std::string text;                                 // the new text, UTF-8
+  std::string text_quoted;                          // the quote removed from its end
+  std::string signature;                            // the signature removed from it
+  std::optional<std::string> html;                  // sanitized, when the message had HTML
   std::vector<Attachment> attachments;
   std::string auto_kind = "none";  // JSON "auto": none|auto-reply|bounce|list|loop
   std::vector<std::string> defects;

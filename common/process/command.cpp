@@ -56,9 +56,9 @@ struct ChildSetup {
   char* const* script_argv;  // {"/bin/sh", program, argv[1]...}: see below
   char* const* envp;
   int input;
-  sigset_t mask;          // the command's signal mask
-  sigset_t to_default;    // the signals we catch (caught_signals())
-  int exec_error = 0;     // set by the child when the exec fails
+  sigset_t mask;        // the command's signal mask
+  sigset_t to_default;  // the signals we catch (caught_signals())
+  int exec_error = 0;   // set by the child when the exec fails
 };
 
 int become_command(void* setup) {
@@ -88,8 +88,8 @@ int become_command(void* setup) {
 
 }  // namespace
 
-int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp,
-                  int input, const sigset_t* mask, pid_t& pid) {
+int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp, int input,
+                  const sigset_t* mask, pid_t& pid) {
   if (program.find('/') == std::string::npos) return ENOENT;  // not found in PATH
   std::vector<char*> script_argv{const_cast<char*>("/bin/sh"), const_cast<char*>(program.c_str())};
   if (!argv.empty()) script_argv.insert(script_argv.end(), argv.begin() + 1, argv.end());
@@ -115,16 +115,14 @@ int start_command(const std::string& program, const std::vector<char*>& argv, ch
   return 0;
 }
 
-int run_with_input(const std::vector<std::string>& argv,
-                   std::initializer_list<std::string_view> input,
+int run_with_input(const std::vector<std::string>& argv, std::initializer_list<std::string_view> input,
                    const std::vector<std::string>& extra_env) {
   if (argv.empty()) throw Error(Exit::usage, "empty command");
   return run_with_input(find_program(argv[0]), argv, input, extra_env);
 }
 
 int run_with_input(const std::string& program, const std::vector<std::string>& argv,
-                   std::initializer_list<std::string_view> input,
-                   const std::vector<std::string>& extra_env) {
+                   std::initializer_list<std::string_view> input, const std::vector<std::string>& extra_env) {
   if (argv.empty()) throw Error(Exit::usage, "empty command");
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -160,7 +158,8 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
 
   // The command may stop reading early: that is its business, not an error,
   // so SIGPIPE is ignored while we write and EPIPE ends the writing.
-  struct sigaction ignore {}, old {};
+  struct sigaction ignore {
+  }, old{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &old);
   for (std::string_view piece : input) {

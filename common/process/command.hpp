@@ -32,20 +32,18 @@ std::string find_program(const std::string& name);
 // posix_spawn(3) would leave its internal signals 32 and 33 ignored in the
 // command, and asks about all 64 signals each time. Returns 0, or the errno
 // of a failed start (the child then reaped).
-int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp,
-                  int input, const sigset_t* mask, pid_t& pid);
+int start_command(const std::string& program, const std::vector<char*>& argv, char* const* envp, int input,
+                  const sigset_t* mask, pid_t& pid);
 
 // Runs argv (searched in PATH) with input on its standard input and the
 // extra NAME=VALUE pairs added to our environment; returns its exit status,
 // 128+N when signal N ended it. A command that does not read all its input
 // is not an error: its status decides. Throws Error(127) when the command
 // is not found, Error(126) when it cannot be executed.
-int run_with_input(const std::vector<std::string>& argv,
-                   std::initializer_list<std::string_view> input,
+int run_with_input(const std::vector<std::string>& argv, std::initializer_list<std::string_view> input,
                    const std::vector<std::string>& extra_env);
 // The same, running program (from find_program) with argv.
 int run_with_input(const std::string& program, const std::vector<std::string>& argv,
-                   std::initializer_list<std::string_view> input,
-                   const std::vector<std::string>& extra_env);
+                   std::initializer_list<std::string_view> input, const std::vector<std::string>& extra_env);
 
 }  // namespace forumgate::process

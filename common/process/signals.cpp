@@ -86,8 +86,7 @@ pid_t ForwardedSignals::spawn(const std::vector<std::string>& argv) {
   return pid;
 }
 
-int ForwardedSignals::wait(pid_t child, std::chrono::seconds interval,
-                           const std::function<void()>& tick) {
+int ForwardedSignals::wait(pid_t child, std::chrono::seconds interval, const std::function<void()>& tick) {
   for (;;) {
     int status = 0;
     pid_t r = waitpid(child, &status, WNOHANG);

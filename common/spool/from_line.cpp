@@ -8,8 +8,7 @@
 namespace forumgate::spool {
 namespace {
 
-constexpr std::array<std::string_view, 7> weekdays = {"Mon", "Tue", "Wed", "Thu",
-                                                       "Fri", "Sat", "Sun"};
+constexpr std::array<std::string_view, 7> weekdays = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -45,8 +44,7 @@ bool is_time(std::string_view t) {
   if (!all_digits(t.substr(0, colon))) return false;
   std::string_view rest = t.substr(colon + 1);
   if (rest.size() == 2) return all_digits(rest);
-  return rest.size() == 5 && all_digits(rest.substr(0, 2)) && rest[2] == ':' &&
-         all_digits(rest.substr(3));
+  return rest.size() == 5 && all_digits(rest.substr(0, 2)) && rest[2] == ':' && all_digits(rest.substr(3));
 }
 
 // "+0100", "-0500", "PST", "GMT", "UTC", "MET DST"...
@@ -57,7 +55,6 @@ bool is_zone(std::string_view t) {
     if (c < 'A' || c > 'Z') return false;
   return true;
 }
-
 
 // Whether the tokens from `at` on are a date, in one of the two orders, with
 // optional zones; nothing but zones may follow.
@@ -75,8 +72,8 @@ bool is_date(const std::vector<std::string_view>& t, size_t at) {
     return k < t.size() && is_year(t[k]) && rest_zones(k + 1);
   }
   // RFC 5322: Www, dd Mmm yyyy hh:mm[:ss] [zone]
-  if (at + 5 <= t.size() && is_day(t[at + 1]) && one_of(t[at + 2], months) &&
-      is_year(t[at + 3]) && is_time(t[at + 4])) {
+  if (at + 5 <= t.size() && is_day(t[at + 1]) && one_of(t[at + 2], months) && is_year(t[at + 3]) &&
+      is_time(t[at + 4])) {
     return rest_zones(at + 5);
   }
   return false;

@@ -86,7 +86,8 @@ class ImapMailbox final : public RemoteMailbox {
     std::string answer = session_.run(mailbox_, ("EXAMINE " + imap_quoted(session_.url().mailbox_on_server)).c_str());
     validity_ = number_after(answer, "[UIDVALIDITY ");
     std::string exists = exists_count(answer);
-    if (exists.empty()) throw Error(Exit::unavailable, session_.source() + ": the server sent no EXISTS for the mailbox");
+    if (exists.empty())
+      throw Error(Exit::unavailable, session_.source() + ": the server sent no EXISTS for the mailbox");
     exists_ = std::stoull(exists);
     if (validity_.empty()) {
       throw Error(Exit::unavailable, session_.source() + ": the server sent no UIDVALIDITY for the mailbox");
@@ -160,7 +161,8 @@ std::unique_ptr<RemoteMailbox> open_imap(const std::string& source, const Remote
 }
 
 uint64_t imap_message_count(RemoteSession& session) {
-  std::string answer = session.run("", ("STATUS " + imap_quoted(session.url().mailbox_on_server) + " (MESSAGES)").c_str());
+  std::string answer =
+      session.run("", ("STATUS " + imap_quoted(session.url().mailbox_on_server) + " (MESSAGES)").c_str());
   std::string n = number_after(answer, "(MESSAGES ");
   if (n.empty()) throw Error(Exit::unavailable, session.source() + ": unexpected answer to STATUS: " + answer);
   return std::stoull(n);

@@ -14,8 +14,8 @@ constexpr const char* soname = "libcurl.so.4";
 
 [[noreturn]] void cannot_load() {
   const char* why = dlerror();
-  throw Error(Exit::unavailable, std::string("cannot load ") + soname + " for POP3 and IMAP: " +
-                                     (why ? why : "unknown error"));
+  throw Error(Exit::unavailable,
+              std::string("cannot load ") + soname + " for POP3 and IMAP: " + (why ? why : "unknown error"));
 }
 
 template <class Function>

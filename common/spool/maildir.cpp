@@ -40,7 +40,6 @@ std::string safe_host() {
   return out;
 }
 
-
 // "SECONDS.<unique>.host" names (maildir(5)) in delivery order: the
 // microseconds are the Musec part of <unique>, which may follow other parts
 // (Postfix: VdevIinodeMusec, device and inode in lower-case hex; Courier and
@@ -139,8 +138,8 @@ std::string MaildirWriter::unique_name(size_t size) {
          ",S=" + std::to_string(size);
 }
 
-std::string MaildirWriter::add(std::string_view prefix, std::string_view data,
-                               std::optional<std::string_view> flags, std::string* owner) {
+std::string MaildirWriter::add(std::string_view prefix, std::string_view data, std::optional<std::string_view> flags,
+                               std::string* owner) {
   std::string name = unique_name(prefix.size() + data.size());
   pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
   writes_.write({dir_fd_, name, path_ + "/tmp/" + name, ""}, prefix, data, owner);

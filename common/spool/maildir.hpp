@@ -47,8 +47,8 @@ class MaildirWriter {
   // file is complete by commit(). Error(73) when a file cannot be made,
   // Error(74) when one cannot be written (a full disk), this one or an
   // earlier: the caller rolls back.
-  std::string add(std::string_view prefix, std::string_view data,
-                  std::optional<std::string_view> flags = std::nullopt, std::string* owner = nullptr);
+  std::string add(std::string_view prefix, std::string_view data, std::optional<std::string_view> flags = std::nullopt,
+                  std::string* owner = nullptr);
   // Durable, then visible in new/ (or cur/); returns their paths.
   std::vector<std::string> commit();
   void rollback();

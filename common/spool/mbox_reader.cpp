@@ -114,8 +114,8 @@ void MboxReader::make_room(std::string& data, uint64_t more) {
   if (data.size() + more <= data.capacity() || data.size() + more < large) return;
   struct stat st {};
   if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;  // a pipe: doubling it is
-  const uint64_t rest = static_cast<uint64_t>(st.st_size) > in_.offset()
-                            ? static_cast<uint64_t>(st.st_size) - in_.offset() : 0;
+  const uint64_t rest =
+      static_cast<uint64_t>(st.st_size) > in_.offset() ? static_cast<uint64_t>(st.st_size) - in_.offset() : 0;
   const uint64_t want = std::min(data.size() + more + rest, std::max(most, data.size() + more));
   try {
     data.reserve(static_cast<size_t>(want));
@@ -149,8 +149,7 @@ bool MboxReader::next(MboxMessage& m) {
     } while (is_blank(line));
     if (line.empty()) return false;  // an empty mbox
     if (!is_from_line(line)) {
-      throw Error(Exit::dataerr, name_ + " is not an mbox: its first line is " + quoted(line) +
-                                     ", not a From_ line");
+      throw Error(Exit::dataerr, name_ + " is not an mbox: its first line is " + quoted(line) + ", not a From_ line");
     }
     pending_from_ = std::string(line);
     pending_offset_ = in_.offset() - line.size();
@@ -166,8 +165,7 @@ bool MboxReader::next(MboxMessage& m) {
   bool ended = false;
   read_headers(m, content_length, ended);
   if (!ended) {
-    const bool by_length = content_length >= 0 && format_ != MboxFormat::mboxo &&
-                           format_ != MboxFormat::mboxrd;
+    const bool by_length = content_length >= 0 && format_ != MboxFormat::mboxo && format_ != MboxFormat::mboxrd;
     if (!by_length || !take_by_content_length(m, static_cast<uint64_t>(content_length))) {
       read_body_lines(m);
     }

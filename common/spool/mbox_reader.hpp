@@ -50,14 +50,14 @@ MboxFormat parse_mbox_format(const std::string& name);
 enum class StatusHeaders { keep, take };
 
 struct MboxMessage {
-  std::string data;         // the message, From_ line and quoting removed
-  std::string from_line;    // without its line end
-  std::string sender;       // the From_ line's envelope sender
-  uint64_t offset = 0;      // of the From_ line in the mbox
-  uint64_t length = 0;      // bytes of the mbox it took, blank line included
+  std::string data;       // the message, From_ line and quoting removed
+  std::string from_line;  // without its line end
+  std::string sender;     // the From_ line's envelope sender
+  uint64_t offset = 0;    // of the From_ line in the mbox
+  uint64_t length = 0;    // bytes of the mbox it took, blank line included
   bool has_return_path = false;
-  std::string status;       // the letters of Status: ("RO"), of every such line
-  std::string x_status;     // the letters of X-Status: ("AF")
+  std::string status;    // the letters of Status: ("RO"), of every such line
+  std::string x_status;  // the letters of X-Status: ("AF")
 };
 
 // The maildir(5) flags of a message, by its Status: and X-Status: letters
@@ -68,8 +68,7 @@ std::optional<std::string> maildir_flags(const MboxMessage& m);
 
 class MboxReader {
  public:
-  MboxReader(int fd, std::string name, MboxFormat format,
-             StatusHeaders status_headers = StatusHeaders::keep);
+  MboxReader(int fd, std::string name, MboxFormat format, StatusHeaders status_headers = StatusHeaders::keep);
 
   // The next message; false at the end. Throws Error(65) when the file is
   // not an mbox, Error(74) on a read error.

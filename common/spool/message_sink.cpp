@@ -9,16 +9,15 @@
 
 #include "cli/error.hpp"
 #include "cli/log.hpp"
-#include "util/fd.hpp"
 #include "process/command.hpp"
 #include "spool/write_behind.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 
 std::string numbered_name(int width, uint64_t number);
 
 namespace {
-
 
 // The Maildir is made when the first message comes, so that a source found
 // not to be an mbox leaves nothing behind; whether it can be made is checked
@@ -34,7 +33,8 @@ class QueueSink final : public MessageSink {
     }
     if (access(dir.c_str(), W_OK | X_OK) != 0) {
       throw system_error(Exit::cantcreat, "cannot create or write the queue " + path_);
-    }    check_private_queue(path_);
+    }
+    check_private_queue(path_);
   }
   Placement add(const OutgoingMessage& m) override {
     if (!writer_) writer_ = std::make_unique<MaildirWriter>(path_, WriteBehind::Thread::by_cpus);
@@ -77,8 +77,7 @@ class QueueSink final : public MessageSink {
 
 class NumberedFilesSink final : public MessageSink {
  public:
-  NumberedFilesSink(std::string dir, int width, uint64_t first)
-      : dir_(std::move(dir)), width_(width), next_(first) {
+  NumberedFilesSink(std::string dir, int width, uint64_t first) : dir_(std::move(dir)), width_(width), next_(first) {
     if (mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
       throw system_error(Exit::cantcreat, "cannot create " + dir_);
     }
@@ -222,14 +221,12 @@ std::string numbered_name(int width, uint64_t number) {
   return name;
 }
 
-std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source,
-                                       int width, uint64_t first) {
+std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source, int width,
+                                       uint64_t first) {
   return std::make_unique<ExecSink>(command, source, width, first);
 }
 
-std::unique_ptr<MessageSink> queue_sink(const std::string& maildir) {
-  return std::make_unique<QueueSink>(maildir);
-}
+std::unique_ptr<MessageSink> queue_sink(const std::string& maildir) { return std::make_unique<QueueSink>(maildir); }
 std::unique_ptr<MessageSink> numbered_files_sink(const std::string& dir, int width, uint64_t first) {
   return std::make_unique<NumberedFilesSink>(dir, width, first);
 }

@@ -70,7 +70,7 @@ class MessageSink {
   // UIDs as pending first and as in the queue then (uid_memory.hpp). An
   // exception from either fails the commit. Empty hooks: none.
   struct CommitHooks {
-    std::function<void(const std::vector<Batched>& batch)> before, after;
+    std::function<void(const std::vector<Batched>&batch)> before, after;
   };
   virtual void on_commit(CommitHooks hooks) { (void)hooks; }
 };
@@ -88,7 +88,7 @@ std::unique_ptr<MessageSink> count_sink();
 // FILENO (the message's number, as -o would name it) and MAILSPLIT_SOURCE
 // in its environment. A message is taken when the command exits 0; what a
 // command does with it is the command's to make durable.
-std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source,
-                                       int width, uint64_t first);
+std::unique_ptr<MessageSink> exec_sink(const std::string& command, const std::string& source, int width,
+                                       uint64_t first);
 
 }  // namespace forumgate::spool

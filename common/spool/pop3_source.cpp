@@ -31,9 +31,7 @@ class Pop3Mailbox final : public RemoteMailbox {
   Pop3Mailbox(const std::string& source, const RemoteUrl& url) : session_(source, url, {mailsplit_netrc}) {}
 
   std::string validity() override { return "-"; }
-  std::vector<RemoteMessage> list() override {
-    return parse_uidl(session_.source(), session_.run("", "UIDL", true));
-  }
+  std::vector<RemoteMessage> list() override { return parse_uidl(session_.source(), session_.run("", "UIDL", true)); }
   std::string fetch(const RemoteMessage& m) override { return session_.run(m.number, nullptr, true); }
   void remove(const std::vector<RemoteMessage>& messages) override {
     for (const RemoteMessage& m : messages) session_.run(m.number, "DELE", false);
@@ -62,7 +60,8 @@ uint64_t pop3_message_count(RemoteSession& session) {
   uint64_t n = 0;
   size_t i = 4;
   bool ok = line.rfind("+OK ", 0) == 0 && i < line.size() && line[i] >= '0' && line[i] <= '9';
-  for (; ok && i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) n = n * 10 + static_cast<uint64_t>(line[i] - '0');
+  for (; ok && i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+    n = n * 10 + static_cast<uint64_t>(line[i] - '0');
   if (!ok) throw Error(Exit::unavailable, session.source() + ": unexpected answer to STAT: " + line);
   return n;
 }

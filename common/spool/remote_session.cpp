@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -158,8 +158,8 @@ RemoteUrl parse_remote_url(const std::string& source) {
   return p;
 }
 
-RemoteSession::RemoteSession(std::string source, RemoteUrl url,
-                             std::initializer_list<const char*> netrc_variables, SessionLimits limits)
+RemoteSession::RemoteSession(std::string source, RemoteUrl url, std::initializer_list<const char*> netrc_variables,
+                             SessionLimits limits)
     : source_(std::move(source)), url_(std::move(url)) {
   std::string netrc;
   for (const char* var : netrc_variables) {
@@ -180,7 +180,7 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
     }
     if (home && *home) checked = std::string(home) + "/.netrc";
   }
-  if (struct stat st {}; !checked.empty() && ::stat(checked.c_str(), &st) == 0 && (st.st_mode & 077)) {
+  if (struct stat st{}; !checked.empty() && ::stat(checked.c_str(), &st) == 0 && (st.st_mode & 077)) {
     throw Error(Exit::config, "the netrc file " + checked + " holds passwords and others may read or change it (mode " +
                                   util::file_mode(st.st_mode) + "): chmod 600 " + checked);
   }
@@ -188,8 +188,7 @@ RemoteSession::RemoteSession(std::string source, RemoteUrl url,
   if (!h_) throw Error(Exit::software, "cannot initialise libcurl");
   curl_.easy_setopt(h_, CURLOPT_ERRORBUFFER, errbuf_);
   curl_.easy_setopt(h_, CURLOPT_NOSIGNAL, 1L);
-  curl_.easy_setopt(h_, CURLOPT_PROTOCOLS_STR,
-                   url_.protocol == RemoteProtocol::pop3 ? "pop3,pop3s" : "imap,imaps");
+  curl_.easy_setopt(h_, CURLOPT_PROTOCOLS_STR, url_.protocol == RemoteProtocol::pop3 ? "pop3,pop3s" : "imap,imaps");
   curl_.easy_setopt(h_, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_REQUIRED));
   if (!netrc.empty()) curl_.easy_setopt(h_, CURLOPT_NETRC_FILE, netrc.c_str());
   curl_.easy_setopt(h_, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
@@ -242,10 +241,8 @@ void RemoteSession::fail(CURLcode rc, const std::string& doing) {
     case CURLE_SSL_CACERT_BADFILE:
       throw Error(Exit::unavailable, where + " (to trust a private CA, name its certificates in SSL_CERT_FILE)");
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      throw Error(Exit::usage, where);
-    case CURLE_LOGIN_DENIED:
-      throw Error(Exit::noperm, where + " (check the netrc file)");
+    case CURLE_UNSUPPORTED_PROTOCOL: throw Error(Exit::usage, where);
+    case CURLE_LOGIN_DENIED: throw Error(Exit::noperm, where + " (check the netrc file)");
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
@@ -255,10 +252,8 @@ void RemoteSession::fail(CURLcode rc, const std::string& doing) {
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_WEIRD_SERVER_REPLY:
-      throw Error(Exit::tempfail, where + "; try again later");
-    default:
-      throw Error(Exit::unavailable, where);
+    case CURLE_WEIRD_SERVER_REPLY: throw Error(Exit::tempfail, where + "; try again later");
+    default: throw Error(Exit::unavailable, where);
   }
 }
 

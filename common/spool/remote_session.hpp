@@ -42,7 +42,7 @@ struct RemoteUrl {
   // URLs libcurl gets, which it sends as they are.
   std::string mailbox_on_server;
   std::string mailbox_in_url;
-  std::string base;     // scheme://user@host:port/ : commands without a mailbox
+  std::string base;  // scheme://user@host:port/ : commands without a mailbox
 
   // "pop3 alice@mail.example.org:995", "imap alice@host:143/INBOX": which
   // mailbox this is, whatever the scheme's TLS; names the UID memory.

@@ -79,8 +79,8 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       if (!lk->acquire(deadline)) {
         if (rq.cancel && *rq.cancel) throw Interrupted();
         std::string who = lk->holder();
-        throw Error(Exit::tempfail, rq.source + " is locked" + (who.empty() ? "" : " (" + who + ")") +
-                                        "; try again later");
+        throw Error(Exit::tempfail,
+                    rq.source + " is locked" + (who.empty() ? "" : " (" + who + ")") + "; try again later");
       }
       fd = lk->fd();
       lseek(fd, 0, SEEK_SET);
@@ -99,7 +99,7 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   } close_own{own_fd};
 
   cli::Progress progress;
-  if (struct stat st {}; rq.on_progress && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+  if (struct stat st{}; rq.on_progress && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     progress.bytes_total = static_cast<uint64_t>(st.st_size);
   }
   SplitReport report;

@@ -25,8 +25,8 @@
 // reached; 77 a server refused the login (see remote_session.hpp).
 
 #include <csignal>
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -62,7 +62,7 @@ struct SplitRequest {
 
 struct SplitReport {
   uint64_t taken = 0;
-  uint64_t kept = 0;  // declined by the sink (a failed --exec command): left in the source
+  uint64_t kept = 0;   // declined by the sink (a failed --exec command): left in the source
   uint64_t known = 0;  // remote: in the queue since an earlier run (uid_memory.hpp), not taken again
   uint64_t bytes = 0;
   bool drained = false;

@@ -182,9 +182,8 @@ class Worker {
 // 1024 spools: starting a thread costs about as much as checking 30.
 unsigned thread_count(size_t spools) {
   cpu_set_t cpus;
-  unsigned online = sched_getaffinity(0, sizeof cpus, &cpus) == 0
-                        ? static_cast<unsigned>(CPU_COUNT(&cpus))
-                        : std::thread::hardware_concurrency();
+  unsigned online = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? static_cast<unsigned>(CPU_COUNT(&cpus))
+                                                                  : std::thread::hardware_concurrency();
   size_t useful = std::max<size_t>(1, spools / 1024);
   return static_cast<unsigned>(std::clamp<size_t>(std::min<size_t>(online, useful), 1, 8));
 }
@@ -238,9 +237,7 @@ SpoolState check_spool(const std::string& spool, Detail detail) {
   return check_local(spool, as_named(spool), detail);
 }
 
-SpoolResult check_one(const std::string& spool, Detail detail) {
-  return check_one_at(spool, as_named(spool), detail);
-}
+SpoolResult check_one(const std::string& spool, Detail detail) { return check_one_at(spool, as_named(spool), detail); }
 
 namespace {
 
@@ -278,8 +275,9 @@ std::string shared_directory(const std::vector<std::string>& spools) {
       continue;
     }
     length = std::min(length, spool.size());
-    length = static_cast<size_t>(std::mismatch(spool.begin(), spool.begin() + static_cast<std::ptrdiff_t>(length),
-                                               first->begin()).first - spool.begin());
+    length = static_cast<size_t>(
+        std::mismatch(spool.begin(), spool.begin() + static_cast<std::ptrdiff_t>(length), first->begin()).first -
+        spool.begin());
   }
   if (!first || length == 0) return {};
   size_t slash = first->rfind('/', length - 1);
@@ -302,8 +300,7 @@ Place below(int dir, size_t shared, const std::string& spool) {
 
 }  // namespace
 
-std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,
-                                      bool stop_at_mail) {
+std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail, bool stop_at_mail) {
   std::vector<SpoolResult> results(spools.size());
   // A long list's spools are checked relative to the directory they share:
   // the kernel's path walk was a fifth of the time. When it cannot be
@@ -328,8 +325,7 @@ std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, De
     if (own_tables) worker.emplace();
     try {
       for (;;) {
-        if ((stop_at_mail && found.load(std::memory_order_relaxed)) ||
-            failed.load(std::memory_order_relaxed)) {
+        if ((stop_at_mail && found.load(std::memory_order_relaxed)) || failed.load(std::memory_order_relaxed)) {
           return;
         }
         size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
@@ -338,8 +334,8 @@ std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, De
         bool maildir_likely = false;
         for (size_t i = begin; i < end; ++i) {
           Place at = below(shared_dir.get(), shared, spools[i]);
-          results[i] = maildir_likely ? check_likely_maildir(spools[i], at, detail)
-                                      : check_one_at(spools[i], at, detail);
+          results[i] =
+              maildir_likely ? check_likely_maildir(spools[i], at, detail) : check_one_at(spools[i], at, detail);
           const auto& state = results[i].state;
           maildir_likely = state && state->type == SpoolType::maildir;
           if (stop_at_mail && results[i].new_mail()) {

@@ -71,9 +71,9 @@ SpoolState check_spool(const std::string& spool, Detail detail = Detail::presenc
 
 // One spool of many, as checked.
 struct SpoolResult {
-  bool checked = false;              // false: skipped once mail was found
-  std::optional<SpoolState> state;   // none when it could not be checked
-  std::string error;                 // then why: SpoolError::reason()
+  bool checked = false;             // false: skipped once mail was found
+  std::optional<SpoolState> state;  // none when it could not be checked
+  std::string error;                // then why: SpoolError::reason()
 
   bool new_mail() const { return state && state->new_mail; }
 };
@@ -87,8 +87,7 @@ SpoolResult check_one(const std::string& spool, Detail detail = Detail::presence
 // walked from the directory the names share, opened once. With
 // stop_at_mail, returns as soon as one spool has new mail, leaving some
 // unchecked.
-std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail,
-                                      bool stop_at_mail = false);
+std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, Detail detail, bool stop_at_mail = false);
 
 // The From_ lines in the mbox open on fd, read from its current offset to
 // its end in large blocks. Throws Error(ioerr) when a read fails.

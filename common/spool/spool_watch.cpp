@@ -35,8 +35,8 @@ SpoolWatch::SpoolWatch() : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
 
 SpoolWatch::~SpoolWatch() { close(fd_); }
 
-void SpoolWatch::add(std::size_t index, const std::string& spool, const std::string& path,
-                     const std::string& name, unsigned mask) {
+void SpoolWatch::add(std::size_t index, const std::string& spool, const std::string& path, const std::string& name,
+                     unsigned mask) {
   // IN_MASK_ADD: two spools may share a watched inode (mboxes in one
   // directory) and must not replace each other's events.
   int wd = inotify_add_watch(fd_, path.c_str(), mask | IN_MASK_ADD);
@@ -45,8 +45,7 @@ void SpoolWatch::add(std::size_t index, const std::string& spool, const std::str
       throw SpoolError(Exit::unavailable, spool,
                        "cannot watch: no inotify watches left (raise fs.inotify.max_user_watches)");
     }
-    throw SpoolError(Exit::noinput, spool,
-                     "cannot watch " + path + ": " + std::strerror(errno));
+    throw SpoolError(Exit::noinput, spool, "cannot watch " + path + ": " + std::strerror(errno));
   }
   auto& indices = spools_of_[wd][name];
   if (std::find(indices.begin(), indices.end(), index) == indices.end()) indices.push_back(index);
@@ -90,8 +89,7 @@ std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
     } else {
       auto left = deadline.remaining(std::chrono::hours(24));
       if (left <= std::chrono::nanoseconds::zero()) return {};
-      timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
-                  static_cast<long>(left.count() % 1'000'000'000)};
+      timespec ts{static_cast<time_t>(left.count() / 1'000'000'000), static_cast<long>(left.count() % 1'000'000'000)};
       ready = ppoll(&pfd, 1, &ts, nullptr);
     }
     if (ready < 0) {

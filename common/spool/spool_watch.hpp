@@ -48,8 +48,8 @@ class SpoolWatch {
   std::vector<std::size_t> wait(const lock::Deadline& deadline);
 
  private:
-  void add(std::size_t index, const std::string& spool, const std::string& path,
-           const std::string& name, unsigned mask);
+  void add(std::size_t index, const std::string& spool, const std::string& path, const std::string& name,
+           unsigned mask);
 
   int fd_;
   // Watch descriptor -> name in the watched directory ("" for any event) ->

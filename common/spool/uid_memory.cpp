@@ -81,8 +81,8 @@ UidMemory::UidMemory(const std::string& queue, const std::string& identity, cons
       path_(queue_ + "/" + file_name(identity)),
       lock_(queue_ + "/mailsplit-uids.lock", lock::FileLock::Api::flock, lock::FileLock::Open::create) {
   if (!lock_.acquire(deadline)) {
-    throw Error(Exit::tempfail, "another mailsplit is taking remote mail into " + queue_ +
-                                    " (it holds " + queue_ + "/mailsplit-uids.lock); try again later");
+    throw Error(Exit::tempfail, "another mailsplit is taking remote mail into " + queue_ + " (it holds " + queue_ +
+                                    "/mailsplit-uids.lock); try again later");
   }
   load();
 }
@@ -177,9 +177,8 @@ void UidMemory::settle(const std::multimap<std::string, std::string>& pending) {
 void UidMemory::set_validity(const std::string& validity) {
   if (validity == validity_) return;
   if (!uids_.empty()) {
-    log::warning(identity_ + ": UIDVALIDITY is " + validity + ", was " + validity_ +
-                 "; forgetting the " + std::to_string(uids_.size()) +
-                 " UIDs recorded in " + path_ + " (their messages may be taken again)");
+    log::warning(identity_ + ": UIDVALIDITY is " + validity + ", was " + validity_ + "; forgetting the " +
+                 std::to_string(uids_.size()) + " UIDs recorded in " + path_ + " (their messages may be taken again)");
   }
   uids_.clear();
   validity_ = validity;

@@ -103,10 +103,10 @@ class WriteBehind {
   std::condition_variable work_;  // for the thread: a job, or stop
   std::condition_variable idle_;  // for the caller: a job done
   std::deque<Job> jobs_;
-  size_t jobs_room_ = 0;              // of the jobs waiting or being written
-  std::vector<std::string> spares_;   // buffers written out, for reuse
+  size_t jobs_room_ = 0;             // of the jobs waiting or being written
+  std::vector<std::string> spares_;  // buffers written out, for reuse
   size_t spares_room_ = 0;
-  bool busy_ = false;                 // the thread is writing a job
+  bool busy_ = false;  // the thread is writing a job
   bool stop_ = false;
   bool no_thread_ = false;  // one CPU, or starting it failed: every write is done at once
   std::exception_ptr failed_;

@@ -67,16 +67,17 @@ TEST(AddressList, Groups) {
 TEST(AddressList, EncodedNames) {
   // "Jörg Müller": 4a c3 b6 72 67 20 4d c3 bc 6c 6c 65 72 in base64.
   EXPECT_EQ(list("=?UTF-8?B?SsO2cmcgTcO8bGxlcg==?= <a@x.org>"), "Jörg Müller <a@x.org>");
-  EXPECT_EQ(list("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>"),
-            "André Pirard <PIRARD@vm1.ulg.ac.be>");
+  EXPECT_EQ(list("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>"), "André Pirard <PIRARD@vm1.ulg.ac.be>");
   // In quotes, where RFC 2047 forbids them and mailers put them anyway.
   EXPECT_EQ(list("\"=?UTF-8?Q?J=C3=B6rg?=\" <j@x.org>"), "Jörg <j@x.org>");
-  EXPECT_EQ(list("Gr\xC3\xBC\xC3\x9F" "e <g@x.org>"), "Grüße <g@x.org>");
+  EXPECT_EQ(list("Gr\xC3\xBC\xC3\x9F"
+                 "e <g@x.org>"),
+            "Grüße <g@x.org>");
 }
 
 TEST(AddressList, ObsoleteAndBroken) {
   EXPECT_EQ(list("<@relay.test,@other.test:a@x.org>"), " <a@x.org>");  // source route
-  EXPECT_EQ(list("<a@x.org> <b@y.org>"), " <a@x.org> |  <b@y.org>");    // missing comma
+  EXPECT_EQ(list("<a@x.org> <b@y.org>"), " <a@x.org> |  <b@y.org>");   // missing comma
   EXPECT_EQ(list("<a@x.org> Bob <b@y.org>"), " <a@x.org> | Bob <b@y.org>");
   EXPECT_EQ(list("john . doe @ example . org"), " <john.doe@example.org>");  // CFWS in addr-spec
   EXPECT_EQ(list("a@x.org b@y.org"), " <a@x.org> |  <b@y.org>");
@@ -84,7 +85,7 @@ TEST(AddressList, ObsoleteAndBroken) {
   EXPECT_EQ(list("< j@x.org >"), " <j@x.org>");
   EXPECT_EQ(list("\"john doe\"@x.org"), " <\"john doe\"@x.org>");
   EXPECT_EQ(list("MAILER-DAEMON"), " <MAILER-DAEMON>");
-  EXPECT_EQ(list("John <j@x.org"), "John <j@x.org>");     // '<' never closed
+  EXPECT_EQ(list("John <j@x.org"), "John <j@x.org>");               // '<' never closed
   EXPECT_EQ(list("John (Work <j@x.org>"), "John (Work <j@x.org>");  // '(' never closed
   EXPECT_EQ(list("<>"), "");
   EXPECT_EQ(list("Just A Name"), "");
@@ -103,8 +104,8 @@ TEST(AddressList, LongListsStayLinear) {
   auto quotes = parse_address_list(std::string(1u << 20, '"'));
   auto angles = parse_address_list(std::string(1u << 20, '<'));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-  std::cout << "[ measured ] 4 MB of address lists: " << ms.count() << " ms, the 1 MB list of "
-            << count << " addresses " << one_mb.count() << " ms\n";
+  std::cout << "[ measured ] 4 MB of address lists: " << ms.count() << " ms, the 1 MB list of " << count
+            << " addresses " << one_mb.count() << " ms\n";
   EXPECT_EQ(many.size(), count);
   EXPECT_EQ(many.back().name, "Some, Body");
 }
@@ -132,7 +133,7 @@ TEST(AddressMessageIds, BareIdsOnlyWhenThereIsNothingElse) {
 
 TEST(Date, Rfc5322) {
   EXPECT_EQ(parse_date("Tue, 24 Nov 2026 01:55:43 +0000"), tue_24_nov_2026);
-  EXPECT_EQ(parse_date("24 Nov 2026 01:55:43 +0000"), tue_24_nov_2026);      // no weekday
+  EXPECT_EQ(parse_date("24 Nov 2026 01:55:43 +0000"), tue_24_nov_2026);         // no weekday
   EXPECT_EQ(parse_date("Tue, 24 Nov 2026 01:55 +0000"), tue_24_nov_2026 - 43);  // no seconds
   EXPECT_EQ(parse_date("Tue,24 Nov 2026 1:55:43 +0000"), tue_24_nov_2026);
   EXPECT_EQ(parse_date("Thu, 01 Jan 1970 00:00:00 +0000"), 0);
@@ -185,9 +186,9 @@ TEST(Date, CalendarEdges) {
 }
 
 TEST(Date, NotADate) {
-  for (const char* raw : {"", "not a date", "24 Nov 2026", "24 Nov 2026 25:00:00 +0000",
-                          "24 Nov 2026 10:60:00 +0000", "24 Foo 2026 10:00:00 +0000", "0 Nov 2026 10:00 +0000",
-                          "24 Nov 2026 10:00:00 +0000 +0100", "24 Nov 2026 10:00:00 +0099",
-                          "24 Nov 12026 10:00:00 +0000", "24 Nov 1899 10:00:00 +0000", "1:2:3:4"})
+  for (const char* raw :
+       {"", "not a date", "24 Nov 2026", "24 Nov 2026 25:00:00 +0000", "24 Nov 2026 10:60:00 +0000",
+        "24 Foo 2026 10:00:00 +0000", "0 Nov 2026 10:00 +0000", "24 Nov 2026 10:00:00 +0000 +0100",
+        "24 Nov 2026 10:00:00 +0099", "24 Nov 12026 10:00:00 +0000", "24 Nov 1899 10:00:00 +0000", "1:2:3:4"})
     EXPECT_EQ(parse_date(raw), std::nullopt) << raw;
 }

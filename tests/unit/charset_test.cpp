@@ -42,22 +42,29 @@ TEST(Charset, ValidUtf8) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain"));
   EXPECT_TRUE(is_valid_utf8("caf\xC3\xA9"));
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));      // U+1F600
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));             // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));         // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));         // surrogate D800
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));     // above U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));             // truncated
-  EXPECT_FALSE(is_valid_utf8("caf\xE9"));              // Latin-1
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));   // U+1F600
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));   // U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate D800
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(is_valid_utf8("caf\xE9"));           // Latin-1
 }
 
 TEST(Charset, ScrubReplacesEachMaximalSubpartOnce) {
   bool replaced = false;
-  EXPECT_EQ(scrub_utf8("a\xFF" "b", &replaced), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(scrub_utf8("a\xFF"
+                       "b",
+                       &replaced),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_TRUE(replaced);
   // E2 82 is the start of a valid sequence cut short: one U+FFFD.
-  EXPECT_EQ(scrub_utf8("\xE2\x82" "A"), "\xEF\xBF\xBD" "A");
+  EXPECT_EQ(scrub_utf8("\xE2\x82"
+                       "A"),
+            "\xEF\xBF\xBD"
+            "A");
   // F0 80: 80 cannot follow F0, so each byte is its own subpart.
   EXPECT_EQ(scrub_utf8("\xF0\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   replaced = false;
@@ -94,9 +101,7 @@ TEST(Charset, Windows1252TableAgreesWithIconv) {
     char* op = out;
     size_t il = 1, ol = sizeof out;
     ASSERT_NE(iconv(cd, &ip, &il, &op, &ol), static_cast<size_t>(-1)) << b;
-    EXPECT_EQ(to_utf8(std::string(1, in[0]), "windows-1252").text,
-              std::string(out, sizeof out - ol))
-        << "byte " << b;
+    EXPECT_EQ(to_utf8(std::string(1, in[0]), "windows-1252").text, std::string(out, sizeof out - ol)) << "byte " << b;
   }
   iconv_close(cd);
 }
@@ -127,8 +132,13 @@ TEST(Charset, Utf7FromRfc2152) {
 }
 
 TEST(Charset, InvalidSequencesInMultibyteCharsets) {
-  auto c = to_utf8("\x93\xFA\xFF" "a", "shift_jis");
-  EXPECT_EQ(c.text, "日\xEF\xBF\xBD" "a");
+  auto c = to_utf8(
+      "\x93\xFA\xFF"
+      "a",
+      "shift_jis");
+  EXPECT_EQ(c.text,
+            "日\xEF\xBF\xBD"
+            "a");
   EXPECT_TRUE(c.replaced);
   // Input ending inside a character.
   c = to_utf8("a\x93", "shift_jis");
@@ -138,9 +148,7 @@ TEST(Charset, InvalidSequencesInMultibyteCharsets) {
   EXPECT_EQ(to_utf8("\x93\xFA", "shift_jis").text, "日");
 }
 
-TEST(Charset, NulFromIconvIsRemoved) {
-  EXPECT_EQ(to_utf8(std::string("a\0\0\0b\0", 6), "utf-16le").text, "ab");
-}
+TEST(Charset, NulFromIconvIsRemoved) { EXPECT_EQ(to_utf8(std::string("a\0\0\0b\0", 6), "utf-16le").text, "ab"); }
 
 TEST(Charset, UnknownLabelFallsBackToDetection) {
   auto c = to_utf8("caf\xC3\xA9", "x-no-such-charset");
@@ -155,9 +163,14 @@ TEST(Charset, UnknownLabelFallsBackToDetection) {
 
 TEST(Charset, UndeclaredText) {
   EXPECT_EQ(detect_charset("plain ascii"), "us-ascii");
-  EXPECT_EQ(detect_charset("Gr\xC3\xBC\xC3\x9F" "e"), "utf-8");
+  EXPECT_EQ(detect_charset("Gr\xC3\xBC\xC3\x9F"
+                           "e"),
+            "utf-8");
   EXPECT_EQ(detect_charset("\x1B$BF|K\\8l\x1B(B"), "iso-2022-jp");
-  auto c = to_utf8("Gr\xC3\xBC\xC3\x9F" "e", "");
+  auto c = to_utf8(
+      "Gr\xC3\xBC\xC3\x9F"
+      "e",
+      "");
   EXPECT_EQ(c.text, "Grüße");
   EXPECT_FALSE(c.unknown_charset);
 }
@@ -180,8 +193,13 @@ TEST(Charset, UndeclaredCyrillicIsDetected) {
 // enmime's low-quality/incorrect-charset.raw: UTF-8 text labelled
 // us-ascii. The label promises 7-bit text; 8-bit text under it is detected.
 TEST(Charset, EightBitTextLabelledAsciiIsDetected) {
-  Converted c = to_utf8("\xE2\x88\xAE E\xE2\x8B\x85" "da", "us-ascii");  // U+222E, U+22C5
-  EXPECT_EQ(c.text, "\xE2\x88\xAE E\xE2\x8B\x85" "da");
+  Converted c = to_utf8(
+      "\xE2\x88\xAE E\xE2\x8B\x85"
+      "da",
+      "us-ascii");  // U+222E, U+22C5
+  EXPECT_EQ(c.text,
+            "\xE2\x88\xAE E\xE2\x8B\x85"
+            "da");
   EXPECT_EQ(c.charset, "utf-8");
   EXPECT_TRUE(c.mislabeled);
   EXPECT_FALSE(c.unknown_charset);
@@ -201,7 +219,10 @@ TEST(Charset, ScrubInsideAndAcrossEightByteBlocks) {
   EXPECT_EQ(scrub_utf8(std::string("abcdefgh\0ijklmno\xFFpqrstuvw", 25), &replaced),
             "abcdefghijklmno\xEF\xBF\xBDpqrstuvw");
   EXPECT_TRUE(replaced);
-  EXPECT_EQ(scrub_utf8("1234567\xC3\xA9" "89abcdef\xE2\x82"), "1234567\xC3\xA9" "89abcdef\xEF\xBF\xBD");
+  EXPECT_EQ(scrub_utf8("1234567\xC3\xA9"
+                       "89abcdef\xE2\x82"),
+            "1234567\xC3\xA9"
+            "89abcdef\xEF\xBF\xBD");
   replaced = false;
   EXPECT_EQ(scrub_utf8("0123456789abcdef", &replaced), "0123456789abcdef");
   EXPECT_FALSE(replaced);

@@ -18,9 +18,7 @@ struct Message {
   std::string subject = "Hello";
   std::string loop = "forum@example.org";
 
-  AutoKind kind() const {
-    return classify({headers, content_type, report_type, sender, subject, loop});
-  }
+  AutoKind kind() const { return classify({headers, content_type, report_type, sender, subject, loop}); }
 };
 
 AutoKind with_header(std::string name, std::string value) {
@@ -72,18 +70,17 @@ TEST(Classify, OtherAutoReplyHeaders) {
 
 TEST(Classify, OutOfOfficeSubjects) {
   for (const char* s :
-       {"Out of Office: Hello", "OUT OF OFFICE", "Automatic reply: Hello", "Auto: Hello",
-        "Autoreply: Hello", "AutoReply", "Abwesenheitsnotiz: Hallo", "Automatische Antwort: Hallo",
-        "R\xC3\xA9ponse automatique : Bonjour", "R\xC3\x89PONSE AUTOMATIQUE", "Absence",
-        "Absence du bureau", "Respuesta autom\xC3\xA1tica: Hola", "Fuera de la oficina",
-        "Risposta automatica: Ciao", "Automatisch antwoord: Hallo",
+       {"Out of Office: Hello", "OUT OF OFFICE", "Automatic reply: Hello", "Auto: Hello", "Autoreply: Hello",
+        "AutoReply", "Abwesenheitsnotiz: Hallo", "Automatische Antwort: Hallo", "R\xC3\xA9ponse automatique : Bonjour",
+        "R\xC3\x89PONSE AUTOMATIQUE", "Absence", "Absence du bureau", "Respuesta autom\xC3\xA1tica: Hola",
+        "Fuera de la oficina", "Risposta automatica: Ciao", "Automatisch antwoord: Hallo",
         "Resposta autom\xC3\xA1tica: Ol\xC3\xA1"})
     EXPECT_EQ(with_subject(s), AutoKind::auto_reply) << s;
 }
 
 TEST(Classify, SubjectsThatOnlyMentionIt) {
-  for (const char* s : {"Re: Out of Office", "My automatic reply: a question", "Absence of evidence",
-                        "Automobiles", "Autos for sale", "Absences", "Outage report"})
+  for (const char* s : {"Re: Out of Office", "My automatic reply: a question", "Absence of evidence", "Automobiles",
+                        "Autos for sale", "Absences", "Outage report"})
     EXPECT_EQ(with_subject(s), AutoKind::none) << s;
 }
 
@@ -103,10 +100,8 @@ TEST(Classify, Bounces) {
   from_line.sender = "MAILER-DAEMON";
   EXPECT_EQ(from_line.kind(), AutoKind::bounce);
 
-  EXPECT_EQ(with_header("From", "MAILER-DAEMON@mx.example.org (Mail Delivery System)"),
-            AutoKind::bounce);
-  EXPECT_EQ(with_header("From", "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"),
-            AutoKind::bounce);
+  EXPECT_EQ(with_header("From", "MAILER-DAEMON@mx.example.org (Mail Delivery System)"), AutoKind::bounce);
+  EXPECT_EQ(with_header("From", "Mail Delivery Subsystem <mailer-daemon@googlemail.com>"), AutoKind::bounce);
   EXPECT_EQ(with_header("From", "postmaster@example.org"), AutoKind::bounce);
   EXPECT_EQ(with_header("From", "\"postmaster@x\" <ann@example.org>"), AutoKind::none);
 }
@@ -142,8 +137,7 @@ TEST(Classify, OurOwnLoop) {
 
 TEST(Classify, CheckedInOrder) {
   Message m;  // a list's bounce of our own message: loop first
-  m.headers = {{"X-Loop", "forum@example.org"}, {"List-Id", "<l.example.org>"},
-               {"Auto-Submitted", "auto-replied"}};
+  m.headers = {{"X-Loop", "forum@example.org"}, {"List-Id", "<l.example.org>"}, {"Auto-Submitted", "auto-replied"}};
   m.sender = "<>";
   EXPECT_EQ(m.kind(), AutoKind::loop);
   m.loop = "";

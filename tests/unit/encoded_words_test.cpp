@@ -21,8 +21,7 @@ TEST(EncodedWords, Rfc2047Section8Table) {
 
 // RFC 2047 section 8, the sample header fields.
 TEST(EncodedWords, Rfc2047Section8Fields) {
-  EXPECT_EQ(decode_header_text("=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"),
-            "Keith Moore <moore@cs.utk.edu>");
+  EXPECT_EQ(decode_header_text("=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"), "Keith Moore <moore@cs.utk.edu>");
   EXPECT_EQ(decode_header_text("=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?= <keld@dkuug.dk>"),
             "Keld Jørn Simonsen <keld@dkuug.dk>");
   EXPECT_EQ(decode_header_text("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>"),
@@ -64,7 +63,9 @@ TEST(EncodedWords, CharacterSplitAcrossWordsSurvives) {
   EXPECT_EQ(decode_header_text("=?UTF-8?Q?=E2=82?=\r\n =?utf-8?Q?=AC?="), "€");
   // In different charsets the halves are converted apart: the cut
   // sequence is replaced.
-  EXPECT_EQ(decode_header_text("=?UTF-8?B?4oI=?= =?ISO-8859-1?Q?a?="), "\xEF\xBF\xBD" "a");
+  EXPECT_EQ(decode_header_text("=?UTF-8?B?4oI=?= =?ISO-8859-1?Q?a?="),
+            "\xEF\xBF\xBD"
+            "a");
 }
 
 TEST(EncodedWords, MalformedWordsAreKept) {
@@ -81,21 +82,26 @@ TEST(EncodedWords, WordsTouchingOtherText) {
   EXPECT_EQ(decode_header_text("Re:=?UTF-8?Q?caf=C3=A9?="), "Re:café");
 }
 
-TEST(EncodedWords, UnknownCharsetIsDetected) {
-  EXPECT_EQ(decode_header_text("=?x-unknown?Q?caf=C3=A9?="), "café");
-}
+TEST(EncodedWords, UnknownCharsetIsDetected) { EXPECT_EQ(decode_header_text("=?x-unknown?Q?caf=C3=A9?="), "café"); }
 
 TEST(EncodedWords, DecodedLineBreaksAndNul) {
   EXPECT_EQ(decode_header_text("=?UTF-8?Q?a=0D=0Ab?="), "a b");
   EXPECT_EQ(decode_header_text("=?UTF-8?Q?a=0Ab?="), "a b");
   EXPECT_EQ(decode_header_text("=?UTF-8?Q?a=00b?="), "ab");
-  EXPECT_EQ(decode_header_text("=?UTF-8?Q?" "?="), "");  // empty word
+  EXPECT_EQ(decode_header_text("=?UTF-8?Q?"
+                               "?="),
+            "");  // empty word
 }
 
 TEST(EncodedWords, RawEightBitHeaders) {
-  EXPECT_EQ(decode_header_text("Gr\xC3\xBC\xC3\x9F" "e"), "Grüße");
-  EXPECT_EQ(decode_header_text("=?UTF-8?Q?a?= Gr\xC3\xBC\xC3\x9F" "e"), "a Grüße");
-  EXPECT_EQ(decode_header_text("Caf\xE9 cr\xE8me br\xFBl\xE9" "e et cr\xEApes \xE0 volont\xE9"),
+  EXPECT_EQ(decode_header_text("Gr\xC3\xBC\xC3\x9F"
+                               "e"),
+            "Grüße");
+  EXPECT_EQ(decode_header_text("=?UTF-8?Q?a?= Gr\xC3\xBC\xC3\x9F"
+                               "e"),
+            "a Grüße");
+  EXPECT_EQ(decode_header_text("Caf\xE9 cr\xE8me br\xFBl\xE9"
+                               "e et cr\xEApes \xE0 volont\xE9"),
             "Café crème brûlée et crêpes à volonté");
 }
 

@@ -31,10 +31,12 @@ TEST(FileName, OnlyTheLastPathComponent) {
 TEST(FileName, ControlsAndBidiRemoved) {
   EXPECT_EQ(one(std::string("a\0b.txt", 7)), "ab.txt");
   EXPECT_EQ(one("bell\x07.txt"), "bell.txt");
-  EXPECT_EQ(one("invoice\xE2\x80\xAE" "fdp.exe"), "invoicefdp.exe");       // U+202E
-  EXPECT_EQ(one("\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8F.txt"), "x.txt");       // U+2066 U+2069 U+200F
+  EXPECT_EQ(one("invoice\xE2\x80\xAE"
+                "fdp.exe"),
+            "invoicefdp.exe");                                           // U+202E
+  EXPECT_EQ(one("\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8F.txt"), "x.txt");  // U+2066 U+2069 U+200F
   EXPECT_EQ(one("bad\xFF\xFEutf8.txt"), "badutf8.txt");
-  EXPECT_EQ(one("c1\xC2\x85.txt"), "c1.txt");                               // U+0085
+  EXPECT_EQ(one("c1\xC2\x85.txt"), "c1.txt");  // U+0085
 }
 
 TEST(FileName, WhiteSpaceCollapsed) {

@@ -18,9 +18,9 @@ TEST(FromLine, WhatMailersWrite) {
 }
 
 TEST(FromLine, DatesSeenInRealMailboxes) {
-  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00 2026"));            // no seconds
-  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 +0100"));   // zone after
-  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 +0100 2026"));   // zone before
+  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00 2026"));           // no seconds
+  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 +0100"));  // zone after
+  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 +0100 2026"));  // zone before
   EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 PST 2026"));
   EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 MET DST 2026"));
   EXPECT_TRUE(is_from_line("From a@b Mon, 23 Nov 2026 10:00:00 +0100"));  // RFC 5322
@@ -41,10 +41,8 @@ TEST(FromLine, BodyLinesAreNot) {
 }
 
 TEST(FromLine, SenderIsWhatPrecedesTheDate) {
-  EXPECT_EQ(from_line_sender("From alice@example.org  Mon Nov 23 10:00:00 2026\n"),
-            "alice@example.org");
-  EXPECT_EQ(from_line_sender("From \"a b\"@example.org Mon Nov 23 10:00:00 2026"),
-            "\"a b\"@example.org");
+  EXPECT_EQ(from_line_sender("From alice@example.org  Mon Nov 23 10:00:00 2026\n"), "alice@example.org");
+  EXPECT_EQ(from_line_sender("From \"a b\"@example.org Mon Nov 23 10:00:00 2026"), "\"a b\"@example.org");
   EXPECT_EQ(from_line_sender("From  Mon Nov 23 10:00:00 2026"), "");
   EXPECT_EQ(from_line_sender("From MAILER-DAEMON Fri Jul  8 12:08:34 2011"), "MAILER-DAEMON");
   EXPECT_FALSE(from_line_sender("From here on"));

@@ -62,7 +62,8 @@ TEST(HtmlToText, WhiteSpaceCollapsesAsInABrowser) {
 
 TEST(HtmlToText, EntitiesDecoded) {
   EXPECT_EQ(html_to_text("Fish &amp; chips &lt;3 &eacute;t&#233; &#x20AC;5"),
-            "Fish & chips <3 \xC3\xA9t\xC3\xA9 \xE2\x82\xAC" "5");
+            "Fish & chips <3 \xC3\xA9t\xC3\xA9 \xE2\x82\xAC"
+            "5");
 }
 
 TEST(HtmlToText, Lists) {
@@ -70,8 +71,7 @@ TEST(HtmlToText, Lists) {
             "Shopping:\n\n- eggs\n- milk\n\nEnd");
   EXPECT_EQ(html_to_text("<ol><li>first<li>second</ol>"), "1. first\n2. second");
   EXPECT_EQ(html_to_text("<ol start=\"9\"><li>nine<li>ten</ol>"), "9. nine\n10. ten");
-  EXPECT_EQ(html_to_text("<ul><li>a<ul><li>a1</li><li>a2</li></ul></li><li>b</li></ul>"),
-            "- a\n  - a1\n  - a2\n- b");
+  EXPECT_EQ(html_to_text("<ul><li>a<ul><li>a1</li><li>a2</li></ul></li><li>b</li></ul>"), "- a\n  - a1\n  - a2\n- b");
   EXPECT_EQ(html_to_text("<ol><li>a<ol><li>x</li></ol></li></ol>"), "1. a\n   1. x");
   EXPECT_EQ(html_to_text("<ul><li>one<br>two</li></ul>"), "- one\n  two");
 }
@@ -79,8 +79,7 @@ TEST(HtmlToText, Lists) {
 TEST(HtmlToText, Links) {
   EXPECT_EQ(html_to_text("See <a href=\"https://example.org/doc\">the docs</a>."),
             "See the docs <https://example.org/doc>.");
-  EXPECT_EQ(html_to_text("<a href=\"https://example.org/\">https://example.org/</a>"),
-            "https://example.org/");
+  EXPECT_EQ(html_to_text("<a href=\"https://example.org/\">https://example.org/</a>"), "https://example.org/");
   EXPECT_EQ(html_to_text("<a href=\"https://example.org/\">example.org</a>"), "example.org");
   EXPECT_EQ(html_to_text("<a href=\"mailto:a@example.org\">a@example.org</a>"), "a@example.org");
   EXPECT_EQ(html_to_text("<a href=\"https://x.org/\"><img src=\"b.png\"></a>"), "https://x.org/");
@@ -89,8 +88,7 @@ TEST(HtmlToText, Links) {
 }
 
 TEST(HtmlToText, ImagesAreTheirAltText) {
-  EXPECT_EQ(html_to_text("Logo: <img src=\"x.png\" alt=\"ACME\"> <img src=\"y.png\">!"),
-            "Logo: ACME !");
+  EXPECT_EQ(html_to_text("Logo: <img src=\"x.png\" alt=\"ACME\"> <img src=\"y.png\">!"), "Logo: ACME !");
 }
 
 TEST(HtmlToText, Tables) {
@@ -102,15 +100,13 @@ TEST(HtmlToText, Tables) {
 }
 
 TEST(HtmlToText, PreIsVerbatim) {
-  EXPECT_EQ(html_to_text("<p>Code:</p><pre>int  x;\n  if (x)\n    y();</pre>"),
-            "Code:\n\nint  x;\n  if (x)\n    y();");
+  EXPECT_EQ(html_to_text("<p>Code:</p><pre>int  x;\n  if (x)\n    y();</pre>"), "Code:\n\nint  x;\n  if (x)\n    y();");
 }
 
 TEST(HtmlToText, Blockquotes) {
   EXPECT_EQ(html_to_text("<p>Yes.</p><blockquote><p>Is it?</p><p>Sure?</p></blockquote>"),
             "Yes.\n\n> Is it?\n>\n> Sure?");
-  EXPECT_EQ(html_to_text("<blockquote>a<blockquote>b</blockquote></blockquote>"),
-            "> a\n>\n> > b");
+  EXPECT_EQ(html_to_text("<blockquote>a<blockquote>b</blockquote></blockquote>"), "> a\n>\n> > b");
 }
 
 TEST(HtmlToText, InvisibleThingsDropped) {
@@ -157,13 +153,11 @@ TEST(HtmlSanitize, KeepsTheAllowList) {
   EXPECT_EQ(sanitize_html("<p>Hi <b>there</b>, <i>you</i></p>"), "<p>Hi <b>there</b>, <i>you</i></p>");
   EXPECT_EQ(sanitize_html("<a href=\"https://example.org/?a=1&amp;b=2\" title=t>x</a>"),
             "<a href=\"https://example.org/?a=1&amp;b=2\">x</a>");
-  EXPECT_EQ(sanitize_html("<a href='mailto:a@example.org'>mail</a>"),
-            "<a href=\"mailto:a@example.org\">mail</a>");
+  EXPECT_EQ(sanitize_html("<a href='mailto:a@example.org'>mail</a>"), "<a href=\"mailto:a@example.org\">mail</a>");
   EXPECT_EQ(sanitize_html("<img src=\"https://example.org/a.png\" alt='A \"q\"' width=5>"),
             "<img src=\"https://example.org/a.png\" alt=\"A &quot;q&quot;\">");
   EXPECT_EQ(sanitize_html("<ul><li>a<li>b</ul>"), "<ul><li>a</li><li>b</li></ul>");
-  EXPECT_EQ(sanitize_html("<table><tr><td>1</td></tr></table>"),
-            "<table><tbody><tr><td>1</td></tr></tbody></table>");
+  EXPECT_EQ(sanitize_html("<table><tr><td>1</td></tr></table>"), "<table><tbody><tr><td>1</td></tr></tbody></table>");
   EXPECT_EQ(sanitize_html("a<br>b<hr>"), "a<br>b<hr>");
 }
 
@@ -191,8 +185,7 @@ TEST(HtmlSanitize, UrlsOnlyHttpHttpsMailto) {
   EXPECT_EQ(sanitize_html("<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>"), "<a>x</a>");
   EXPECT_EQ(sanitize_html("<a href=\"vbscript:msgbox(1)\">x</a>"), "<a>x</a>");
   EXPECT_EQ(sanitize_html("<a href=\"/relative\">x</a>"), "<a>x</a>");
-  EXPECT_EQ(sanitize_html("<a href=\"ht&#x09;tps://example.org/\">x</a>"),
-            "<a href=\"https://example.org/\">x</a>");
+  EXPECT_EQ(sanitize_html("<a href=\"ht&#x09;tps://example.org/\">x</a>"), "<a href=\"https://example.org/\">x</a>");
   // Images: http and https only; otherwise their alt text stays.
   EXPECT_EQ(sanitize_html("<img src=\"mailto:a@b\" alt=\"pic\">"), "pic");
   EXPECT_EQ(sanitize_html("<img src=\"cid:part1\">"), "");
@@ -210,13 +203,11 @@ TEST(HtmlSanitize, HostileElementsGoWithTheirContent) {
 }
 
 TEST(HtmlSanitize, AttributesOtherThanHrefSrcAltGo) {
-  EXPECT_EQ(sanitize_html("<p onclick=\"alert(1)\" style=\"color:red\" class=x id=y>p</p>"),
-            "<p>p</p>");
+  EXPECT_EQ(sanitize_html("<p onclick=\"alert(1)\" style=\"color:red\" class=x id=y>p</p>"), "<p>p</p>");
   EXPECT_EQ(sanitize_html("<img src=x onerror=alert(1)>"), "");
   EXPECT_EQ(sanitize_html("<img src=\"https://example.org/a.png\" onerror=\"alert(1)\">"),
             "<img src=\"https://example.org/a.png\">");
-  EXPECT_EQ(sanitize_html("<div style=\"background:url(javascript:alert(1))\">d</div>"),
-            "<div>d</div>");
+  EXPECT_EQ(sanitize_html("<div style=\"background:url(javascript:alert(1))\">d</div>"), "<div>d</div>");
 }
 
 TEST(HtmlSanitize, OwaspFilterEvasionVectors) {
@@ -386,35 +377,165 @@ TEST(HtmlShortcut, GivesWhatGumboGives) {
   using forumgate::mime::detail::is_simple_html;
   using forumgate::mime::detail::sanitize_html_gumbo;
   static const std::vector<std::string> pieces = {
-      "<p>", "</p>", "<P>", "</P>", "<div>", "</div>", "<div dir=\"ltr\">", "<span style='x'>", "</span>",
-      "<b>", "</b>", "<i>", "</i>", "<em>", "</em>", "<strong>", "</strong>", "<u>", "</u>",
-      "<font color=red face=\"Arial\">", "</font>", "<a href=\"https://x.org/?a=1&amp;b=2\">",
-      "<a href='mailto:a@b'>", "<a href=javascript:alert(1)>", "<a HREF=\"http://x/\" href=\"ftp://y\">",
-      "<a>", "</a>", "<br>", "<br/>", "<br />", "</br>", "<img src=\"http://x/y.png\" alt=\"A &lt; B\">",
-      "<img src=data:x alt=pic/>", "<ul>", "</ul>", "<ol start=3>", "</ol>", "<li>", "</li>",
-      "<blockquote>", "</blockquote>", "<h1>", "</h1>", "<h2>", "</h2>", "<hr>", "<sub>", "</sub>",
-      "<q>", "</q>", "<code>", "</code>", "<center>", "</center>", "<table>", "<tr>", "<td>", "</td>",
-      "<pre>", "</pre>", "<script>x()</script>", "<style>p{}</style>", "<title>T &amp; t</title>",
-      "<meta charset=\"utf-8\">", "<link rel=x>", "<html>", "</html>", "<head>", "</head>", "<body>",
-      "<body bgcolor=white>", "</body>", "<!DOCTYPE html>", "<!-- a comment -->", "<!-->", "<!--[if mso]><x><![endif]-->",
-      "<?xml?>", "<unknown>", "</unknown>", "<div/>", "<p class=a id=b>", "<a href=\"x\"b=c>",
-      "text ", "more text", "caf\xC3\xA9 ", "\xE2\x80\xA8", "\xEF\xBB\xBF", "\xC2\x85", "\xFF",
-      "&nbsp;", "&amp;", "&lt;tag&gt;", "&quot;", "&#233;", "&#xE9;", "&#128;", "&#0;", "&eacute;",
-      "&copy", "Q&A", "a < b", "a > b", "\n", "  ", "\t", "\r\n", "\f", std::string("\0", 1),
-      "http://example.org/ ", "-- \n", "> quoted\n", "    ",
+      "<p>",
+      "</p>",
+      "<P>",
+      "</P>",
+      "<div>",
+      "</div>",
+      "<div dir=\"ltr\">",
+      "<span style='x'>",
+      "</span>",
+      "<b>",
+      "</b>",
+      "<i>",
+      "</i>",
+      "<em>",
+      "</em>",
+      "<strong>",
+      "</strong>",
+      "<u>",
+      "</u>",
+      "<font color=red face=\"Arial\">",
+      "</font>",
+      "<a href=\"https://x.org/?a=1&amp;b=2\">",
+      "<a href='mailto:a@b'>",
+      "<a href=javascript:alert(1)>",
+      "<a HREF=\"http://x/\" href=\"ftp://y\">",
+      "<a>",
+      "</a>",
+      "<br>",
+      "<br/>",
+      "<br />",
+      "</br>",
+      "<img src=\"http://x/y.png\" alt=\"A &lt; B\">",
+      "<img src=data:x alt=pic/>",
+      "<ul>",
+      "</ul>",
+      "<ol start=3>",
+      "</ol>",
+      "<li>",
+      "</li>",
+      "<blockquote>",
+      "</blockquote>",
+      "<h1>",
+      "</h1>",
+      "<h2>",
+      "</h2>",
+      "<hr>",
+      "<sub>",
+      "</sub>",
+      "<q>",
+      "</q>",
+      "<code>",
+      "</code>",
+      "<center>",
+      "</center>",
+      "<table>",
+      "<tr>",
+      "<td>",
+      "</td>",
+      "<pre>",
+      "</pre>",
+      "<script>x()</script>",
+      "<style>p{}</style>",
+      "<title>T &amp; t</title>",
+      "<meta charset=\"utf-8\">",
+      "<link rel=x>",
+      "<html>",
+      "</html>",
+      "<head>",
+      "</head>",
+      "<body>",
+      "<body bgcolor=white>",
+      "</body>",
+      "<!DOCTYPE html>",
+      "<!-- a comment -->",
+      "<!-->",
+      "<!--[if mso]><x><![endif]-->",
+      "<?xml?>",
+      "<unknown>",
+      "</unknown>",
+      "<div/>",
+      "<p class=a id=b>",
+      "<a href=\"x\"b=c>",
+      "text ",
+      "more text",
+      "caf\xC3\xA9 ",
+      "\xE2\x80\xA8",
+      "\xEF\xBB\xBF",
+      "\xC2\x85",
+      "\xFF",
+      "&nbsp;",
+      "&amp;",
+      "&lt;tag&gt;",
+      "&quot;",
+      "&#233;",
+      "&#xE9;",
+      "&#128;",
+      "&#0;",
+      "&eacute;",
+      "&copy",
+      "Q&A",
+      "a < b",
+      "a > b",
+      "\n",
+      "  ",
+      "\t",
+      "\r\n",
+      "\f",
+      std::string("\0", 1),
+      "http://example.org/ ",
+      "-- \n",
+      "> quoted\n",
+      "    ",
   };
   // Elements nested properly, as (start tag, end tag); and text.
   static const std::vector<std::pair<std::string, std::string>> elements = {
-      {"<p>", "</p>"}, {"<div>", "</div>"}, {"<span style=\"a\">", "</span>"}, {"<b>", "</b>"},
-      {"<i>", "</i>"}, {"<a href=\"http://x.org/a?b=1&amp;c\">", "</a>"}, {"<ul>", "</ul>"},
-      {"<ol start=\"2\">", "</ol>"}, {"<li>", "</li>"}, {"<blockquote>", "</blockquote>"},
-      {"<h3>", "</h3>"}, {"<font size=2>", "</font>"}, {"<u>", "</u>"}, {"<sup>", "</sup>"},
-      {"<strong>", "</strong>"}, {"<center>", "</center>"}, {"<q>", "</q>"}, {"<em>", "</em>"}};
-  static const std::vector<std::string> leaves = {
-      "text", " ", "\n", "word &amp; word", "&nbsp;", "caf\xC3\xA9", "<br>", "<hr>", "<img src=\"https://x/i.png\" alt=\"i\">",
-      "<!-- c -->", "x &lt;y&gt; \"z\"", "https://example.org/x", "> q", "Q&A", "a & b", "&eacute;t&eacute;",
-      "l&rsquo;&eacute;t&eacute; &hellip;", "&copy2024", "&Eacute;cole", "&EACUTE;", "&notin;", "&#8217;", "&amp",
-      "<a href=\"http://x/?a=1&b=2\">", "<a href=\"http://x/?a=1&amp;copy=2\">", "&euro; 5 &ndash; 6"};
+      {"<p>", "</p>"},
+      {"<div>", "</div>"},
+      {"<span style=\"a\">", "</span>"},
+      {"<b>", "</b>"},
+      {"<i>", "</i>"},
+      {"<a href=\"http://x.org/a?b=1&amp;c\">", "</a>"},
+      {"<ul>", "</ul>"},
+      {"<ol start=\"2\">", "</ol>"},
+      {"<li>", "</li>"},
+      {"<blockquote>", "</blockquote>"},
+      {"<h3>", "</h3>"},
+      {"<font size=2>", "</font>"},
+      {"<u>", "</u>"},
+      {"<sup>", "</sup>"},
+      {"<strong>", "</strong>"},
+      {"<center>", "</center>"},
+      {"<q>", "</q>"},
+      {"<em>", "</em>"}};
+  static const std::vector<std::string> leaves = {"text",
+                                                  " ",
+                                                  "\n",
+                                                  "word &amp; word",
+                                                  "&nbsp;",
+                                                  "caf\xC3\xA9",
+                                                  "<br>",
+                                                  "<hr>",
+                                                  "<img src=\"https://x/i.png\" alt=\"i\">",
+                                                  "<!-- c -->",
+                                                  "x &lt;y&gt; \"z\"",
+                                                  "https://example.org/x",
+                                                  "> q",
+                                                  "Q&A",
+                                                  "a & b",
+                                                  "&eacute;t&eacute;",
+                                                  "l&rsquo;&eacute;t&eacute; &hellip;",
+                                                  "&copy2024",
+                                                  "&Eacute;cole",
+                                                  "&EACUTE;",
+                                                  "&notin;",
+                                                  "&#8217;",
+                                                  "&amp",
+                                                  "<a href=\"http://x/?a=1&b=2\">",
+                                                  "<a href=\"http://x/?a=1&amp;copy=2\">",
+                                                  "&euro; 5 &ndash; 6"};
   std::mt19937 random(2045);
   // where: 0 in a block, 1 in inline content (mostly), 2 in a list (items mostly).
   auto tree = [&](auto&& self, int depth, int where) -> std::string {
@@ -425,8 +546,8 @@ TEST(HtmlShortcut, GivesWhatGumboGives) {
         continue;
       }
       size_t pick = random() % elements.size();
-      if (where == 2 && random() % 8) pick = 8;                           // <li>
-      if (where == 1 && random() % 8) pick = 3 + random() % 3;            // <span>, <b>, <i>
+      if (where == 2 && random() % 8) pick = 8;                 // <li>
+      if (where == 1 && random() % 8) pick = 3 + random() % 3;  // <span>, <b>, <i>
       const auto& [open, close] = elements[pick];
       int inside = pick == 6 || pick == 7 ? 2 : pick == 0 || pick == 10 || (pick >= 2 && pick <= 5) ? 1 : 0;
       out += open + self(self, depth + 1, inside);
@@ -440,9 +561,13 @@ TEST(HtmlShortcut, GivesWhatGumboGives) {
     std::string html;
     if (round % 2 == 0) {
       // Nested elements in a document of some shape.
-      static const std::string shapes[][2] = {{"", ""}, {"<html><body>", "</body></html>\n"},
-          {"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=utf-8>\n<title>t</title>\n</head>\n<body>\n", "\n</body>\n</html>\n"},
-          {"<html><head><style>p{}</style></head>", "</html>"}, {"<body>", "</body> \n"}};
+      static const std::string shapes[][2] = {
+          {"", ""},
+          {"<html><body>", "</body></html>\n"},
+          {"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=utf-8>\n<title>t</title>\n</head>\n<body>\n",
+           "\n</body>\n</html>\n"},
+          {"<html><head><style>p{}</style></head>", "</html>"},
+          {"<body>", "</body> \n"}};
       const auto& shape = shapes[random() % 5];
       html = shape[0] + tree(tree, 0, 0) + shape[1];
       if (round % 10 == 0) html.insert(random() % (html.size() + 1), pieces[random() % pieces.size()]);
@@ -462,10 +587,11 @@ TEST(HtmlShortcut, GivesWhatGumboGives) {
 TEST(HtmlShortcut, TakesTheHtmlMailersWrite) {
   using forumgate::mime::detail::is_simple_html;
   EXPECT_TRUE(is_simple_html("<html><body><p>Hello <a href=\"https://x.org/\">x</a></p></body></html>\n"));
-  EXPECT_TRUE(is_simple_html("<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" "
-                             "content=\"text/html; charset=utf-8\">\n<style>p { margin: 0 }</style>\n"
-                             "</head>\n<body>\n<div dir=\"ltr\">Hi,<br><br>See you&nbsp;soon.</div>\n"
-                             "</body>\n</html>\n"));
+  EXPECT_TRUE(
+      is_simple_html("<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" "
+                     "content=\"text/html; charset=utf-8\">\n<style>p { margin: 0 }</style>\n"
+                     "</head>\n<body>\n<div dir=\"ltr\">Hi,<br><br>See you&nbsp;soon.</div>\n"
+                     "</body>\n</html>\n"));
   EXPECT_FALSE(is_simple_html("<table><tr><td>x</td></tr></table>"));
   EXPECT_FALSE(is_simple_html("<p>one<p>two"));
   EXPECT_FALSE(is_simple_html("<b><i>x</b></i>"));

@@ -75,8 +75,7 @@ TEST(DotLock, ExcludesASecondTaker) {
   DotLock second(dir / "box.lock", 500s);
   ASSERT_TRUE(first.try_acquire());
   EXPECT_FALSE(second.try_acquire());
-  EXPECT_NE(second.holder().find("pid " + std::to_string(getpid())), std::string::npos)
-      << second.holder();
+  EXPECT_NE(second.holder().find("pid " + std::to_string(getpid())), std::string::npos) << second.holder();
   first.release();
   EXPECT_TRUE(second.try_acquire());
   EXPECT_EQ(entries(dir.path()), 1u);
@@ -193,13 +192,9 @@ TEST(FileLock, DescriptorIsCloseOnExec) {
 
 TEST(FileLock, ErrorsSayWhatIsMissing) {
   test::TempDir dir;
-  EXPECT_EQ(status_of([&] {
-              FileLock(dir / "no/dir/cron.lock", FileLock::Api::flock, FileLock::Open::create);
-            }),
+  EXPECT_EQ(status_of([&] { FileLock(dir / "no/dir/cron.lock", FileLock::Api::flock, FileLock::Open::create); }),
             Exit::cantcreat);
-  EXPECT_EQ(status_of([&] {
-              FileLock(dir / "no-mailbox", FileLock::Api::fcntl, FileLock::Open::existing);
-            }),
+  EXPECT_EQ(status_of([&] { FileLock(dir / "no-mailbox", FileLock::Api::fcntl, FileLock::Open::existing); }),
             Exit::noinput);
 }
 

@@ -89,8 +89,7 @@ TEST(Maildir, ListsInDeliveryOrderWhateverTheMicrosecondsPadding) {
   std::ofstream(dir / "md/new/1795430400.M99P1.host") << "x";
   std::ofstream(dir / "md/new/1795430399.M999999P3.host") << "x";
   EXPECT_EQ(maildir_messages(dir / "md"),
-            (std::vector<std::string>{dir / "md/new/1795430399.M999999P3.host",
-                                      dir / "md/new/1795430400.M99P1.host",
+            (std::vector<std::string>{dir / "md/new/1795430399.M999999P3.host", dir / "md/new/1795430400.M99P1.host",
                                       dir / "md/new/1795430400.M123456P2.host"}));
   // Ours are padded, so that their names sort as times for any reader.
   std::string ours = w.add("", "S: a\n\nx\n");
@@ -107,8 +106,7 @@ TEST(Maildir, ListsPostfixAndCourierNamesByTheirMicroseconds) {
   std::ofstream(dir / "md/new/1795430400.V801I1bM000002.host") << "x";
   // Courier (maildrop): SECONDS.MusecPpidVdevIinode.host.
   std::ofstream(dir / "md/new/1795430400.M500000P7V801I3c.host,S=1") << "x";
-  EXPECT_EQ(maildir_messages(dir / "md"),
-            (std::vector<std::string>{dir / "md/new/1795430400.V801I1bM000002.host",
-                                      dir / "md/new/1795430400.M500000P7V801I3c.host,S=1",
-                                      dir / "md/new/1795430400.V801I2aM900001.host"}));
+  EXPECT_EQ(maildir_messages(dir / "md"), (std::vector<std::string>{dir / "md/new/1795430400.V801I1bM000002.host",
+                                                                    dir / "md/new/1795430400.M500000P7V801I3c.host,S=1",
+                                                                    dir / "md/new/1795430400.V801I2aM900001.host"}));
 }

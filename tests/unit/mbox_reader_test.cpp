@@ -67,8 +67,8 @@ TEST(MboxReader, UnquotesPerVariant) {
 TEST(MboxReader, TrustsContentLengthOnlyWhenAFromLineFollows) {
   // Dovecot's mboxcl2: nothing quoted, a From_ line in the body.
   const std::string body = "From alice@example.org Mon Nov 23 09:00:00 2026\nsaid hi\n";
-  const std::string box = from1 + "Content-Length: " + std::to_string(body.size()) + "\n\n" + body +
-                          "\n" + from2 + "S: b\n\nb\n\n";
+  const std::string box =
+      from1 + "Content-Length: " + std::to_string(body.size()) + "\n\n" + body + "\n" + from2 + "S: b\n\nb\n\n";
   auto m = read_all(box);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].data, "Content-Length: " + std::to_string(body.size()) + "\n\n" + body);
@@ -128,23 +128,26 @@ TEST(MboxReader, KeepsStatusHeadersAndTellsTheirLetters) {
 TEST(MboxReader, TakesStatusHeadersOutOfTheMessageWhenAsked) {
   // Any case, CRLF, a continuation line; a body line "Status:" stays; the
   // second message (no Status) is untouched.
-  auto m = read_all(from1 + "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\nStatus: R\r\n\r\n" +
-                        from2 + "S: b\n\ny\n\n",
-                    MboxFormat::automatic, StatusHeaders::take);
+  auto m = read_all(
+      from1 + "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\nStatus: R\r\n\r\n" + from2 + "S: b\n\ny\n\n",
+      MboxFormat::automatic, StatusHeaders::take);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].data, "S: a\r\nT: b\r\n\r\nStatus: R\r\n");
   EXPECT_EQ(m[0].status, "O");
   EXPECT_EQ(m[0].x_status, "F");
   EXPECT_EQ(m[1].data, "S: b\n\ny\n");
   // What was read of the mbox is the same either way.
-  EXPECT_EQ(m[1].offset, read_all(from1 + "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\n"
-                                          "Status: R\r\n\r\n" + from2 + "S: b\n\ny\n\n")[1].offset);
+  EXPECT_EQ(m[1].offset, read_all(from1 +
+                                  "S: a\r\nstatus: O\r\nX-STATUS: F\r\n D\r\nT: b\r\n\r\n"
+                                  "Status: R\r\n\r\n" +
+                                  from2 + "S: b\n\ny\n\n")[1]
+                             .offset);
 }
 
 TEST(MboxReader, TakesStatusHeadersOfAnMboxcl2Message) {
   const std::string body = "From x@y Mon Nov 23 10:00:00 2026\n";  // unquoted, as Dovecot writes
-  auto m = read_all(from1 + "Status: RO\nContent-Length: " + std::to_string(body.size()) + "\n\n" + body +
-                        "\n" + from2 + "Status: O\n\ny\n\n",
+  auto m = read_all(from1 + "Status: RO\nContent-Length: " + std::to_string(body.size()) + "\n\n" + body + "\n" +
+                        from2 + "Status: O\n\ny\n\n",
                     MboxFormat::mboxcl2, StatusHeaders::take);
   ASSERT_EQ(m.size(), 2u);
   EXPECT_EQ(m[0].data, "Content-Length: " + std::to_string(body.size()) + "\n\n" + body);
@@ -158,28 +161,30 @@ TEST(MaildirFlags, FromStatusAndXStatusSortedEachOnce) {
     m.x_status = std::move(x_status);
     return maildir_flags(m);
   };
-  EXPECT_EQ(flags("", ""), std::nullopt);       // new
-  EXPECT_EQ(flags("U", "x"), std::nullopt);     // no letter we know: new
-  EXPECT_EQ(flags("O", ""), "");                // seen, no flag: cur/ with ":2,"
+  EXPECT_EQ(flags("", ""), std::nullopt);    // new
+  EXPECT_EQ(flags("U", "x"), std::nullopt);  // no letter we know: new
+  EXPECT_EQ(flags("O", ""), "");             // seen, no flag: cur/ with ":2,"
   EXPECT_EQ(flags("RO", ""), "S");
   EXPECT_EQ(flags("R", ""), "S");
   EXPECT_EQ(flags("RO", "A"), "RS");
-  EXPECT_EQ(flags("RO", "AFDT"), "DFRST");      // A->R, F->F, D->T, T->D
+  EXPECT_EQ(flags("RO", "AFDT"), "DFRST");  // A->R, F->F, D->T, T->D
   EXPECT_EQ(flags("OR", "FA"), "FRS");
   EXPECT_EQ(flags("RR", "FF"), "FS");
-  EXPECT_EQ(flags("", "F"), "F");               // flagged but never opened: cur/ keeps the flag
-  EXPECT_EQ(flags("A", "R"), std::nullopt);     // letters of the other header mean nothing here
+  EXPECT_EQ(flags("", "F"), "F");            // flagged but never opened: cur/ keeps the flag
+  EXPECT_EQ(flags("A", "R"), std::nullopt);  // letters of the other header mean nothing here
 }
 
 TEST(MboxReader, ContentLengthMustEndALine) {
   // A sender's body line "xxFrom evil..." (which no writer quotes) and a
   // forged Content-Length: 2 must not split the message mid-line.
-  const std::string box = from1 + "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
+  const std::string box = from1 +
+                          "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
                           "Message-ID: <forged@x>\n\nbody\n\n";
   auto m = read_all(box);
   ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(m[0].data, "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
-                       "Message-ID: <forged@x>\n\nbody\n");
+  EXPECT_EQ(m[0].data,
+            "Content-Length: 2\n\nxxFrom evil@x Mon Jan  1 00:00:00 2024\n"
+            "Message-ID: <forged@x>\n\nbody\n");
 }
 
 TEST(MboxReader, AbsurdContentLengthIsIgnoredNotAllocated) {

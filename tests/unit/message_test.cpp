@@ -134,8 +134,7 @@ TEST(MessageTest, EncapsulatedMessageIsParsed) {
 }
 
 TEST(MessageTest, DigestPartsDefaultToMessages) {
-  Message m = parse_message(
-      "Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\n1\n--d--\n");
+  Message m = parse_message("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: one\n\n1\n--d--\n");
   ASSERT_EQ(m.root.children.size(), 1u);
   EXPECT_EQ(m.root.children[0].type(), "message/rfc822");
   ASSERT_EQ(m.root.children[0].children.size(), 1u);
@@ -156,7 +155,10 @@ TEST(MessageTest, FromLineGivesTheEnvelopeSender) {
 }
 
 TEST(MessageTest, GarbageHasNoHeader) {
-  Message m = parse_message(std::string("\x7f" "ELF\x02\x01\x01\0\0\0 binary", 17));
+  Message m =
+      parse_message(std::string("\x7f"
+                                "ELF\x02\x01\x01\0\0\0 binary",
+                                17));
   EXPECT_FALSE(m.has_header);
 }
 
@@ -206,8 +208,7 @@ TEST(MessageTest, QuotedPrintablePartEndingInBlanksOrSoftBreak) {
 }
 
 TEST(MessageTest, QuotedPrintableSoftBreaksAndOctets) {
-  Message m = parse_message(
-      "Content-Transfer-Encoding: Quoted-Printable\n\nCaf=C3=A9 au l=\nait=3D ok\n");
+  Message m = parse_message("Content-Transfer-Encoding: Quoted-Printable\n\nCaf=C3=A9 au l=\nait=3D ok\n");
   EXPECT_EQ(m.root.encoding, "quoted-printable");
   EXPECT_EQ(decode_body(m, m.root), "Caf\xC3\xA9 au lait= ok\n");
 }
@@ -320,8 +321,9 @@ TEST(MessageTest, LeadingContinuationLineIsReadAsAField) {
 // enmime's low-quality/bad-header-wrap.raw: a parameter list broken
 // without the folding blank; the parameter still belongs to the field.
 TEST(MessageTest, UnfoldedParameterContinuesTheField) {
-  Message m = parse_message("Content-Type: application/zip; x-mode=0600;\nname=\"a.zip\"\n"
-                            "Content-Transfer-Encoding: base64\n\nPGh0bWw+Cg==\n");
+  Message m = parse_message(
+      "Content-Type: application/zip; x-mode=0600;\nname=\"a.zip\"\n"
+      "Content-Transfer-Encoding: base64\n\nPGh0bWw+Cg==\n");
   ASSERT_EQ(m.root.headers.size(), 2u);
   EXPECT_EQ(m.root.filename(), "a.zip");
   EXPECT_EQ(m.root.encoding, "base64");
@@ -402,9 +404,9 @@ TEST(MessageTest, DuplicateContentDispositionFirstCountsAndIsADefect) {
   EXPECT_EQ(second.disposition.value, "attachment");
   EXPECT_TRUE(second.is_attachment());
   EXPECT_EQ(second.filename(), "a.pdf");
-  EXPECT_EQ(m.defects, (std::vector<std::string>{
-                           "part 1.1: Content-Disposition given more than once; the first is used",
-                           "part 1.2: Content-Disposition given more than once; the first is used"}));
+  EXPECT_EQ(m.defects,
+            (std::vector<std::string>{"part 1.1: Content-Disposition given more than once; the first is used",
+                                      "part 1.2: Content-Disposition given more than once; the first is used"}));
 }
 
 TEST(MessageTest, DuplicateContentTypeAndEncodingAreDefectsToo) {
@@ -414,13 +416,14 @@ TEST(MessageTest, DuplicateContentTypeAndEncodingAreDefectsToo) {
   EXPECT_EQ(m.root.type(), "text/plain");
   EXPECT_EQ(m.root.encoding, "base64");
   EXPECT_EQ(decode_body(m, m.root), "hi");
-  EXPECT_EQ(m.defects, (std::vector<std::string>{
-                           "part 1: Content-Type given more than once; the first is used",
-                           "part 1: Content-Transfer-Encoding given more than once; the first is used"}));
+  EXPECT_EQ(m.defects,
+            (std::vector<std::string>{"part 1: Content-Type given more than once; the first is used",
+                                      "part 1: Content-Transfer-Encoding given more than once; the first is used"}));
 }
 
 TEST(MessageTest, OneOfEachIsNoDefect) {
-  Message m = parse_message("Content-Type: text/plain\nContent-Disposition: inline\n"
-                            "Content-Transfer-Encoding: 8bit\n\nhi\n");
+  Message m = parse_message(
+      "Content-Type: text/plain\nContent-Disposition: inline\n"
+      "Content-Transfer-Encoding: 8bit\n\nhi\n");
   EXPECT_TRUE(m.defects.empty());
 }

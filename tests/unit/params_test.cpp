@@ -74,21 +74,17 @@ TEST(Params, Rfc2231Section41Combined) {
 }
 
 TEST(Params, Rfc2231InTheWild) {
-  EXPECT_EQ(param(parse_header_value("attachment; filename*=UTF-8''%E2%82%AC%20rates.txt"), "filename"),
-            "€ rates.txt");
-  EXPECT_EQ(param(parse_header_value("attachment; filename*=iso-8859-1'de'Gr%FC%DFe.txt"), "filename"),
-            "Grüße.txt");
+  EXPECT_EQ(param(parse_header_value("attachment; filename*=UTF-8''%E2%82%AC%20rates.txt"), "filename"), "€ rates.txt");
+  EXPECT_EQ(param(parse_header_value("attachment; filename*=iso-8859-1'de'Gr%FC%DFe.txt"), "filename"), "Grüße.txt");
   // A character split between two segments.
-  EXPECT_EQ(param(parse_header_value("attachment; filename*0*=UTF-8''%E2%82; filename*1*=%AC.txt"),
-                  "filename"),
+  EXPECT_EQ(param(parse_header_value("attachment; filename*0*=UTF-8''%E2%82; filename*1*=%AC.txt"), "filename"),
             "€.txt");
   // The RFC 2231 value wins over the plain one sent for old readers, in
   // either order.
   auto v = parse_header_value("attachment; filename=\"euro.txt\"; filename*=UTF-8''%E2%82%AC.txt");
   EXPECT_EQ(param(v, "filename"), "€.txt");
   EXPECT_EQ(v.params.size(), 1u);
-  EXPECT_EQ(param(parse_header_value("attachment; filename*=UTF-8''%E2%82%AC.txt; filename=euro.txt"),
-                  "filename"),
+  EXPECT_EQ(param(parse_header_value("attachment; filename*=UTF-8''%E2%82%AC.txt; filename=euro.txt"), "filename"),
             "€.txt");
   EXPECT_EQ(param(parse_header_value("attachment; name*=UTF-8''100%ZZ"), "name"), "100%ZZ");
   EXPECT_EQ(param(parse_header_value("attachment; name*=''abc"), "name"), "abc");
@@ -107,11 +103,11 @@ TEST(Params, ContinuationsOutOfOrderOrMissing) {
 }
 
 TEST(Params, Rfc2047WordsInValues) {
-  EXPECT_EQ(param(parse_header_value("application/octet-stream; name=\"=?UTF-8?B?4oKsLnR4dA==?=\""), "name"),
-            "€.txt");
-  EXPECT_EQ(param(parse_header_value("application/octet-stream; name==?UTF-8?Q?caf=C3=A9.txt?="), "name"),
-            "café.txt");
-  EXPECT_EQ(param(parse_header_value("attachment; filename=\"Gr\xC3\xBC\xC3\x9F" "e.txt\""), "filename"),
+  EXPECT_EQ(param(parse_header_value("application/octet-stream; name=\"=?UTF-8?B?4oKsLnR4dA==?=\""), "name"), "€.txt");
+  EXPECT_EQ(param(parse_header_value("application/octet-stream; name==?UTF-8?Q?caf=C3=A9.txt?="), "name"), "café.txt");
+  EXPECT_EQ(param(parse_header_value("attachment; filename=\"Gr\xC3\xBC\xC3\x9F"
+                                     "e.txt\""),
+                  "filename"),
             "Grüße.txt");
 }
 

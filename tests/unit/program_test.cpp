@@ -17,7 +17,8 @@ struct Outcome {
   double wait = 0;
 };
 
-Outcome run(std::vector<std::string> words, const std::function<int()>& body = [] { return 0; }) {
+Outcome run(
+    std::vector<std::string> words, const std::function<int()>& body = [] { return 0; }) {
   cli::Program program("lockrun", "test");
   Outcome r;
   program.app().add_option("-w,--wait", r.wait);
@@ -56,7 +57,7 @@ TEST(Program, MapsFailuresToSysexits) {
   EXPECT_EQ(run({"-v", "-q"}).status, 64) << "-v and -q exclude each other";
   EXPECT_EQ(run({"--config", dir / "absent.conf"}).status, 78);
   EXPECT_EQ(run({"--version"}).status, 0);
-  EXPECT_EQ(run({}, [] () -> int { throw Error(Exit::noinput, "no mailbox"); }).status, 66);
-  EXPECT_EQ(run({}, [] () -> int { throw std::logic_error("bug"); }).status, 70);
+  EXPECT_EQ(run({}, []() -> int { throw Error(Exit::noinput, "no mailbox"); }).status, 66);
+  EXPECT_EQ(run({}, []() -> int { throw std::logic_error("bug"); }).status, 70);
   EXPECT_EQ(run({}, [] { return 75; }).status, 75);
 }

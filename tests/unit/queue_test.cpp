@@ -221,10 +221,11 @@ TEST(QueueReadAhead, WhatMayBlockIsNotReadAheadSoACancelBeforeItEndsTheRun) {
   forum::QueueOptions o;
   o.prepare = make;
   o.cancel = &cancel;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
-    if (data == "3") cancel = 1;
-    return posted();
-  });
+  auto report =
+      forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
+        if (data == "3") cancel = 1;
+        return posted();
+      });
   EXPECT_TRUE(report.stopped);
   EXPECT_EQ(report.taken, 3u);
 }
@@ -240,14 +241,15 @@ TEST(QueueReadAhead, AFileThatCouldNotBeReadAheadIsReadAgainAtItsTurn) {
   forum::QueueOptions o;
   o.prepare = make;
   std::vector<std::string> seen;
-  auto report = forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
-    if (data == "1") {
-      fs::remove(second);
-      std::ofstream(second) << "2 again";
-    }
-    seen.push_back(data);
-    return posted();
-  });
+  auto report =
+      forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared, const Ahead&) {
+        if (data == "1") {
+          fs::remove(second);
+          std::ofstream(second) << "2 again";
+        }
+        seen.push_back(data);
+        return posted();
+      });
   EXPECT_EQ(seen, (std::vector<std::string>{"1", "2 again", "3"}));
   EXPECT_EQ(report.posted, 3u);
 }

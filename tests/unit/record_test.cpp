@@ -47,15 +47,15 @@ Record full_record(const std::string& s) {
 TEST(DumpJson, EmptyRecordIsTheTreesDump) { EXPECT_EQ(dump_json(Record{}), tree_dump(Record{})); }
 
 TEST(DumpJson, EscapesAsTheTreeDoes) {
-  for (std::string s : {std::string("plain"), std::string("quote \" back \\ slash /"),
-                        std::string("\b\f\n\r\t\x01\x1f\x7f"), std::string("nul \0 inside", 12),
-                        std::string("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), std::string()})
+  for (std::string s :
+       {std::string("plain"), std::string("quote \" back \\ slash /"), std::string("\b\f\n\r\t\x01\x1f\x7f"),
+        std::string("nul \0 inside", 12), std::string("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"), std::string()})
     EXPECT_EQ(dump_json(full_record(s)), tree_dump(full_record(s))) << s;
 }
 
 TEST(DumpJson, InvalidUtf8IsReplacedAsTheTreeReplacesIt) {
-  for (std::string s : {"\xff", "a\xC3", "\xC3(", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                        "\xF0\x9F\x98", "ok \xC0\xAF then \xE2\x82\xAC", "\x80\x80x"})
+  for (std::string s : {"\xff", "a\xC3", "\xC3(", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF0\x9F\x98",
+                        "ok \xC0\xAF then \xE2\x82\xAC", "\x80\x80x"})
     EXPECT_EQ(dump_json(full_record(s)), tree_dump(full_record(s))) << s;
 }
 
@@ -66,7 +66,9 @@ TEST(DumpJson, RandomBytesGiveTheTreesDump) {
     size_t size = random() % 12;
     for (size_t i = 0; i < size; ++i) {
       unsigned pick = random() % 4;
-      s.push_back(static_cast<char>(pick == 0 ? random() % 0x20 : pick == 1 ? 0x80 + random() % 0x80 : random() % 0x100));
+      s.push_back(static_cast<char>(pick == 0   ? random() % 0x20
+                                    : pick == 1 ? 0x80 + random() % 0x80
+                                                : random() % 0x100));
     }
     ASSERT_EQ(dump_json(full_record(s)), tree_dump(full_record(s)));
   }

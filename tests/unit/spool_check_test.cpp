@@ -36,9 +36,7 @@ constexpr const char* two_messages =
     "\n"
     "bye\n";
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A Maildir with tmp/, new/ and cur/.
 std::string make_maildir(const test::TempDir& dir, const std::string& name) {
@@ -151,8 +149,7 @@ TEST(SpoolCheck, FifoIsNoSpool) {
     FAIL() << "a FIFO is neither an mbox nor a Maildir";
   } catch (const SpoolError& e) {
     EXPECT_EQ(e.spool(), dir / "fifo");
-    EXPECT_NE(std::string(e.what()).find(dir / "fifo" + ": not a spool"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find(dir / "fifo" + ": not a spool"), std::string::npos) << e.what();
   }
 }
 
@@ -254,9 +251,7 @@ TEST(SpoolCheck, ManySpoolsAreCheckedInOrderOnSeveralThreads) {
     ASSERT_TRUE(r.checked && r.state) << spools[static_cast<size_t>(i)] << ": " << r.error;
     bool maildir = (i / 3) % 2 == 1;
     bool present = maildir || i % 7 != 0;
-    EXPECT_EQ(r.state->type, maildir ? SpoolType::maildir
-                             : present ? SpoolType::mbox
-                                       : SpoolType::missing) << i;
+    EXPECT_EQ(r.state->type, maildir ? SpoolType::maildir : present ? SpoolType::mbox : SpoolType::missing) << i;
     EXPECT_EQ(r.state->new_mail, present && i % 97 == 0) << i;
     EXPECT_EQ(r.state->count, present && i % 97 == 0 ? (maildir ? 1u : 2u) : 0u) << i;
   }

@@ -27,8 +27,7 @@ TEST(Unflow, DelSpRemovesTheFlowingSpace) {
 // Section 4.4: one leading space is removed (it protects "From ", ">" and
 // a leading space).
 TEST(Unflow, SpaceStuffingRemoved) {
-  EXPECT_EQ(unflow(" From the start\n >not a quote\n  indented\n", false),
-            "From the start\n>not a quote\n indented\n");
+  EXPECT_EQ(unflow(" From the start\n >not a quote\n  indented\n", false), "From the start\n>not a quote\n indented\n");
 }
 
 // Section 4.5: quote depth is the number of '>'; a flowed line followed by
@@ -111,8 +110,7 @@ TEST(Unflow, Rfc3676SpaceStuffing) {
 // fixed: never joined to the line before or after it, and its space stays
 // even with DelSp=yes.
 TEST(Unflow, Rfc3676SignatureSeparator) {
-  EXPECT_EQ(unflow("Bye for now \r\n-- \r\nThe March \r\nHare\r\n", false),
-            "Bye for now \n-- \nThe March Hare\n");
+  EXPECT_EQ(unflow("Bye for now \r\n-- \r\nThe March \r\nHare\r\n", false), "Bye for now \n-- \nThe March Hare\n");
   EXPECT_EQ(unflow("Bye \r\n-- \r\nHare\r\n", true), "Bye\n-- \nHare\n");
   EXPECT_EQ(unflow("> Bye \r\n> -- \r\n> Hare\r\n", false), "> Bye \n> -- \n> Hare\n");
   EXPECT_EQ(unflow(">-- \r\n>Hare\r\n", true), "> -- \n> Hare\n");
@@ -120,8 +118,9 @@ TEST(Unflow, Rfc3676SignatureSeparator) {
 }
 
 TEST(TrimReply, AttributionAndQuotedTail) {
-  auto r = trim_reply("Sounds good.\n\nOn Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n"
-                      "> Shall we meet?\n> Ann\n");
+  auto r = trim_reply(
+      "Sounds good.\n\nOn Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n"
+      "> Shall we meet?\n> Ann\n");
   EXPECT_EQ(r.text, "Sounds good.");
   EXPECT_EQ(r.quoted, "On Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n> Shall we meet?\n> Ann");
   EXPECT_EQ(r.signature, "");
@@ -130,7 +129,8 @@ TEST(TrimReply, AttributionAndQuotedTail) {
 TEST(TrimReply, AttributionsInSevenLanguages) {
   const char* attributions[] = {
       "On Mon, Feb 3, 2025 at 10:00 AM Ann <ann@example.org> wrote:",
-      "Le lun. 3 f\xC3\xA9vr. 2025 \xC3\xA0 10:00, Ann <ann@example.org> a \xC3\xA9" "crit :",
+      "Le lun. 3 f\xC3\xA9vr. 2025 \xC3\xA0 10:00, Ann <ann@example.org> a \xC3\xA9"
+      "crit :",
       "Am Mo., 3. Feb. 2025 um 10:00 Uhr schrieb Ann <ann@example.org>:",
       "El lun, 3 feb 2025 a las 10:00, Ann (<ann@example.org>) escribi\xC3\xB3:",
       "Il giorno lun 3 feb 2025 alle ore 10:00 Ann <ann@example.org> ha scritto:",
@@ -145,8 +145,9 @@ TEST(TrimReply, AttributionsInSevenLanguages) {
 }
 
 TEST(TrimReply, AttributionWrappedOverTwoLines) {
-  auto r = trim_reply("Yes.\n\nOn Mon, Feb 3, 2025 at 10:00 AM Ann Example <\nann@example.org> wrote:\n"
-                      "\n> old\n");
+  auto r = trim_reply(
+      "Yes.\n\nOn Mon, Feb 3, 2025 at 10:00 AM Ann Example <\nann@example.org> wrote:\n"
+      "\n> old\n");
   EXPECT_EQ(r.text, "Yes.");
   EXPECT_EQ(r.quoted, "On Mon, Feb 3, 2025 at 10:00 AM Ann Example <\nann@example.org> wrote:\n\n> old");
   r = trim_reply("Ja.\n\nAm Mo., 3. Feb. 2025 um 10:00 Uhr schrieb Ann\n<ann@example.org>:\n> alt\n");
@@ -154,8 +155,9 @@ TEST(TrimReply, AttributionWrappedOverTwoLines) {
 }
 
 TEST(TrimReply, OutlookOriginalMessage) {
-  auto r = trim_reply("Thanks.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\nTo: Bob\n"
-                      "Subject: Hi\n\nHello Bob\n");
+  auto r = trim_reply(
+      "Thanks.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\nTo: Bob\n"
+      "Subject: Hi\n\nHello Bob\n");
   EXPECT_EQ(r.text, "Thanks.");
   EXPECT_EQ(r.quoted, "-----Original Message-----\nFrom: Ann\nSent: Monday\nTo: Bob\nSubject: Hi\n\nHello Bob");
   r = trim_reply("Danke.\n-----Urspr\xC3\xBCngliche Nachricht-----\nVon: Ann\n");
@@ -163,8 +165,9 @@ TEST(TrimReply, OutlookOriginalMessage) {
 }
 
 TEST(TrimReply, OutlookHeaderBlock) {
-  auto r = trim_reply("Fine by me.\n\nFrom: Ann <ann@example.org>\nSent: Monday, February 3, 2025 10:00\n"
-                      "To: Bob\nSubject: Plan\n\nThe plan.\n");
+  auto r = trim_reply(
+      "Fine by me.\n\nFrom: Ann <ann@example.org>\nSent: Monday, February 3, 2025 10:00\n"
+      "To: Bob\nSubject: Plan\n\nThe plan.\n");
   EXPECT_EQ(r.text, "Fine by me.");
   EXPECT_EQ(r.quoted.substr(0, 5), "From:");
   r = trim_reply("Ok.\n\n________________________________\nFrom: Ann\nSent: Monday\n\nPlan\n");
@@ -185,8 +188,9 @@ TEST(TrimReply, QuotedTailWithoutAttribution) {
 }
 
 TEST(TrimReply, InterleavedQuotesStay) {
-  std::string text = "On Mon, 3 Feb 2025, Ann wrote:\n> Question one?\nAnswer one.\n\n> Question two?\n"
-                     "Answer two.\n";
+  std::string text =
+      "On Mon, 3 Feb 2025, Ann wrote:\n> Question one?\nAnswer one.\n\n> Question two?\n"
+      "Answer two.\n";
   auto r = trim_reply(text);
   EXPECT_EQ(r.text, "On Mon, 3 Feb 2025, Ann wrote:\n> Question one?\nAnswer one.\n\n> Question two?\nAnswer two.");
   EXPECT_EQ(r.quoted, "");

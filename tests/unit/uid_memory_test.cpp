@@ -16,9 +16,7 @@ namespace {
 
 const std::string identity = "pop3 alice@127.0.0.1:110";
 
-void write(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A queue whose record was left by a run cut while committing: UIDs 1 and
 // 2 in the queue before it, 3 to 7 pending.
@@ -26,14 +24,15 @@ std::string cut_queue(const TempDir& t) {
   std::string q = t / "queue";
   for (const char* d : {"", "/tmp", "/new", "/cur"}) fs::create_directories(q + d);
   write(q + "/" + UidMemory::file_name(identity),
-        "mailsplit-uids 1\nsource " + identity + "\nuidvalidity -\nuid 1\nuid 2\n"
-        "pending 3 100.M1P9Q1.host\n"    // renamed into new/: in the queue
-        "pending 4 100.M1P9Q2.host\n"    // read, in cur/ with its info: in the queue
-        "pending 5 100.M1P9Q3.host\n"    // still in tmp/: not committed
-        "pending 6 100.M1P9Q4.host\n"    // nowhere: read and deleted, or tmp/ cleaned
-        "pending 7 ../new/100.M1P9Q1.host\n"  // no name of ours
-        "pending 8 100.M1P9Q1.host\n"         // one UID, two messages (POP3 servers
-        "pending 8 100.M1P9Q5.host\n");       // that break RFC 1939): one not in
+        "mailsplit-uids 1\nsource " + identity +
+            "\nuidvalidity -\nuid 1\nuid 2\n"
+            "pending 3 100.M1P9Q1.host\n"         // renamed into new/: in the queue
+            "pending 4 100.M1P9Q2.host\n"         // read, in cur/ with its info: in the queue
+            "pending 5 100.M1P9Q3.host\n"         // still in tmp/: not committed
+            "pending 6 100.M1P9Q4.host\n"         // nowhere: read and deleted, or tmp/ cleaned
+            "pending 7 ../new/100.M1P9Q1.host\n"  // no name of ours
+            "pending 8 100.M1P9Q1.host\n"         // one UID, two messages (POP3 servers
+            "pending 8 100.M1P9Q5.host\n");       // that break RFC 1939): one not in
   write(q + "/new/100.M1P9Q1.host", "three");
   write(q + "/cur/100.M1P9Q2.host:2,S", "four");
   write(q + "/tmp/100.M1P9Q3.host", "five");
