@@ -79,6 +79,8 @@ class Group {
       } catch (const Error& e) {
         if (e.status() != Exit::tempfail) throw;
         if (!pending_.empty()) log::warning(std::to_string(pending_.size()) + " messages stay queued: " + e.what());
+        // They must wait: with --stop-on-tempfail nothing more is tried.
+        if (!pending_.empty() && o_.stop_on_tempfail) report_.stopped = true;
         report_.deferred += pending_.size();
         pending_.clear();
         return;
