@@ -76,25 +76,47 @@ assert_consistent() {  # QUEUE N TAG
   [ "$posted" -le "$2" ]
 }
 
+# wait_for_sleeping_statement: until a statement of this test's database
+# sleeps in the server (a trigger's SLEEP), up to two minutes.
+wait_for_sleeping_statement() {
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND STATE = 'User sleep'")" = 1 ] &&
+      return 0
+    sleep 0.1
+  done
+  fail "no statement of $DB came to sleep in the server"
+}
+
 # The server stops while a queue is being posted. run_stopped QUEUE
-# [OPTIONS]: forumpost --queue paused (SIGSTOP) once a few messages are
-# done, the server stopped, forumpost let go; status and output as run's.
+# [OPTIONS]: forumpost --queue, whose 150th post waits in the server (a
+# trigger), so that the first group of 100 is committed and the next is
+# open, whatever the machine's speed; then forumpost paused (SIGSTOP), the
+# server stopped, forumpost let go; status and output as run's. The server
+# is started again, without the trigger, by restart_server.
 run_stopped() {
   local q=$1
   shift
+  mariadb_sql "$DB" <<'SQL'
+DELIMITER //
+CREATE TRIGGER slow BEFORE INSERT ON agora_linux FOR EACH ROW BEGIN
+  IF NEW.subject LIKE '%-150' THEN DO SLEEP(600); END IF;
+END//
+DELIMITER ;
+SQL
   forumpost --defaults-file "$T/my.cnf" -q --queue "$q" "$@" > out 2>&1 &
-  local pid=$! i
-  for ((i = 0; i < 2000; i++)); do
-    [ "$(count "$q/cur")" -ge 5 ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.005
-  done
+  local pid=$!
+  wait_for_sleeping_statement
   kill -STOP "$pid" || fail "forumpost ended before the server could be stopped"
-  [ "$(count "$q/new")" -gt 0 ] || fail "the queue was done before the server could be stopped"
   mariadb_stop
   kill -CONT "$pid"
   wait_status "$pid"
   output=$(cat out)
+}
+
+restart_server() {
+  mariadb_start "$BATS_FILE_TMPDIR"
+  sql "DROP TRIGGER IF EXISTS slow"
 }
 
 @test "the server stops mid-queue: 75, the rest kept; restarted, each posted exactly once" {
@@ -110,7 +132,7 @@ run_stopped() {
   # committed just before: they come back as duplicates).
   [[ $(summary "$output") == "$n taken, "*", 0 refused, $left deferred" ]] || fail "summary: $(summary "$output")"
 
-  mariadb_start "$BATS_FILE_TMPDIR"
+  restart_server
   assert_consistent q "$n" down
   run fp --queue q
   assert_success
@@ -132,40 +154,68 @@ run_stopped() {
   taken=${s%% taken*}
   # It stopped there: the untaken ones were never tried. Deferred: the
   # message that failed and those of its group not yet committed.
-  [ "$taken" -lt "$n" ]
+  assert_equal "$taken" 150
   [[ $s == *", 0 refused, "* ]] || fail "summary: $s"
   deferred=${s##*refused, }
   deferred=${deferred%% deferred}
-  [ "$deferred" -ge 1 ] && [ "$deferred" -le 100 ]
+  [ "$deferred" -ge 1 ] && [ "$deferred" -le 100 ] || fail "$deferred deferred: more than one group (100)"
   assert_equal "$(count q/new)" "$((n - taken + deferred))"
-  mariadb_start "$BATS_FILE_TMPDIR"
+  restart_server
   assert_consistent q "$n" stop
   fp -q --queue q
   assert_equal "$(count q/new)" 0
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$n	$n"
 }
 
+# A gate in the server, for a trigger to wait at: gate_close holds a user
+# lock from a client of its own; a trigger's GET_LOCK('gate') waits there
+# ("User lock" in the process list) until gate_open ends that client's
+# session.
+gate_close() {
+  mariadb_sql -N -e "SELECT GET_LOCK('gate', 0); SELECT SLEEP(3600)" > /dev/null &
+  GATE_PID=$!
+  BG_PIDS="${BG_PIDS:-} $GATE_PID"
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    [ "$(mariadb_sql -N -B -e "SELECT IS_USED_LOCK('gate') IS NOT NULL")" = 1 ] && return 0
+    sleep 0.1
+  done
+  fail "the gate's lock was not taken"
+}
+gate_open() {
+  # The server ends the holder's session (a client that is gone would
+  # hold it until its statement ends).
+  mariadb_sql -e "KILL $(mariadb_sql -N -B -e "SELECT IS_USED_LOCK('gate')")"
+  wait "$GATE_PID" 2>/dev/null || true
+}
+wait_at_gate() {
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND STATE = 'User lock'")" = 1 ] &&
+      return 0
+    sleep 0.1
+  done
+  fail "no statement of $DB came to wait at the gate"
+}
+
 @test "SIGTERM mid-queue, with messages read ahead: 143 at the next message, the rest kept" {
   make_queue q 40 term
-  # term-5's post waits, so that the signal lands while the read-ahead
-  # thread holds the messages after it.
-  # (Seen in the process list: a table the trigger wrote would stay
-  # locked until the statement ends.)
+  # term-5's post waits at the gate, so that the signal lands while the
+  # read-ahead thread holds the messages after it, however fast or slow
+  # the machine.
   mariadb_sql "$DB" <<'SQL'
 DELIMITER //
 CREATE TRIGGER slow BEFORE INSERT ON agora_linux FOR EACH ROW BEGIN
-  IF NEW.subject = 'term-5' THEN DO SLEEP(1); END IF;
+  IF NEW.subject = 'term-5' THEN DO GET_LOCK('gate', 3600); DO RELEASE_LOCK('gate'); END IF;
 END//
 DELIMITER ;
 SQL
+  gate_close
   forumpost --defaults-file "$T/my.cnf" --queue q > out 2>&1 &
-  local pid=$! i
-  for ((i = 0; i < 500; i++)); do
-    [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$DB' AND STATE = 'User sleep'")" = 1 ] &&
-      break
-    sleep 0.01
-  done
+  local pid=$!
+  wait_at_gate
   kill -TERM "$pid"
+  gate_open
   wait_status "$pid"
   output=$(cat out)
   assert_equal "$status" 143
@@ -288,17 +338,43 @@ SQL
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
 }
 
+# run_time_us CMD...: how long CMD takes from start to exit, in microseconds.
+run_time_us() {
+  local t0=${EPOCHREALTIME/./}
+  "$@"
+  echo $((${EPOCHREALTIME/./} - t0))
+}
+
+# undisturbed_us N TAG: the median of three undisturbed --queue runs over N
+# messages on this machine now, in microseconds: the length across which
+# the kills are drawn. Their posts are tagged TAG-1-…, TAG-2-…, TAG-3-….
+undisturbed_us() {
+  local i times=()
+  for i in 1 2 3; do
+    rm -rf cal && make_queue cal "$1" "$2-$i"
+    times+=("$(run_time_us fp -q --queue cal)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 2p
+}
+
 @test "kill -9 at random moments during --queue: every message posted exactly once" {
-  # n: enough messages for a run to outlast most of the kills' delays (30
-  # were done within 20 ms once a queued message cost 0.4 ms).
-  local trials=${FORUMGATE_KILL_TRIALS:-200} n=90 t cur posted in_flight=0 mid=0
+  # The kill instants are drawn across the length of an undisturbed run,
+  # measured on this machine first and again every 10 trials (the load may
+  # change meanwhile): from before the connection to after the last rename.
+  local trials=${FORUMGATE_KILL_TRIALS:-200} n=90 t cur posted in_flight=0 mid=0 length delay runs=0
   for ((t = 1; t <= trials; t++)); do
+    if ((t % 10 == 1)); then
+      length=$(undisturbed_us "$n" "cal$t")
+      runs=$((runs + 3))
+      echo "# trials $t-$((t + 9)): an undisturbed run takes $((length / 1000)) ms" >&3
+    fi
     rm -rf q
     make_queue q "$n" "k$t"
+    # Uniform over 0 to 1.1 times the run's length.
+    delay=$(((RANDOM * 32768 + RANDOM) % (length * 11 / 10 + 1)))
     forumpost --defaults-file "$T/my.cnf" -q --queue q 2>/dev/null &
     local pid=$!
-    # 0 to ~60 ms: connecting, posting, between a commit and a rename.
-    sleep "0.0$((RANDOM % 60))"
+    sleep "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
     kill -0 "$pid" 2>/dev/null && mid=$((mid + 1))
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -315,13 +391,16 @@ SQL
       fail "trial $t: not $n distinct posts"
   done
   echo "# $trials trials, $mid killed while running, $in_flight between a commit and its rename" >&3
-  # Over all trials: one post per message, one record per post, counters right.
-  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$((trials * n))	$((trials * n))"
-  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages f JOIN agora_linux p ON p.cle = f.post_id')" \
-    "$((trials * n))"
-  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "$((trials * n))	$((trials * (n / 3)))"
-  # Some kills must have hit a running forumpost for the trials to mean anything.
-  [ "$mid" -ge "$((trials / 4))" ]
+  # Over all trials (and the undisturbed runs): one post per message, one
+  # record per post, counters right.
+  local all=$(((trials + runs) * n))
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "$all	$all"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_messages f JOIN agora_linux p ON p.cle = f.post_id')" "$all"
+  assert_equal "$(sql 'SELECT totalnotes, totalthreads FROM agora')" "$all	$((all / 3))"
+  # Enough kills must have hit a running forumpost for the trials to mean
+  # anything: drawn across a median run, half of them or more do, unless
+  # the runs' lengths swing widely (a loaded machine): a quarter at least.
+  [ "$mid" -ge "$((trials / 4))" ] || fail "only $mid of $trials kills hit a running forumpost"
 }
 
 # deliver_10 FILE: ten forumposts deliver FILE at once; their statuses in
