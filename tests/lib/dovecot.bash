@@ -13,18 +13,21 @@
 #   dovecot_master_pid                the master's pid
 #   dovecot_stop
 
-# free_port: a TCP port nobody listens on at 127.0.0.1 (from the kernel's
-# ephemeral range, checked with ss).
+# free_port: a TCP port nothing uses at 127.0.0.1, below the kernel's
+# ephemeral range (where no client's own end of a connection is), checked
+# with ss. Another suite may take it before our server binds it: the
+# servers' start functions try again with other ports when that happens.
 free_port() {
-  local port i
+  local port i low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for ((i = 0; i < 100; i++)); do
-    port=$((20000 + RANDOM % 20000))
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+    port=$((10000 + RANDOM % (low - 10000)))
+    ss -Htan "sport = :$port" | grep -q . || { echo "$port"; return 0; }
   done
   return 1
 }
 
-dovecot_start() {
+dovecot_start_once() {
   DC_DIR=$1/dovecot
   DC_USER=$2
   DC_LOG=$DC_DIR/log
@@ -98,17 +101,54 @@ userdb {
   args = uid=65534 gid=65534 home=$DC_DIR/home/%u
 }
 CF
-  /usr/sbin/dovecot -c "$DC_DIR/dovecot.conf" || { echo "dovecot did not start" >&2; cat "$DC_LOG" >&2; return 1; }
-  local i
-  for ((i = 0; i < 100; i++)); do
-    [ -s "$DC_DIR/base/master.pid" ] && ss -Htln "sport = :$DC_PORT" | grep -q . &&
-      ss -Htln "sport = :$DC_IMAP_PORT" | grep -q . &&
-      { [ "$DC_IMAPS_PORT" = 0 ] || ss -Htln "sport = :$DC_IMAPS_PORT" | grep -q .; } && return 0
+  dovecot_run
+}
+
+# dovecot_run: start the master on the config written, and wait (up to two
+# minutes: a loaded machine) until every listener is there. 1 when a
+# listener's port was taken meanwhile, 2 on any other failure.
+dovecot_run() {
+  /usr/sbin/dovecot -c "$DC_DIR/dovecot.conf" 2>> "$DC_DIR/start.log" || {
+    grep -q 'Address already in use' "$DC_DIR/start.log" "$DC_LOG" 2>/dev/null && return 1
+    echo "dovecot did not start" >&2
+    cat "$DC_DIR/start.log" "$DC_LOG" >&2
+    return 2
+  }
+  local i port
+  for ((i = 0; i < 1200; i++)); do
+    local up=1
+    for port in "$DC_PORT" "$DC_IMAP_PORT" "$DC_POP3S_PORT" "$DC_IMAPS_PORT"; do
+      [ "$port" = 0 ] || ss -Htln "sport = :$port" | grep -q . || up=0
+    done
+    [ -s "$DC_DIR/base/master.pid" ] && [ "$up" = 1 ] && return 0
+    # The master gone: a listener could not bind.
+    [ -s "$DC_DIR/base/master.pid" ] && ! kill -0 "$(dovecot_master_pid)" 2>/dev/null && break
     sleep 0.1
   done
+  grep -q 'Address already in use' "$DC_LOG" 2>/dev/null && { dovecot_stop; return 1; }
   echo "dovecot is not listening on $DC_PORT and $DC_IMAP_PORT" >&2
   cat "$DC_LOG" >&2
+  dovecot_stop
+  return 2
+}
+
+dovecot_start() {
+  local try rc
+  for ((try = 1; try <= 5; try++)); do
+    rc=0
+    dovecot_start_once "$@" || rc=$?
+    [ "$rc" = 1 ] || return "$rc"
+    : > "$DC_LOG"
+  done
+  echo "dovecot: no free ports after 5 tries" >&2
   return 1
+}
+
+# dovecot_restart: the master started again (after it was killed) on the
+# same config and ports.
+dovecot_restart() {
+  rm -f "$DC_DIR/base/master.pid"
+  dovecot_run
 }
 
 # dovecot_certificates DIR: ca.pem, a private CA's certificate, and
@@ -173,6 +213,6 @@ cutting_proxy() {
   PROXY_HIT=$T/proxy-hit
   rm -f "$T/proxy-port" "$PROXY_HIT"
   bg python3 "$FORUMGATE_SOURCE/tests/lib/cutting_proxy.py" "$T/proxy-port" "$1" "$2" "$3" "$PROXY_HIT"
-  wait_for_file "$T/proxy-port" 50 || return 1
+  wait_for_file "$T/proxy-port" || return 1
   PROXY_PORT=$(cat "$T/proxy-port")
 }
