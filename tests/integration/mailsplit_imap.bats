@@ -221,7 +221,7 @@ queue_ids() { cat "$1"/new/* 2>/dev/null | sed -n 's/^Message-ID: //p' | sort; }
   URL=imap://alice@127.0.0.1:$PROXY_PORT/
   bg mailsplit --drain "$URL" queue
   local pid=$BG_PID
-  wait_for_file "$PROXY_HIT" 100
+  wait_for_file "$PROXY_HIT"
   kill -9 "$pid"
   wait_status "$pid"
   assert_equal "$status" 137

@@ -54,14 +54,34 @@ wait_status() {
   wait "$1" || status=$?
 }
 
+# Every wait below polls for its condition and gives up only after a
+# deadline far beyond what any machine of this kind needs (two minutes by
+# default): a fast machine never waits for it, a slow or loaded one is
+# not failed for being slow.
+
 # wait_for_file PATH [TENTHS]: wait until PATH exists (a peer holds its lock).
 wait_for_file() {
   local i
-  for ((i = 0; i < ${2:-100}; i++)); do
+  for ((i = 0; i < ${2:-1200}; i++)); do
     [ -e "$1" ] && return 0
     sleep 0.1
   done
   echo "timed out waiting for $1" >&2
+  return 1
+}
+
+# wait_blocked PID REGEX: until process PID sleeps in the kernel at a
+# function matching REGEX (its /proc/PID/wchan): "poll" for a program
+# waiting for events, "nanosleep" for one between tries of a lock. A test
+# then knows the program has reached its wait, however long it took.
+wait_blocked() {
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    grep -Eq "$2" "/proc/$1/wchan" 2>/dev/null && return 0
+    kill -0 "$1" 2>/dev/null || { echo "process $1 ended before it waited" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "process $1 never waited at $2 (it is at $(cat "/proc/$1/wchan" 2>/dev/null))" >&2
   return 1
 }
 

@@ -44,7 +44,7 @@ sql() { mariadb_sql -N -B "$DB" -e "$1"; }
 # wait_log REGEX [TENTHS]: until the Postfix log has a line matching REGEX.
 wait_log() {
   local i
-  for ((i = 0; i < ${2:-300}; i++)); do
+  for ((i = 0; i < ${2:-1200}; i++)); do
     grep -Eq "$1" "$PF_LOG" 2>/dev/null && return 0
     sleep 0.1
   done

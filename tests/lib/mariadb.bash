@@ -28,7 +28,7 @@ mariadb_start() {
     --innodb-buffer-pool-size=64M 3>&- &
   MDB_PID=$!
   local i
-  for ((i = 0; i < 300; i++)); do
+  for ((i = 0; i < 1200; i++)); do
     mariadb-admin --no-defaults -S "$MDB_SOCK" -u root ping >/dev/null 2>&1 && return 0
     kill -0 "$MDB_PID" 2>/dev/null || break
     sleep 0.1

@@ -42,7 +42,7 @@ CF
   postfix -c "$PF_DIR" set-permissions create-missing >/dev/null 2>&1
   postfix -c "$PF_DIR" start >/dev/null 2>&1 || { echo "postfix did not start" >&2; return 1; }
   local i
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 1200; i++)); do
     [ -s "$PF_DIR/queue/pid/master.pid" ] && return 0
     sleep 0.1
   done
@@ -55,12 +55,15 @@ postfix_send() { sendmail -C "$PF_DIR" "$@"; }
 postfix_flush() { postqueue -c "$PF_DIR" -f; }
 
 postfix_wait_sent() {
-  local i
-  for ((i = 0; i < 600; i++)); do
-    [ "$(grep -c 'status=sent' "$PF_LOG" 2>/dev/null)" -ge "$1" ] && return 0
+  # Given up only after two minutes without a new delivery.
+  local i sent last=-1
+  for ((i = 0; i < 1200; i++)); do
+    sent=$(grep -c 'status=sent' "$PF_LOG" 2>/dev/null) || sent=${sent:-0}
+    [ "$sent" -ge "$1" ] && return 0
+    [ "$sent" -gt "$last" ] && { last=$sent; i=0; }
     sleep 0.1
   done
-  echo "only $(grep -c 'status=sent' "$PF_LOG" 2>/dev/null) of $1 deliveries logged; the log ends:" >&2
+  echo "only $sent of $1 deliveries logged; the log ends:" >&2
   grep -v "smtp\[" "$PF_LOG" | grep -v postfix-script | tail -8 >&2
   return 1
 }
