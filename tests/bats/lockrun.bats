@@ -13,9 +13,12 @@ hold() {
 }
 
 @test "a signal ignored on entry stays ignored for the command" {
-  bg env --ignore-signal=TERM lockrun cron.lock -- sh -c 'touch held; sleep 1; echo survived > out'
+  # The command goes on only once the signal has been sent.
+  bg env --ignore-signal=TERM lockrun cron.lock -- \
+    sh -c 'touch held; while [ ! -e go ]; do sleep 0.05; done; echo survived > out'
   wait_for_file held
   kill -TERM "$BG_PID"
+  touch go
   wait_status "$BG_PID"
   assert_equal "$status" 0
   assert_file_contains out survived
@@ -174,7 +177,8 @@ hold() {
   hold -k dotlock cron.lock
   holder=$BG_PID
   bg lockrun -k dotlock cron.lock -- touch must-not-exist
-  sleep 0.3
+  # Between two tries of the lock.
+  wait_blocked "$BG_PID" nanosleep
   kill -TERM "$BG_PID"
   wait_status "$BG_PID"
   assert_equal "$status" 143
@@ -216,9 +220,11 @@ hold() {
 
 @test "dotlock: kept fresh while the command runs longer than the stale age" {
   # --stale 3 refreshes every second; the command makes the lock look old,
-  # then after a refresh it must be new again.
+  # then waits (up to a minute) for a refresh to make it new again.
   run lockrun -k dotlock -s 3 cron.lock -- sh -c \
-    'touch -d "-100 seconds" cron.lock; sleep 2.5; echo $(( $(date +%s) - $(stat -c %Y cron.lock) ))'
+    'touch -d "-100 seconds" cron.lock; i=0
+     while [ $(( $(date +%s) - $(stat -c %Y cron.lock) )) -ge 3 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+     echo $(( $(date +%s) - $(stat -c %Y cron.lock) ))'
   assert_success
   [ "$output" -lt 3 ]
 }

@@ -244,9 +244,12 @@ queued() { ls -1 "$1"/new | sort | sed "s|^|$1/new/|"; }
 
 @test "SIGTERM during a drain: 143, the mbox whole, no lock left behind" {
   cp box before
-  bg env --default-signal=INT mailsplit --drain --exec 'sh -c "touch held; sleep 1; cat > /dev/null"' box
+  # The command goes on only once the signal has been sent.
+  bg env --default-signal=INT mailsplit --drain \
+    --exec 'sh -c "touch held; while [ ! -e go ]; do sleep 0.05; done; cat > /dev/null"' box
   wait_for_file held
   kill -TERM "$BG_PID"
+  touch go
   wait_status "$BG_PID"
   assert_equal "$status" 143
   cmp box before
