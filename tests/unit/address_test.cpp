@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mime/address.hpp"
+#include "scaling.hpp"
 
 using namespace forumgate::mime;
 
@@ -108,6 +109,16 @@ TEST(AddressList, LongListsStayLinear) {
             << " addresses " << one_mb.count() << " ms\n";
   EXPECT_EQ(many.size(), count);
   EXPECT_EQ(many.back().name, "Some, Body");
+  double growth = forumgate::test::growth(
+      [](int n) {
+        std::string list;
+        for (int i = 0; i < n; ++i) list += "\"Some, Body\" <some.body@example.org>, ";
+        for (char c : {'(', '"', '<'}) parse_address_list(std::string(list.size(), c));
+        parse_address_list(list);
+      },
+      1000);
+  std::cout << "[ measured ] 16 times the input, " << growth << " times the time\n";
+  EXPECT_LT(growth, forumgate::test::linear_growth);
 }
 
 TEST(AddressMessageIds, InOrderWithBrackets) {

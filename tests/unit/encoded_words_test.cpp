@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mime/encoded_words.hpp"
+#include "scaling.hpp"
 
 using forumgate::mime::decode_header_text;
 
@@ -131,6 +132,15 @@ TEST(EncodedWords, OneMegabyteFoldedSubjectIsLinear) {
   ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   std::cout << "[ measured ] 1 MB of alternating charsets: " << ms.count() << " ms\n";
   EXPECT_TRUE(decoded == expected + " ") << decoded.size() << " bytes, not " << expected.size() + 1;
+  double growth = forumgate::test::growth(
+      [&](int n) {
+        std::string words;
+        for (int i = 0; i < n; ++i) words += word + "\r\n =?UTF-8?Q?a?= =?ISO-8859-1?Q?=E9?= ";
+        decode_header_text(words);
+      },
+      1000);
+  std::cout << "[ measured ] 16 times the input, " << growth << " times the time\n";
+  EXPECT_LT(growth, forumgate::test::linear_growth);
 }
 
 TEST(EncodedWords, OneMegabyteOfAlmostWordsIsLinear) {
@@ -142,4 +152,13 @@ TEST(EncodedWords, OneMegabyteOfAlmostWordsIsLinear) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   std::cout << "[ measured ] 1 MB of unterminated words: " << ms.count() << " ms\n";
   EXPECT_TRUE(decoded == raw) << decoded.size() << " bytes, not " << raw.size();
+  double growth = forumgate::test::growth(
+      [](int n) {
+        std::string almost;
+        for (int i = 0; i < n; ++i) almost += "=?a?Q?bc=";
+        decode_header_text(almost);
+      },
+      4000);
+  std::cout << "[ measured ] 16 times the input, " << growth << " times the time\n";
+  EXPECT_LT(growth, forumgate::test::linear_growth);
 }

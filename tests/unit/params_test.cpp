@@ -5,6 +5,7 @@
 #include <string>
 
 #include "mime/params.hpp"
+#include "scaling.hpp"
 
 using forumgate::mime::HeaderValue;
 using forumgate::mime::parse_header_value;
@@ -173,4 +174,14 @@ TEST(Params, LargeValuesStayLinear) {
   EXPECT_GT(v.params.size(), 50000u);
   EXPECT_EQ(param(v, "p15"), "v");
   EXPECT_EQ(w.value, "a/b");
+  double growth = forumgate::test::growth(
+      [](int n) {
+        std::string params = "multipart/mixed";
+        for (int i = 0; i < n; ++i) params += "; p" + std::to_string(i) + "=v";
+        parse_header_value(params);
+        parse_header_value("a/b; name=" + std::string(8 * n, '(') + std::string(4 * n, ')'));
+      },
+      2500);
+  std::cout << "[ measured ] 16 times the input, " << growth << " times the time\n";
+  EXPECT_LT(growth, forumgate::test::linear_growth);
 }

@@ -278,7 +278,7 @@ TEST(SpoolWatch, WakesForADeliveryIntoAMaildir) {
     write_file(md + "/tmp/1.host", "mail");
     fs::rename(md + "/tmp/1.host", md + "/new/1.host");
   });
-  auto woken = watch.wait(lock::Deadline::after(10s));
+  auto woken = watch.wait(lock::Deadline::after(120s));
   mta.join();
   ASSERT_EQ(woken, std::vector<std::size_t>{1});
   EXPECT_TRUE(check_spool(md).new_mail);
@@ -295,7 +295,7 @@ TEST(SpoolWatch, WakesForAnAppendToAnMbox) {
     std::this_thread::sleep_for(100ms);
     std::ofstream(dir / "box", std::ios::app) << two_messages;
   });
-  auto woken = watch.wait(lock::Deadline::after(10s));
+  auto woken = watch.wait(lock::Deadline::after(120s));
   mta.join();
   EXPECT_EQ(woken, std::vector<std::size_t>{1}) << "mboxes in one directory are told apart";
   EXPECT_TRUE(check_spool(dir / "box").new_mail);
@@ -309,7 +309,7 @@ TEST(SpoolWatch, WakesForAnMboxCreatedWhereThereWasNone) {
     std::this_thread::sleep_for(100ms);
     write_file(dir / "box", two_messages);
   });
-  auto woken = watch.wait(lock::Deadline::after(10s));
+  auto woken = watch.wait(lock::Deadline::after(120s));
   mta.join();
   EXPECT_EQ(woken, std::vector<std::size_t>{0});
   EXPECT_TRUE(check_spool(dir / "box").new_mail);
@@ -327,7 +327,7 @@ TEST(SpoolWatch, WakesForAnAppendToTheFileALinkedMboxPointsTo) {
     std::this_thread::sleep_for(100ms);
     std::ofstream(dir / "elsewhere/box", std::ios::app) << two_messages;
   });
-  auto woken = watch.wait(lock::Deadline::after(10s));
+  auto woken = watch.wait(lock::Deadline::after(120s));
   mta.join();
   EXPECT_EQ(woken, std::vector<std::size_t>{0});
   EXPECT_TRUE(check_spool(dir / "spool/box").new_mail);
