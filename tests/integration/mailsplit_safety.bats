@@ -18,8 +18,9 @@ make_mbox() {
   done > "$1"
 }
 
-# ids FILE...: the Message-IDs found in FILEs, one per line, sorted.
-ids() { cat "$@" 2>/dev/null | sed -n 's/^Message-ID: <\([0-9]*\)@test>.*/\1/p' | sort -n; }
+# ids FILE...: the Message-IDs found in FILEs, one per line, sorted as
+# comm(1) wants them (as text).
+ids() { cat "$@" 2>/dev/null | sed -n 's/^Message-ID: <\([0-9]*\)@test>.*/\1/p' | sort; }
 
 # drain_us: the median of three undisturbed drains of the template into a
 # fresh queue, in microseconds: the length across which the kills are drawn.
@@ -38,7 +39,7 @@ drain_us() {
 @test "kill -9 at random moments during drains: no message lost, none in source and queue" {
   local trials=${MAILSPLIT_CRASH_TRIALS:-200} n=60 t lost=0 twice=0 dups=0 mid=0 length delay
   make_mbox template "$n" 1
-  seq 1 "$n" > expected
+  seq 1 "$n" | sort > expected
   for ((t = 1; t <= trials; t++)); do
     # The kill instants are drawn across an undisturbed drain's length,
     # measured on this machine first and again every 10 trials: before,
@@ -57,7 +58,7 @@ drain_us() {
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     # Now: each message in the source or in new/ (tmp/ is no delivery).
-    ids box queue/new/* | sort -un > after-kill
+    ids box queue/new/* | sort -u > after-kill
     comm -23 expected after-kill > missing
     [ -s missing ] && { lost=$((lost + 1)); echo "trial $t lost: $(tr '\n' ' ' < missing)" >&3; }
     # A killed drain leaves its dotlock behind until it is stale; age it.
@@ -65,9 +66,9 @@ drain_us() {
     mailsplit --drain box queue
     [ "$(stat -c %s box)" -eq 0 ] || { twice=$((twice + 1)); echo "trial $t: source not drained" >&3; }
     ids queue/new/* > queued
-    comm -23 expected <(sort -un queued) > missing
+    comm -23 expected <(sort -u queued) > missing
     [ -s missing ] && { lost=$((lost + 1)); echo "trial $t lost after rerun: $(tr '\n' ' ' < missing)" >&3; }
-    dups=$((dups + $(wc -l < queued) - $(sort -un queued | wc -l)))
+    dups=$((dups + $(wc -l < queued) - $(sort -u queued | wc -l)))
   done
   # A drain killed between its durable copies and the truncation leaves them
   # in the queue twice after the next run: in two places at most briefly, as
