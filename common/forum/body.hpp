@@ -14,6 +14,10 @@ namespace forumgate::forum {
 // &, <, >, " and ' as entities.
 std::string escape_html(std::string_view text);
 
+// Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
+// breaks as <br>, http(s) URLs as links.
+std::string text_to_html(std::string_view text);
+
 // Code points that the MySQL charset cannot hold as &#N; references. Known:
 // latin1 (which MySQL means as windows-1252), ascii, utf8/utf8mb3 (no code
 // point above U+FFFF), utf8mb4 (everything); any other charset is treated as

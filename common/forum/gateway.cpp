@@ -15,7 +15,6 @@
 #include "forum/body.hpp"
 #include "mime/filename.hpp"
 #include "mime/header.hpp"
-#include "mime/html.hpp"
 #include "post/builder.hpp"
 #include "process/command.hpp"
 #include "util/fd.hpp"
@@ -925,7 +924,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
 
   // A body the column cannot hold is refused, whole: a legacy server in
   // non-strict mode would cut it anywhere, in the middle of a tag.
-  std::string body = fit_charset(mime::text_to_html(text), forum.charset);
+  std::string body = fit_charset(text_to_html(text), forum.charset);
   if (forum.body_max && stored_size(body, forum.charset) > forum.body_max)
     return refused(Exit::dataerr, "the message is too large for " + forum.name + ": " +
                                       std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " +
