@@ -83,6 +83,20 @@ std::string truncate_utf8(std::string_view utf8, std::size_t max_bytes) {
   return std::string(utf8.substr(0, end));
 }
 
+std::string truncate_html(const std::string& s, size_t max) {
+  std::string out = truncate_utf8(s, max);
+  size_t amp = out.rfind('&');
+  if (amp != std::string::npos && out.find(';', amp) == std::string::npos) out.resize(amp);
+  return out;
+}
+
+std::string ascii_id(const std::string& id) {
+  std::string out = id.substr(0, 998);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x20) c = '?';
+  return out;
+}
+
 namespace {
 
 // Where an http(s) URL that starts at i ends: at white space, '<', '>' or

@@ -27,4 +27,11 @@ std::string fit_charset(std::string_view utf8, std::string_view mysql_charset);
 // At most max_bytes of utf8, cut at a character boundary.
 std::string truncate_utf8(std::string_view utf8, std::size_t max_bytes);
 
+// HTML text cut to max bytes without splitting a character or an entity.
+std::string truncate_html(const std::string& s, size_t max);
+
+// A Message-ID for the ascii column that records it (the key is its hash
+// anyway): at most 998 bytes (RFC 5322's line limit), 8-bit bytes as '?'.
+std::string ascii_id(const std::string& id);
+
 }  // namespace forumgate::forum

@@ -29,6 +29,9 @@ namespace forumgate::forum {
 using Value = std::variant<std::nullptr_t, std::int64_t, std::string>;
 using Row = std::vector<std::optional<std::string>>;
 
+// A column's integer (0 for NULL).
+std::int64_t to_int(const std::optional<std::string>& column);
+
 class DbError : public Error {
  public:
   DbError(Exit status, const std::string& message, unsigned code) : Error(status, message), code_(code) {}

@@ -42,9 +42,10 @@ std::string one_line(std::string s) {
 namespace {
 
 // Done messages whose posts await the group's commit.
-class Group {
+class DoneMessages {
  public:
-  Group(const std::string& dir, const QueueOptions& o, QueueReport& report) : dir_(dir), o_(o), report_(report) {}
+  DoneMessages(const std::string& dir, const QueueOptions& o, QueueReport& report)
+      : dir_(dir), o_(o), report_(report) {}
 
   void add(const std::string& path, Outcome outcome) {
     if (pending_.empty()) started_ = std::chrono::steady_clock::now();
@@ -275,7 +276,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   std::vector<std::string> messages = spool::maildir_messages(dir);
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
-  Group group(dir, o, report);
+  DoneMessages group(dir, o, report);
   // A message put where its outcome says.
   auto settle = [&](const std::string& path, const std::string& data, const Result& r) {
     switch (r.outcome) {

@@ -99,7 +99,7 @@ TEST(Profile, IdentifiersAndOverrides) {
   EXPECT_NO_THROW(check_identifier("agora_fg_messages", "table"));
 }
 
-#include "forum/gateway.hpp"
+#include "forum/auth.hpp"
 
 TEST(Authenticated, DmarcOrAlignedDkimFromTheTrustedServerOnly) {
   const std::string from = "amelie@mail.example.org";
