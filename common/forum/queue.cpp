@@ -172,12 +172,12 @@ class ReadAhead {
   }
 
   // What was prepared of the messages read ahead, in order.
-  std::vector<std::any> ahead() {
-    std::vector<std::any> values;
+  std::vector<PreparedPtr> ahead() {
+    std::vector<PreparedPtr> values;
     if (!thread_.joinable()) return values;
     std::lock_guard lock(mutex_);
     for (const auto& m : ready_)
-      if (const std::any* value = m.prepared.value()) values.push_back(*value);
+      if (const PreparedPtr& value = m.prepared.value()) values.push_back(value);
     return values;
   }
 
@@ -330,7 +330,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     // Read ahead, it may have been taken since: as when it is read now.
     if (reader && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
     ++report.taken;
-    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<std::any>());
+    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<PreparedPtr>());
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
       // messages again, then this one (see Gateway::begin_group).
