@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "cli/error.hpp"
 #include "cli/program.hpp"
 #include "forum/forumpost.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 

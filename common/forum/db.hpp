@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 struct st_mysql;
 struct st_mysql_stmt;

@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "forum/db.hpp"
 #include "forum/gateway.hpp"
@@ -21,6 +20,7 @@
 #include "mime/message.hpp"
 #include "post/builder.hpp"
 #include "process/signals.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::forum {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/exit_status.hpp"
+#include "util/exit_status.hpp"
 
 namespace forumgate::forum {
 

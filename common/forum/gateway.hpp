@@ -22,13 +22,13 @@
 #include <utility>
 #include <vector>
 
-#include "cli/exit_status.hpp"
 #include "forum/db.hpp"
 #include "forum/group.hpp"
 #include "forum/profile.hpp"
 #include "forum/route.hpp"
 #include "forum/schema.hpp"
 #include "post/record.hpp"
+#include "util/exit_status.hpp"
 
 namespace forumgate::forum {
 

@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "forum/db.hpp"
 #include "forum/profile.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::forum {
 

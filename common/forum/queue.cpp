@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "spool/maildir.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::forum {

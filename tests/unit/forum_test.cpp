@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "forum/body.hpp"
 #include "forum/profile.hpp"
 #include "forum/route.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 using namespace forumgate::forum;

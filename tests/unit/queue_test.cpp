@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 namespace fs = std::filesystem;
