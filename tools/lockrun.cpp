@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
 #include "lock/lock.hpp"
 #include "process/signals.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 

@@ -7,12 +7,12 @@
 #include <iostream>
 #include <string>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
 #include "cli/progress.hpp"
 #include "process/signals.hpp"
 #include "spool/splitter.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 

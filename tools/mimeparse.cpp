@@ -12,13 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
 #include "mime/encoded_words.hpp"
 #include "mime/message.hpp"
 #include "mime/tree.hpp"
 #include "post/builder.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 using namespace forumgate;

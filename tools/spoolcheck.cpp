@@ -9,11 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "cli/program.hpp"
 #include "spool/spool_check.hpp"
 #include "spool/spool_watch.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 using namespace forumgate;

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
+#include "util/error.hpp"
 #include "version.hpp"
 
 namespace forumgate::cli {

@@ -1,7 +1,13 @@
 #include "forum/body.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
+#include <cstring>
+
+#include "mime/header.hpp"
+#include "mime/html_escape.hpp"
 
 namespace forumgate::forum {
 
@@ -75,6 +81,97 @@ std::string truncate_utf8(std::string_view utf8, std::size_t max_bytes) {
   size_t end = max_bytes;
   while (end > 0 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
   return std::string(utf8.substr(0, end));
+}
+
+std::string truncate_html(const std::string& s, size_t max) {
+  std::string out = truncate_utf8(s, max);
+  size_t amp = out.rfind('&');
+  if (amp != std::string::npos && out.find(';', amp) == std::string::npos) out.resize(amp);
+  return out;
+}
+
+std::string ascii_id(const std::string& id) {
+  std::string out = id.substr(0, 998);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) >= 0x80 || static_cast<unsigned char>(c) < 0x20) c = '?';
+  return out;
+}
+
+namespace {
+
+// Where an http(s) URL that starts at i ends: at white space, '<', '>' or
+// '"', without trailing punctuation (nor a ')' that opens nowhere in it).
+std::size_t url_end(std::string_view text, std::size_t i) {
+  std::size_t end = i;
+  while (end < text.size() && !std::strchr(" \t\r\n<>\"", text[end])) ++end;
+  while (end > i) {
+    char c = text[end - 1];
+    std::string_view url = text.substr(i, end - i);
+    if (std::strchr(".,;:!?'", c) ||
+        (c == ')' && std::count(url.begin(), url.end(), '(') < std::count(url.begin(), url.end(), ')')))
+      --end;
+    else break;
+  }
+  return end;
+}
+
+bool starts_url(std::string_view text, std::size_t i) {
+  if (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '/')) return false;
+  for (std::string_view scheme : {"http://", "https://"})
+    if (text.size() - i > scheme.size() && mime::iequals(text.substr(i, scheme.size()), scheme))
+      return url_end(text, i) > i + scheme.size();
+  return false;
+}
+
+void paragraph_to_html(std::string& out, std::string_view para) {
+  out += "<p>";
+  for (std::size_t i = 0; i < para.size();) {
+    if (para[i] == '\n') {
+      out += "<br>\n";
+      ++i;
+    } else if (starts_url(para, i)) {
+      std::size_t end = url_end(para, i);
+      std::string_view url = para.substr(i, end - i);
+      out += "<a href=\"";
+      mime::html::escape(out, url, true);
+      out += "\">";
+      mime::html::escape(out, url, false);
+      out += "</a>";
+      i = end;
+    } else {
+      mime::html::escape(out, para.substr(i, 1), false);
+      ++i;
+    }
+  }
+  out += "</p>\n";
+}
+
+}  // namespace
+
+std::string text_to_html(std::string_view text) {
+  std::string normalized;
+  normalized.reserve(text.size());
+  for (char c : text)
+    if (c != '\r') normalized.push_back(c);
+  std::string out;
+  std::string_view rest = normalized;
+  while (!rest.empty()) {
+    // A paragraph ends at a line that is empty or only white space.
+    std::size_t end = 0, pos = 0;
+    for (;;) {
+      std::size_t nl = rest.find('\n', pos);
+      std::string_view line = rest.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) break;
+      end = nl == std::string_view::npos ? rest.size() : nl;
+      if (nl == std::string_view::npos) break;
+      pos = nl + 1;
+    }
+    if (end > 0) paragraph_to_html(out, rest.substr(0, end));
+    std::size_t next = rest.find('\n', end);
+    rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
 }
 
 }  // namespace forumgate::forum

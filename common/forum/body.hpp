@@ -14,6 +14,10 @@ namespace forumgate::forum {
 // &, <, >, " and ' as entities.
 std::string escape_html(std::string_view text);
 
+// Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
+// breaks as <br>, http(s) URLs as links.
+std::string text_to_html(std::string_view text);
+
 // Code points that the MySQL charset cannot hold as &#N; references. Known:
 // latin1 (which MySQL means as windows-1252), ascii, utf8/utf8mb3 (no code
 // point above U+FFFF), utf8mb4 (everything); any other charset is treated as
@@ -22,5 +26,12 @@ std::string fit_charset(std::string_view utf8, std::string_view mysql_charset);
 
 // At most max_bytes of utf8, cut at a character boundary.
 std::string truncate_utf8(std::string_view utf8, std::size_t max_bytes);
+
+// HTML text cut to max bytes without splitting a character or an entity.
+std::string truncate_html(const std::string& s, size_t max);
+
+// A Message-ID for the ascii column that records it (the key is its hash
+// anyway): at most 998 bytes (RFC 5322's line limit), 8-bit bytes as '?'.
+std::string ascii_id(const std::string& id);
 
 }  // namespace forumgate::forum

@@ -8,6 +8,8 @@
 
 namespace forumgate::forum {
 
+std::int64_t to_int(const std::optional<std::string>& column) { return column ? std::stoll(*column) : 0; }
+
 Exit status_of_error(unsigned code) {
   switch (code) {
     case CR_CONNECTION_ERROR:

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 struct st_mysql;
 struct st_mysql_stmt;
@@ -28,6 +28,9 @@ namespace forumgate::forum {
 
 using Value = std::variant<std::nullptr_t, std::int64_t, std::string>;
 using Row = std::vector<std::optional<std::string>>;
+
+// A column's integer (0 for NULL).
+std::int64_t to_int(const std::optional<std::string>& column);
 
 class DbError : public Error {
  public:

@@ -8,6 +8,10 @@
 // per forum; a hash of the content when there is no Message-ID) is what
 // makes a second delivery of the same message a duplicate, even when both
 // run at the same time.
+//
+// Its parts: auth (sender authentication), schema (the tables checked),
+// group (the transactions and the group commit), post, attachments and
+// subscription.
 
 #include <cstdint>
 #include <functional>
@@ -15,13 +19,16 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "cli/exit_status.hpp"
 #include "forum/db.hpp"
+#include "forum/group.hpp"
 #include "forum/profile.hpp"
 #include "forum/route.hpp"
+#include "forum/schema.hpp"
 #include "post/record.hpp"
+#include "util/exit_status.hpp"
 
 namespace forumgate::forum {
 
@@ -90,16 +97,11 @@ class WebMessageId {
   std::size_t forum_group_ = 0, post_group_ = 1;
 };
 
-// Thrown by Gateway::commit_group() when the group was rolled back to find
-// which of its messages the server refuses: hand its messages in again.
-class ReplayGroup : public Error {
- public:
-  using Error::Error;
-};
-
 class Gateway {
  public:
   Gateway(Connection& db, Profile profile, GatewayOptions options);
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
   // Group commit (forumpost --queue): from begin_group() on, the messages
@@ -119,8 +121,8 @@ class Gateway {
   // was committed after all comes back as duplicates. When a Message-ID
   // record, written with the group's at its commit, is refused, it throws
   // ReplayGroup: the messages are to be handed in again, as for replay.
-  void begin_group();
-  void commit_group();
+  void begin_group() { group_.begin(); }
+  void commit_group() { group_.commit(); }
   // The records of the messages that come next, in order (forumpost
   // --queue's read-ahead), until the next handle(): in an open group,
   // their keys and parents are looked up with the message's own, in one
@@ -131,96 +133,42 @@ class Gateway {
   // Error(78) naming all that are missing. {messages} tables are checked
   // when a forum is first used. One cheap statement naming them all, and
   // information_schema asked only when it fails.
-  void check_schema();
+  void check_schema() { forum::check_schema(db_, profile_); }
 
  private:
-  struct Forum {
-    std::string name;
-    std::string table;           // its message table
-    std::string charset;         // of its body column
-    std::uint64_t body_max = 0;  // the bytes its body column takes (0: unknown)
-  };
   struct Member {
     std::string userid;
   };
-  struct Counts {
-    std::int64_t posts = 0, threads = 0, last = 0;
-  };
 
+  static std::int64_t now();
+  static Result refused(Exit status, std::string reason);
   Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
-  // The columns the statements use of a table (its placeholder).
-  std::vector<std::string> wanted_columns(const std::string& placeholder) const;
-  // What is missing of the tables (placeholder, name) the statements use;
-  // columns: where their rows go (name, column, charset, octet length).
-  std::vector<std::string> missing_columns(const std::vector<std::pair<std::string, std::string>>& tables,
-                                           std::vector<Row>* columns = nullptr);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
+  // Asked once per run, as are members and who may write: a queue brings
+  // the same forums and senders again and again.
   std::optional<Forum> find_forum(const std::string& name);
+  // post.cpp
   Result post(const post::Record& record, const Forum& forum);
-  Result request(const post::Record& record, const Forum& forum, Action action, const std::string& routed);
-  Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
   std::optional<Member> find_member(const std::string& address);
   bool may_write(const Member& member, const Forum& forum);
-  void store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t now,
-                         std::vector<std::pair<std::string, std::string>>& files);
-  // A message's writes: a transaction of their own, or a savepoint in the
-  // group's; committed (or, grouped, left for commit_group()) with the
-  // attachment files to rename after, or undone.
-  void begin_message();
-  void end_message(std::vector<std::pair<std::string, std::string>> files);
-  void undo_message();
-  void rename_files(const std::vector<std::pair<std::string, std::string>>& files);
-  void lose_group(const std::string& reason);
-  void restart_group();
-  void discard_group();
-  void commit_open_group();
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> find_messages(const Forum& forum,
                                                                              const std::vector<Value>& params);
   void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
-  void count_post(const std::string& forum, const std::string& userid, bool new_thread, std::int64_t t);
-  void write_counts();
-  void write_records();
-  std::vector<Row> read(const std::string& name, const std::vector<Value>& params, const std::string& table = "",
-                        std::size_t keys = 1);
-  std::uint64_t write(const std::string& name, const std::vector<Value>& params, const std::string& table = "");
+  // subscription.cpp
+  Result request(const post::Record& record, const Forum& forum, Action action, const std::string& routed);
+  Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
 
   Connection& db_;
   Profile profile_;
   GatewayOptions o_;
   WebMessageId web_id_;
+  Group group_;  // the transactions, and all the group commit's state
   std::map<std::string, Forum> forums_;
-  std::map<std::string, std::optional<Member>> members_;               // by address
-  std::map<std::pair<std::string, std::string>, bool> writers_;        // (userid, forum): may write
-  std::map<std::string, Counts> forum_counts_;                         // the open group's, by forum
-  std::map<std::pair<std::string, std::string>, Counts> user_counts_;  // by (userid, forum)
-  std::vector<std::vector<Value>> group_records_;                      // record_message's values, written at the commit
-  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>>
-      group_keys_;                                                  // their (forum, key): post, thread
-  std::map<std::string, std::vector<std::int64_t>> group_threads_;  // threads started, by message table
-  bool in_message_ = false;                                         // between begin_message() and its end or undo
-  bool grouped_ = false, group_open_ = false, group_lost_ = false;
-  bool savepoints_ = true;  // grouped: a savepoint per message (after a replay)
-  bool wrote_ = false;      // the message at hand has written
-  bool replay_ = false;     // the group was rolled back to undo the message at hand
-  std::string lost_reason_;
-  std::vector<std::pair<std::string, std::string>> group_files_;  // renamed at the group's commit
-  std::vector<const post::Record*> upcoming_;                     // see expect()
-  // find_message's answers in the open group, for looked_up_forum_: each
-  // key asked, and its (post, thread) when found.
-  std::map<std::string, std::optional<std::pair<std::int64_t, std::int64_t>>> looked_up_;
-  std::string looked_up_forum_;
-  // Whether a read in a transaction stays true until it ends (see
-  // snapshot_reads()); asked once.
-  std::optional<bool> snapshot_reads_;
-  bool snapshot_reads();
+  std::map<std::string, std::optional<Member>> members_;         // by address
+  std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
+  std::vector<const post::Record*> upcoming_;                    // see expect()
 };
-
-// Whether one of the Authentication-Results values, from authserv_id,
-// says dmarc=pass, or dkim=pass with header.d (or header.i's domain) the
-// From address's domain or a parent of it.
-bool authenticated(const std::vector<std::string>& results, const std::string& authserv_id,
-                   const std::string& from_address);
 
 // The key that makes a message unique in a forum: SHA-256 of its
 // Message-ID, or of sender, date, subject and text when it has none.

@@ -1,6 +1,6 @@
 #include "forum/profile.hpp"
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::forum {
 

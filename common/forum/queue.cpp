@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "spool/maildir.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::forum {
@@ -42,9 +42,10 @@ std::string one_line(std::string s) {
 namespace {
 
 // Done messages whose posts await the group's commit.
-class Group {
+class DoneMessages {
  public:
-  Group(const std::string& dir, const QueueOptions& o, QueueReport& report) : dir_(dir), o_(o), report_(report) {}
+  DoneMessages(const std::string& dir, const QueueOptions& o, QueueReport& report)
+      : dir_(dir), o_(o), report_(report) {}
 
   void add(const std::string& path, Outcome outcome) {
     if (pending_.empty()) started_ = std::chrono::steady_clock::now();
@@ -173,12 +174,12 @@ class ReadAhead {
   }
 
   // What was prepared of the messages read ahead, in order.
-  std::vector<std::any> ahead() {
-    std::vector<std::any> values;
+  std::vector<PreparedPtr> ahead() {
+    std::vector<PreparedPtr> values;
     if (!thread_.joinable()) return values;
     std::lock_guard lock(mutex_);
     for (const auto& m : ready_)
-      if (const std::any* value = m.prepared.value()) values.push_back(*value);
+      if (const PreparedPtr& value = m.prepared.value()) values.push_back(value);
     return values;
   }
 
@@ -277,7 +278,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   std::vector<std::string> messages = spool::maildir_messages(dir);
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
-  Group group(dir, o, report);
+  DoneMessages group(dir, o, report);
   // A message put where its outcome says.
   auto settle = [&](const std::string& path, const std::string& data, const Result& r) {
     switch (r.outcome) {
@@ -331,7 +332,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     // Read ahead, it may have been taken since: as when it is read now.
     if (reader && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
     ++report.taken;
-    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<std::any>());
+    Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<PreparedPtr>());
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
       // messages again, then this one (see Gateway::begin_group).

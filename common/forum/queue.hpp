@@ -24,18 +24,30 @@
 // order, on the calling thread, and everything else (the database, the
 // files moved, the log) stays there.
 
-#include <any>
 #include <chrono>
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "forum/gateway.hpp"
+#include "mime/message.hpp"
+#include "post/record.hpp"
 
 namespace forumgate::forum {
+
+// A message prepared for the gateway: parsed, its record built, its
+// attachments decoded; all that needs no database.
+struct PreparedMessage {
+  mime::Message message;
+  post::Record record;
+  std::map<std::string, std::string> decoded;  // attachments, by part
+};
+using PreparedPtr = std::shared_ptr<const PreparedMessage>;
 
 struct QueueOptions {
   bool delete_done = false;                // delete instead of moving into cur/
@@ -48,7 +60,7 @@ struct QueueOptions {
   // of its (parsing): run on the read-ahead thread, at most read_ahead
   // messages ahead, so it must share no mutable state with the handler.
   // Without it, or with read_ahead 0, there is no thread.
-  std::function<std::any(const std::string& data)> prepare = nullptr;
+  std::function<PreparedPtr(const std::string& data)> prepare = nullptr;
   std::size_t read_ahead = 8;
 };
 
@@ -58,18 +70,18 @@ struct QueueOptions {
 class Prepared {
  public:
   Prepared() = default;  // nothing prepared (no read-ahead, or a replay)
-  explicit Prepared(std::any value) : value_(std::move(value)) {}
+  explicit Prepared(PreparedPtr value) : value_(std::move(value)) {}
   explicit Prepared(std::exception_ptr error) : error_(std::move(error)) {}
-  bool empty() const { return !value_.has_value() && !error_; }
-  // The value, for a look (nullptr when prepare threw).
-  const std::any* value() const { return value_.has_value() ? &value_ : nullptr; }
-  std::any get() {
+  bool empty() const { return !value_ && !error_; }
+  // The value, for a look (null when prepare threw).
+  const PreparedPtr& value() const { return value_; }
+  PreparedPtr get() {
     if (error_) std::rethrow_exception(error_);
     return std::move(value_);
   }
 
  private:
-  std::any value_;
+  PreparedPtr value_;
   std::exception_ptr error_;
 };
 
@@ -86,7 +98,7 @@ struct QueueReport {
 // order, for a look at what comes (any of them may yet be taken by a
 // concurrent run, or a cancel come first).
 using QueueHandler = std::function<Result(const std::string& path, const std::string& data, Prepared prepared,
-                                          const std::vector<std::any>& ahead)>;
+                                          const std::vector<PreparedPtr>& ahead)>;
 QueueReport process_queue(const std::string& dir, const QueueOptions& options, const QueueHandler& handler);
 
 }  // namespace forumgate::forum

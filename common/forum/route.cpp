@@ -1,7 +1,7 @@
 #include "forum/route.hpp"
 
-#include "cli/error.hpp"
 #include "mime/header.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::forum {
 

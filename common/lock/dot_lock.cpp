@@ -10,9 +10,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "lock/holder.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::lock {

@@ -7,8 +7,8 @@
 
 #include <csignal>
 
-#include "cli/error.hpp"
 #include "lock/holder.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::lock {
 namespace {

@@ -1,9 +1,9 @@
 #include "lock/lock.hpp"
 
-#include "cli/error.hpp"
 #include "lock/dot_lock.hpp"
 #include "lock/file_lock.hpp"
 #include "lock/mailbox_lock.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::lock {
 

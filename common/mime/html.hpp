@@ -1,7 +1,9 @@
 #pragma once
-// HTML, parsed as a browser would parse it: by gumbo (an HTML5 parser),
-// or, for simple documents, by a shortcut that builds the same tree
-// directly (html.cpp says which). Input and output are UTF-8.
+// HTML, parsed as a browser would parse it: by gumbo (an HTML5 parser,
+// html_gumbo.hpp), or, for simple documents, by a shortcut that builds the
+// same tree directly (html_simple_tree.hpp); then read as text
+// (html_text.hpp) or sanitized (html_sanitize.hpp). Input and output are
+// UTF-8.
 
 #include <string>
 #include <string_view>
@@ -41,9 +43,5 @@ std::string html_to_text_gumbo(std::string_view html);
 std::string sanitize_html_gumbo(std::string_view html);
 bool is_simple_html(std::string_view html);
 }  // namespace detail
-
-// Plain text as safe HTML for the forum: escaped, paragraphs as <p>, line
-// breaks as <br>, http(s) URLs as links.
-std::string text_to_html(std::string_view text);
 
 }  // namespace forumgate::mime

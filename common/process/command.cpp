@@ -12,8 +12,8 @@
 #include <cstring>
 #include <memory>
 
-#include "cli/error.hpp"
 #include "process/signals.hpp"
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 extern char** environ;

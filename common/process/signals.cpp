@@ -5,8 +5,8 @@
 
 #include <cerrno>
 
-#include "cli/error.hpp"
 #include "process/command.hpp"
+#include "util/error.hpp"
 
 extern char** environ;
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 namespace {

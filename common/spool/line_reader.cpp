@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "cli/error.hpp"
 #include "spool/from_line.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 namespace {

@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "process/command.hpp"
 #include "spool/write_behind.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::spool {

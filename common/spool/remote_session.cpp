@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::spool {

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "spool/imap_source.hpp"
 #include "spool/pop3_source.hpp"
 #include "spool/uid_memory.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 namespace {

@@ -8,11 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "lock/mailbox_lock.hpp"
 #include "spool/maildir.hpp"
 #include "spool/remote_source.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::spool {

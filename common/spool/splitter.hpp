@@ -30,11 +30,11 @@
 #include <functional>
 #include <string>
 
-#include "cli/error.hpp"
 #include "cli/progress.hpp"
 #include "lock/lock.hpp"
 #include "spool/mbox_reader.hpp"
 #include "spool/message_sink.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 

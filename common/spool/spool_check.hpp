@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 

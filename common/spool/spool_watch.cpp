@@ -10,8 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cli/error.hpp"
 #include "spool/spool_check.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::spool {
 namespace {

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "cli/log.hpp"
 #include "spool/maildir.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::spool {

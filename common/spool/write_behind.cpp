@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::spool {

@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::util {
 

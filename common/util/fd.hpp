@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "cli/exit_status.hpp"
+#include "util/exit_status.hpp"
 
 namespace forumgate::util {
 

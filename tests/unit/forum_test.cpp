@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "forum/body.hpp"
 #include "forum/profile.hpp"
 #include "forum/route.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 using namespace forumgate::forum;
@@ -69,6 +69,24 @@ TEST(Body, EscapeAndTruncate) {
   EXPECT_EQ(truncate_utf8("d\u00e9j\u00e0", 3), "d\u00e9");
 }
 
+TEST(TextToHtml, EscapesAndMakesParagraphs) {
+  EXPECT_EQ(text_to_html("Hello <you> & \"them\"\nsecond line\n\n\nNew para"),
+            "<p>Hello &lt;you&gt; &amp; \"them\"<br>\nsecond line</p>\n<p>New para</p>");
+  EXPECT_EQ(text_to_html("a\r\nb\r\n"), "<p>a<br>\nb</p>");
+  EXPECT_EQ(text_to_html(""), "");
+  EXPECT_EQ(text_to_html("\n \n"), "");
+}
+
+TEST(TextToHtml, LinksHttpUrls) {
+  EXPECT_EQ(text_to_html("See https://example.org/a?b=1&c=2."),
+            "<p>See <a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>.</p>");
+  EXPECT_EQ(text_to_html("(http://example.org/x_(y)) <http://a.org>"),
+            "<p>(<a href=\"http://example.org/x_(y)\">http://example.org/x_(y)</a>) "
+            "&lt;<a href=\"http://a.org\">http://a.org</a>&gt;</p>");
+  EXPECT_EQ(text_to_html("javascript:alert(1) ftp://x"), "<p>javascript:alert(1) ftp://x</p>");
+  EXPECT_EQ(text_to_html("http:// alone"), "<p>http:// alone</p>");
+}
+
 TEST(Profile, IdentifiersAndOverrides) {
   Profile p = Profile::wagora("agora");
   EXPECT_EQ(p.sql("find_post", "agora_linux"), "SELECT cle, thread FROM `agora_linux` WHERE cle = ?");
@@ -81,7 +99,7 @@ TEST(Profile, IdentifiersAndOverrides) {
   EXPECT_NO_THROW(check_identifier("agora_fg_messages", "table"));
 }
 
-#include "forum/gateway.hpp"
+#include "forum/auth.hpp"
 
 TEST(Authenticated, DmarcOrAlignedDkimFromTheTrustedServerOnly) {
   const std::string from = "amelie@mail.example.org";

@@ -11,7 +11,6 @@
 using forumgate::mime::html_meta_charset;
 using forumgate::mime::html_to_text;
 using forumgate::mime::sanitize_html;
-using forumgate::mime::text_to_html;
 
 namespace {
 
@@ -362,24 +361,6 @@ TEST(HtmlSanitize, DeepNestingIsBounded) {
   std::string out = sanitize_html(repeat("<div>", 100000) + "x");
   EXPECT_NE(out.find('x'), std::string::npos);
   EXPECT_LE(out.size(), 11u * 300);
-}
-
-TEST(TextToHtml, EscapesAndMakesParagraphs) {
-  EXPECT_EQ(text_to_html("Hello <you> & \"them\"\nsecond line\n\n\nNew para"),
-            "<p>Hello &lt;you&gt; &amp; \"them\"<br>\nsecond line</p>\n<p>New para</p>");
-  EXPECT_EQ(text_to_html("a\r\nb\r\n"), "<p>a<br>\nb</p>");
-  EXPECT_EQ(text_to_html(""), "");
-  EXPECT_EQ(text_to_html("\n \n"), "");
-}
-
-TEST(TextToHtml, LinksHttpUrls) {
-  EXPECT_EQ(text_to_html("See https://example.org/a?b=1&c=2."),
-            "<p>See <a href=\"https://example.org/a?b=1&amp;c=2\">https://example.org/a?b=1&amp;c=2</a>.</p>");
-  EXPECT_EQ(text_to_html("(http://example.org/x_(y)) <http://a.org>"),
-            "<p>(<a href=\"http://example.org/x_(y)\">http://example.org/x_(y)</a>) "
-            "&lt;<a href=\"http://a.org\">http://a.org</a>&gt;</p>");
-  EXPECT_EQ(text_to_html("javascript:alert(1) ftp://x"), "<p>javascript:alert(1) ftp://x</p>");
-  EXPECT_EQ(text_to_html("http:// alone"), "<p>http:// alone</p>");
 }
 
 // enmime's mail/non-mime-missing-charset.raw: text/html without a charset

@@ -8,11 +8,11 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "lock/dot_lock.hpp"
 #include "lock/file_lock.hpp"
 #include "lock/mailbox_lock.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 using namespace forumgate::lock;

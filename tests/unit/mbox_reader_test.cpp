@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "spool/mbox_reader.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 using namespace forumgate::spool;

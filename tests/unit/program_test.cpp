@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "cli/program.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 

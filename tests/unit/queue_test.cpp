@@ -14,20 +14,23 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "cli/error.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 namespace fs = std::filesystem;
 
 namespace {
 
-using Ahead = std::vector<std::any>;
+using Ahead = std::vector<forum::PreparedPtr>;
 
 // A private queue of n messages, "1" to "n", in delivery order.
 std::string make_queue(const test::TempDir& dir, int n) {
@@ -49,17 +52,30 @@ forum::Result posted() {
   return r;
 }
 
-// What the tests' prepare makes of a message: its text, and where.
+// Where the tests' prepare made a message, by its text.
 struct Made {
-  std::string data;
   std::thread::id thread;
   bool sigint_blocked = false;
 };
+std::mutex made_mutex;
+std::map<std::string, Made> made;
 
-std::any make(const std::string& data) {
+Made made_where(const std::string& data) {
+  std::lock_guard lock(made_mutex);
+  return made.at(data);
+}
+
+// What the tests' prepare makes of a message: a record with its text.
+forum::PreparedPtr make(const std::string& data) {
   sigset_t mask;
   pthread_sigmask(SIG_SETMASK, nullptr, &mask);
-  return Made{data, std::this_thread::get_id(), sigismember(&mask, SIGINT) == 1};
+  {
+    std::lock_guard lock(made_mutex);
+    made[data] = Made{std::this_thread::get_id(), sigismember(&mask, SIGINT) == 1};
+  }
+  auto prepared = std::make_shared<forum::PreparedMessage>();
+  prepared->record.text = data;
+  return prepared;
 }
 
 }  // namespace
@@ -73,10 +89,11 @@ TEST(QueueReadAhead, PreparedOnAnotherThreadHandledInOrderHere) {
   std::vector<std::string> seen;
   auto report =
       forum::process_queue(q, o, [&](const std::string&, const std::string& data, forum::Prepared p, const Ahead&) {
-        Made m = std::any_cast<Made>(p.get());
-        EXPECT_EQ(m.data, data);
-        EXPECT_NE(m.thread, std::this_thread::get_id());
-        EXPECT_TRUE(m.sigint_blocked) << "signals must reach the main thread";
+        forum::PreparedPtr m = p.get();
+        EXPECT_EQ(m ? m->record.text : "(none)", data);
+        Made where = made_where(data);
+        EXPECT_NE(where.thread, std::this_thread::get_id());
+        EXPECT_TRUE(where.sigint_blocked) << "signals must reach the main thread";
         seen.push_back(data);
         return posted();
       });
@@ -91,7 +108,7 @@ TEST(QueueReadAhead, WhatPrepareThrowsIsThrownWhereItsMessageIsHandled) {
   test::TempDir dir;
   std::string q = make_queue(dir, 10);
   forum::QueueOptions o;
-  o.prepare = [](const std::string& data) -> std::any {
+  o.prepare = [](const std::string& data) -> forum::PreparedPtr {
     if (data == "4") throw Error(Exit::software, "cannot parse 4");
     return make(data);
   };

@@ -11,9 +11,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/error.hpp"
 #include "spool/write_behind.hpp"
 #include "temp_dir.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate::spool;
 namespace fs = std::filesystem;

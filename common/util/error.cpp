@@ -1,4 +1,4 @@
-#include "cli/error.hpp"
+#include "util/error.hpp"
 
 #include <cstring>
 

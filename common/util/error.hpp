@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "cli/exit_status.hpp"
+#include "util/exit_status.hpp"
 
 namespace forumgate {
 

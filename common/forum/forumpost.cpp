@@ -1,0 +1,301 @@
+#include "forum/forumpost.hpp"
+
+#include <sys/stat.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/log.hpp"
+#include "forum/db.hpp"
+#include "forum/gateway.hpp"
+#include "forum/queue.hpp"
+#include "mime/message.hpp"
+#include "post/builder.hpp"
+#include "process/signals.hpp"
+#include "util/error.hpp"
+#include "util/fd.hpp"
+
+namespace forumgate::forum {
+
+namespace {
+
+std::pair<std::string, std::string> split_pair(const std::string& s, const std::string& what) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0) throw Error(Exit::usage, what + " \"" + s + "\" is not NAME=VALUE");
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+GatewayOptions gateway_options(const ForumpostOptions& o) {
+  GatewayOptions g;
+  g.pattern = AddressPattern(o.address);
+  if (!o.recipient.empty()) g.recipient = o.recipient;
+  if (!o.forum.empty()) g.forum = o.forum;
+  if (!o.action.empty()) {
+    g.action = parse_action(o.action);
+    if (!g.action || *g.action == Action::confirm)
+      throw Error(Exit::usage, "--action " + o.action + ": not post, subscribe or unsubscribe");
+  }
+  g.default_policy = parse_policy(o.policy);
+  for (const auto& fp : o.forum_policies) {
+    auto [name, policy] = split_pair(fp, "--forum-policy");
+    g.policies[name] = parse_policy(policy);
+  }
+  g.subject_fallback = o.subject_fallback;
+  g.require_auth = o.require_auth;
+  g.web_message_id = o.web_message_id;
+  if (!o.web_message_id.empty() && o.web_message_id.find("{post}") == std::string::npos)
+    throw Error(Exit::usage, "--web-message-id " + o.web_message_id + ": no {post} in it");
+  g.dry_run = o.dry_run;
+  g.print = [](const std::string& s) { std::cout << s << std::flush; };
+  g.sendmail = o.sendmail;
+  g.loop_value = o.loop;
+  g.attachment_base = o.attachments_dir;
+  g.attachment_path = o.attachment_path;
+  g.max_attachment = o.max_attachment;
+  if (!o.attachment_types.empty()) g.attachment_types = o.attachment_types;
+  return g;
+}
+
+// One line per message, Postfix style.
+void log_result(const post::Record& r, const Result& result) {
+  std::string line = "message-id=" + r.message_id.value_or("none") + " from=<" + r.from.address + ">";
+  if (!result.forum.empty()) line += " forum=" + result.forum;
+  if (!result.action.empty()) line += " action=" + result.action;
+  line += " outcome=" + std::string(to_string(result.outcome));
+  if (result.post) line += " post=" + std::to_string(result.post) + " thread=" + std::to_string(result.thread);
+  if (!result.reason.empty()) line += " (" + result.reason + ")";
+  if (result.outcome == Outcome::refused || result.outcome == Outcome::deferred) log::warning(line);
+  else log::notice(line);
+}
+
+// An attachment's or option file's bytes; nullopt when unreadable.
+std::optional<std::string> read_whole(const std::string& path) {
+  try {
+    return util::read_file(path);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+// One connection and its gateway, and the ways a message reaches it:
+// parsed here or prepared ahead by the queue, or a record from mimeparse.
+class Poster {
+ public:
+  Poster(const ForumpostOptions& options, Profile profile)
+      : o_(options),
+        db_(ConnectOptions{options.defaults_file}),
+        gateway_(db_, std::move(profile), options_with_attachments(options)) {
+    gateway_.check_schema();
+  }
+
+  // A message prepared: prepare() touches nothing of the Poster's but its
+  // options, so that the queue's read-ahead thread may run it while the
+  // gateway works on the message before.
+  PreparedPtr prepare(std::string data) const {
+    auto p = std::make_shared<PreparedMessage>();
+    p->message = mime::parse_message(std::move(data));
+    if (!p->message.has_header) return p;
+    post::BuildOptions bo;
+    bo.loop_value = o_.loop;
+    if (!o_.recipient.empty()) bo.recipient = o_.recipient;
+    // The record decodes each attachment for its checksum: kept, when it
+    // may be stored, so that storing it does not decode it again. Decoded,
+    // they take no more than the message itself.
+    if (!o_.attachments_dir.empty())
+      bo.on_attachment = [&](const post::Attachment& a, std::string_view bytes) -> std::optional<std::string> {
+        if (bytes.size() <= o_.max_attachment) p->decoded[a.part] = std::string(bytes);
+        return std::nullopt;
+      };
+    p->record = post::build_record(p->message, bo);
+    return p;
+  }
+
+  // A parsed message handed to the gateway, with those that come next
+  // (see Gateway::expect).
+  Result handle(const PreparedMessage& p, const std::vector<PreparedPtr>& next = {}) {
+    if (!p.message.has_header) {
+      Result r;
+      r.status = Exit::dataerr;
+      r.reason = "not a mail message: no header fields";
+      log::warning("outcome=refused (" + r.reason + ")");
+      return r;
+    }
+    std::vector<const post::Record*> upcoming;
+    for (const auto& n : next)
+      if (n->message.has_header) upcoming.push_back(&n->record);
+    gateway_.expect(std::move(upcoming));
+    current_ = &p;
+    Result result;
+    try {
+      result = gateway_.handle(p.record);
+    } catch (...) {
+      current_ = nullptr;
+      throw;
+    }
+    current_ = nullptr;
+    log_result(p.record, result);
+    return result;
+  }
+
+  Result message(std::string data) { return handle(*prepare(std::move(data))); }
+
+  // Group commit for the queue: see Gateway::begin_group.
+  void begin_group() { gateway_.begin_group(); }
+  void commit_group() { gateway_.commit_group(); }
+
+  // A record from mimeparse: attachments only when it wrote them out.
+  Result record(const post::Record& record) {
+    Result result = gateway_.handle(record);
+    log_result(record, result);
+    return result;
+  }
+
+ private:
+  GatewayOptions options_with_attachments(const ForumpostOptions& o) {
+    GatewayOptions g = gateway_options(o);
+    g.attachment_data = [this](const post::Attachment& a) -> std::optional<std::string> {
+      if (current_) {
+        if (auto it = current_->decoded.find(a.part); it != current_->decoded.end()) return it->second;
+        const mime::Part* part = mime::find_part(current_->message.root, a.part);
+        if (part) return mime::decode_body(current_->message, *part);
+        return std::nullopt;
+      }
+      if (a.path) return read_whole(*a.path);
+      return std::nullopt;
+    };
+    return g;
+  }
+
+  const ForumpostOptions& o_;
+  Connection db_;
+  Gateway gateway_;
+  const PreparedMessage* current_ = nullptr;  // the message the gateway handles
+};
+
+// An option file with a password must not be readable by everyone: 0600,
+// or 0640 for a group the MTA's pipe runs in (see forumgate(7)).
+void check_defaults_file(const std::string& path) {
+  if (path.empty()) return;
+  auto data = read_whole(path);
+  if (!data) throw system_error(Exit::config, "cannot read the option file " + path);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) throw system_error(Exit::config, "cannot stat " + path);
+  const std::string mode = util::file_mode(st.st_mode);
+  bool has_password = data->find("password") != std::string::npos;
+  if (has_password && (st.st_mode & 0007)) {
+    throw Error(Exit::config, path + " holds a password and everyone may read it (mode " + mode +
+                                  "): chmod 600 (or 640 for the MTA's group)");
+  }
+  // Whoever may change it may send the posts to a database of theirs (and
+  // the client library ignores a world-writable option file anyway).
+  if (st.st_mode & 0022) {
+    throw Error(Exit::config, path + " may be changed by others than its owner (mode " + mode + "): chmod 600");
+  }
+}
+
+Profile make_profile(const ForumpostOptions& o) {
+  Profile profile = Profile::wagora(o.site);
+  for (const auto& s : o.sql) {
+    auto [name, sql] = split_pair(s, "--sql");
+    profile.override_statement(name, sql);
+  }
+  return profile;
+}
+
+std::string summary(const QueueReport& r) {
+  return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " + std::to_string(r.duplicates) +
+         " duplicates, " + std::to_string(r.ignored) + " ignored, " + std::to_string(r.subscriptions) +
+         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred";
+}
+
+ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
+  process::ForwardedSignals signals;
+  QueueOptions qo;
+  qo.delete_done = o.delete_done;
+  qo.stop_on_tempfail = o.stop_on_tempfail;
+  qo.cancel = signals.cancel_flag();
+  if (o.commit_every > 1 && !o.dry_run) {
+    poster.begin_group();
+    qo.commit = [&poster] { poster.commit_group(); };
+    qo.group_size = o.commit_every;
+  }
+  // Parsing overlaps the database work of the message before.
+  qo.prepare = [&poster](const std::string& data) { return poster.prepare(data); };
+  auto report = process_queue(
+      o.queue, qo,
+      [&](const std::string& path, const std::string& data, Prepared prepared, const std::vector<PreparedPtr>& ahead) {
+        log::debug(path);
+        if (prepared.empty()) return poster.message(data);
+        return poster.handle(*prepared.get(), ahead);
+      });
+  // One line for cron's mail, even with -q.
+  std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";
+  if (signals.caught()) return {Exit::ok, signals.caught()};
+  return {report.deferred > 0 ? Exit::tempfail : Exit::ok};
+}
+
+ForumpostStatus run_records(const ForumpostOptions& o, Poster& poster) {
+  Exit worst = Exit::ok;
+  std::vector<std::string> inputs = o.files.empty() ? std::vector<std::string>{"-"} : o.files;
+  for (const auto& input : inputs) {
+    std::string data = util::read_input(input);
+    size_t line_no = 0;
+    for (size_t pos = 0; pos < data.size();) {
+      size_t eol = data.find('\n', pos);
+      if (eol == std::string::npos) eol = data.size();
+      std::string line = data.substr(pos, eol - pos);
+      pos = eol + 1;
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      post::Record record;
+      try {
+        from_json(nlohmann::json::parse(line), record);
+      } catch (const std::exception& e) {
+        log::error(input + ":" + std::to_string(line_no) + ": not a post record: " + e.what());
+        worst = std::max(worst, Exit::dataerr);
+        continue;
+      }
+      Result r = poster.record(record);
+      if (r.outcome == Outcome::refused || r.outcome == Outcome::deferred)
+        worst = r.status == Exit::tempfail || worst == Exit::tempfail ? Exit::tempfail : std::max(worst, r.status);
+    }
+  }
+  return {worst};
+}
+
+}  // namespace
+
+ForumpostStatus run_forumpost(const ForumpostOptions& o) {
+  if (!o.attachments_dir.empty()) {
+    struct stat st;
+    std::string dir = o.attachments_dir + "/" + o.attachment_path;
+    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw Error(Exit::config, "attachment directory " + dir + " does not exist");
+  }
+  check_defaults_file(o.defaults_file);
+  Profile profile = make_profile(o);
+  std::unique_ptr<Poster> poster;
+  try {
+    poster = std::make_unique<Poster>(o, std::move(profile));
+  } catch (const Error& e) {
+    log::error(e.what());
+    return {e.status()};
+  }
+  if (!o.queue.empty()) return run_queue(o, *poster);
+  if (o.records) return run_records(o, *poster);
+  if (o.files.size() > 1) throw Error(Exit::usage, "one message at a time (or --queue, --records)");
+  Result r = poster->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
+  bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
+  if (failed) std::cerr << "forumpost: " << r.reason << "\n";
+  return {failed ? r.status : Exit::ok};
+}
+
+}  // namespace forumgate::forum
