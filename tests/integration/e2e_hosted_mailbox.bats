@@ -97,12 +97,12 @@ hosted_example() {
 
 @test "the cron line of examples/hosted: POP3S as its user, every forum and action; then nothing to do" {
   recipe_setup
-  hosted_example forumgate-hosted.cron > crontab
+  hosted_example forumgate-hosted.cron > hosted.cron
   local user cmd env
-  user=$(awk '/^[*0-9]/ { print $6 }' crontab)
-  cmd=$(awk '/^[*0-9]/ { $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }' crontab)
+  user=$(awk '/^[*0-9]/ { print $6 }' hosted.cron)
+  cmd=$(awk '/^[*0-9]/ { $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }' hosted.cron)
   # The file's variables, but PATH: the built programs come first.
-  mapfile -t env < <(sed -n '/^PATH=/d; /^[A-Z_]*=/p' crontab)
+  mapfile -t env < <(sed -n '/^PATH=/d; /^[A-Z_]*=/p' hosted.cron)
   assert_equal "$user" forum
   assert_equal "${env[*]}" "MAILSPLIT_NETRC=$T/netrc"
   [[ $cmd == *"pop3s://forums@127.0.0.1:$DC_POP3S_PORT/"* ]] || fail "no pop3s:// URL in: $cmd"
@@ -122,6 +122,7 @@ hosted_example() {
   recipe_setup
   local u
   for u in forumgate-hosted.service forumgate-hosted.timer; do
+    # shellcheck disable=SC2094 # reads examples/hosted/$u, writes $T/$u
     hosted_example "$u" | sed "s|^User=forum$|User=nobody|" > "$u"
   done
   mkdir -p man/man7 && cp "$FORUMGATE_SOURCE/man/forumgate.7" man/man7/
