@@ -133,7 +133,8 @@ install_stage() {
   local f line
   mandoc -Tascii "$FORUMGATE_SOURCE/man/forumgate.7" | col -bx | sed 's/^ *//' > page
   for f in postfix/aliases postfix/master.cf postfix/main.cf postfix/transport procmail/procmailrc \
-    maildrop/mailfilter qmail/.qmail-forum-default cron/forumgate.cron systemd/forumgate.service; do
+    maildrop/mailfilter qmail/.qmail-forum-default cron/forumgate.cron systemd/forumgate.service \
+    hosted/forumgate-hosted.cron hosted/forumgate-hosted.service; do
     while IFS= read -r line; do
       case $line in '' | '#'*) continue ;; esac
       line=${line#"${line%%[! ]*}"}

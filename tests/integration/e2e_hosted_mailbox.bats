@@ -1,36 +1,40 @@
 #!/usr/bin/env bats
-# The hosted mailbox recipe: one catch-all account at a mail host serves
-# several forums and all three actions, routed by the Delivered-To and
-# X-Original-To fields the host's MTA wrote. A private Dovecot serves it
-# over POP3 and IMAP on loopback; mailsplit --drain takes it into a queue,
-# forumpost --queue posts it into a private MariaDB. Also the continuous
-# mode: spoolcheck --watch in a loop instead of cron.
+# The hosted mailbox recipe of forumgate(7) (examples/hosted): one catch-all
+# account at a mail host serves several forums and all three actions,
+# routed by the Delivered-To and X-Original-To fields the host's MTA wrote.
+# A private Dovecot serves it over POP3 and IMAP on loopback, with TLS from
+# a private CA (pop3s://, imaps://, and STARTTLS on the plain ports);
+# mailsplit --drain takes it into a queue, forumpost --queue posts it into
+# a private MariaDB. The cron line and the systemd units are run line for
+# line, as the user they name (nobody here). Also the continuous mode:
+# spoolcheck --watch in a loop instead of cron.
 
 load ../lib/common
 load ../lib/dovecot
-load ../lib/mariadb
+load ../lib/e2e
+
+setup_file() { e2e_setup_file; }
+teardown_file() { e2e_teardown_file; }
 
 setup() {
   common_setup
   [ "$(id -u)" -eq 0 ] || skip "needs root to run private servers"
-  dovecot_start "$T" forums 'catch-all-secret'
+  command -v openssl >/dev/null || fail "openssl is not installed (scripts/deps test)"
+  DC_TLS=1 dovecot_start "$T" forums 'catch-all-secret'
+  export SSL_CERT_FILE=$DC_CA
   dovecot_netrc "$T/netrc" 'catch-all-secret'
   export MAILSPLIT_NETRC=$T/netrc
-  mariadb_start "$T"
-  DB=hosted
-  mariadb_load_wagora "$DB"
+  e2e_setup_forum
   mariadb_sql "$DB" -e "CREATE TABLE agora_kernel LIKE agora_linux;
-    INSERT INTO agora (bn_name, bn_db, bn_title) VALUES ('kernel', 'agora_kernel', 'Kernel')"
+    INSERT INTO agora (bn_name, bn_db, bn_title) VALUES ('kernel', 'agora_kernel', 'Kernel');
+    GRANT SELECT, INSERT, UPDATE ON agora_kernel TO 'forumgate'@'localhost'"
   mariadb_defaults "$T/my.cnf" "$DB"
 }
 
 teardown() {
   dovecot_stop
-  mariadb_stop
   common_teardown
 }
-
-sql() { mariadb_sql -N -B "$DB" -e "$1"; }
 
 # hosted FILE FIELD RECIPIENT SUBJECT ID [HEADER...]: a message as the
 # host delivered it to the catch-all account, its envelope recipient in FIELD.
@@ -71,6 +75,76 @@ check_mixed() {
   grep -q '^Subject: Confirm: unsubscribe kernel ' outbox
   [ "$(sql 'SELECT COUNT(*) FROM agora_fg_confirmations')" = 2 ]
   [ "$(dovecot_count)" = 0 ]   # drained
+}
+
+# The recipe of examples/hosted, run as the user it names would run it:
+# nobody here. The provider is this Dovecot; the netrc, the queue, the lock
+# and the outbox are the test's and that user's.
+recipe_setup() {
+  mkdir lock && chmod 1777 lock
+  mkdir -p queue/new queue/cur queue/tmp && chown -R nobody:nogroup queue && chmod -R 700 queue
+  touch outbox && chown nobody:nogroup netrc outbox
+  # Confirmations go to the outbox, not to this machine's MTA.
+  echo "sendmail = \"tee -a $T/outbox\"" >> forumgate.conf
+}
+
+# hosted_example FILE: a file of examples/hosted with the test's paths, the
+# provider's URLs pointing at this Dovecot.
+hosted_example() {
+  example "hosted/$1" | sed -e "s|pop3s://forums@pop.example.net/|pop3s://forums@127.0.0.1:$DC_POP3S_PORT/|g" \
+    -e "s|imaps://forums@imap.example.net/|imaps://forums@127.0.0.1:$DC_IMAPS_PORT/|g"
+}
+
+@test "the cron line of examples/hosted: POP3S as its user, every forum and action; then nothing to do" {
+  recipe_setup
+  hosted_example forumgate-hosted.cron > hosted.cron
+  local user cmd env
+  user=$(awk '/^[*0-9]/ { print $6 }' hosted.cron)
+  cmd=$(awk '/^[*0-9]/ { $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }' hosted.cron)
+  # The file's variables, but PATH: the built programs come first.
+  mapfile -t env < <(sed -n '/^PATH=/d; /^[A-Z_]*=/p' hosted.cron)
+  assert_equal "$user" forum
+  assert_equal "${env[*]}" "MAILSPLIT_NETRC=$T/netrc"
+  [[ $cmd == *"pop3s://forums@127.0.0.1:$DC_POP3S_PORT/"* ]] || fail "no pop3s:// URL in: $cmd"
+  deliver_mixed
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" sh -c "$cmd"
+  assert_success
+  check_mixed
+  grep -q "pop3-login: .*Login: user=<forums>.*TLS" "$DC_LOG" || fail "no TLS login in the server's log"
+  # Nothing at the provider, nothing waiting: spoolcheck stops the line.
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" sh -c "$cmd"
+  assert_equal "$status" 1
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+}
+
+@test "the systemd units of examples/hosted: they verify, and their commands post over IMAPS as User=" {
+  command -v systemd-analyze > /dev/null || skip "systemd-analyze is not installed"
+  recipe_setup
+  local u
+  for u in forumgate-hosted.service forumgate-hosted.timer; do
+    # shellcheck disable=SC2094 # reads examples/hosted/$u, writes $T/$u
+    hosted_example "$u" | sed "s|^User=forum$|User=nobody|" > "$u"
+  done
+  mkdir -p man/man7 && cp "$FORUMGATE_SOURCE/man/forumgate.7" man/man7/
+  run env MANPATH="$T/man" systemd-analyze verify "$T/forumgate-hosted.service" "$T/forumgate-hosted.timer"
+  assert_success
+  local condition start env
+  condition=$(sed -n 's/^ExecCondition=//p' forumgate-hosted.service)
+  start=$(sed -n 's/^ExecStart=//p' forumgate-hosted.service)
+  mapfile -t env < <(sed -n '/^Environment=PATH=/d; s/^Environment=//p' forumgate-hosted.service)
+  assert_equal "${env[*]}" "MAILSPLIT_NETRC=$T/netrc"
+  [[ $start == *"imaps://forums@127.0.0.1:$DC_IMAPS_PORT/INBOX"* ]] || fail "no imaps:// URL in: $start"
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$condition"
+  assert_equal "$status" 1   # no mail yet: the run is skipped
+  deliver_mixed
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$condition"
+  assert_success
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$start"
+  assert_success
+  check_mixed
+  grep -q "imap-login: .*Login: user=<forums>.*TLS" "$DC_LOG" || fail "no TLS login in the server's log"
+  run as_nobody env -u MAILSPLIT_NETRC "${env[@]}" PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$condition"
+  assert_equal "$status" 1
 }
 
 @test "POP3: one catch-all account, two forums, all three actions, by Delivered-To and X-Original-To" {
