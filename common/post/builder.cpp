@@ -8,6 +8,7 @@
 #include "mime/encoded_words.hpp"
 #include "mime/filename.hpp"
 #include "mime/html.hpp"
+#include "mime/reply.hpp"
 #include "mime/text.hpp"
 
 namespace forumgate::post {
@@ -238,7 +239,7 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
   if (walker.html)
     r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
   if (options.trim_reply) {
-    mime::TrimmedReply t = mime::trim_reply(walker.text);
+    mime::TrimmedReply t = mime::trim_reply(walker.text, {r.subject});
     r.text = std::move(t.text);
     r.text_quoted = std::move(t.quoted);
     r.signature = std::move(t.signature);

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,6 +20,22 @@ inline std::vector<std::string_view> split_blanks(std::string_view s) {
     if (i > start) words.push_back(s.substr(start, i - start));
   }
   return words;
+}
+
+// The lines of text, without their LF or CRLF ends; a last line without
+// an end counts, an empty text has none.
+inline std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return lines;
 }
 
 // The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
