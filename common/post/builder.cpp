@@ -146,6 +146,8 @@ class BodyWalker {
       defects_.push_back("part " + p.number + ": unknown charset \"" + declared + "\"; read as " + c.charset);
     if (c.mislabeled)
       defects_.push_back("part " + p.number + ": 8-bit text declared " + declared + "; read as " + c.charset);
+    if (c.read_as_utf8)
+      defects_.push_back("part " + p.number + ": bytes invalid in " + c.declared + " but valid UTF-8; read as UTF-8");
     if (c.replaced) defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
     // A NUL byte is no text (and ends strings in the forum's PHP and C).
     std::erase(c.text, '\0');
