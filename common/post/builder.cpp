@@ -8,6 +8,7 @@
 #include "mime/encoded_words.hpp"
 #include "mime/filename.hpp"
 #include "mime/html.hpp"
+#include "mime/html_reply.hpp"
 #include "mime/reply.hpp"
 #include "mime/text.hpp"
 
@@ -20,6 +21,13 @@ namespace {
 bool is_signature(const Part& p) {
   return p.type() == "application/pgp-signature" || p.type() == "application/pkcs7-signature" ||
          p.type() == "application/x-pkcs7-signature";
+}
+
+// t appended to a text, a blank line between them; nothing when t is blank.
+void join_paragraphs(std::string& to, const std::string& t) {
+  if (t.find_first_not_of(" \t\n") == std::string::npos) return;
+  if (!to.empty()) to.append("\n\n");
+  to.append(t);
 }
 
 // The walk that decides, part by part, what is body and what is attachment
@@ -51,6 +59,12 @@ class BodyWalker {
   // the text, one parse gave both); else nullopt.
   std::optional<std::string> sanitized_html;
   bool want_sanitized = true;  // false when only the text is wanted
+  // When set (reply trimming), HTML bodies lose their quote and signature
+  // by client structure (html_reply.hpp) before they are made text; the
+  // subject tells a forward.
+  std::optional<std::string> split_html_subject;
+  std::string html_quoted;     // the text of the quotes cut out of it
+  std::string html_signature;  // the text of its signatures
   std::vector<const Part*> attachments;
 
  private:
@@ -75,6 +89,7 @@ class BodyWalker {
     if (rich) {
       BodyWalker inner(m_, defects_);
       inner.want_sanitized = want_sanitized;
+      inner.split_html_subject = split_html_subject;
       // The HTML is kept either way; made text only when it is the body
       // (converting it costs a full HTML parse).
       inner.html_as_text_ = !plain_chosen;
@@ -85,6 +100,8 @@ class BodyWalker {
       }
       for (const Part* a : inner.attachments) attachments.push_back(a);
       if (!plain_chosen) {
+        join_paragraphs(html_quoted, inner.html_quoted);
+        join_paragraphs(html_signature, inner.html_signature);
         append(inner.text);
         return;
       }
@@ -107,6 +124,14 @@ class BodyWalker {
   void add_text(const Part& p) {
     std::string t = decoded_text(p);
     if (p.type() == "text/html") {
+      if (split_html_subject) {
+        mime::HtmlReply split = mime::split_html_reply(t, *split_html_subject);
+        if (html_as_text_) {
+          if (!split.quoted.empty()) join_paragraphs(html_quoted, mime::html_to_text(split.quoted));
+          if (!split.signature.empty()) join_paragraphs(html_signature, mime::html_to_text(split.signature));
+        }
+        t = std::move(split.html);
+      }
       std::string as_text;
       if (html_as_text_ && !html && want_sanitized) {
         // The body's first HTML: its text and the record's HTML from one
@@ -237,14 +262,20 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
   if (auto v = header(m, "Subject")) r.subject = mime::decode_header_text(*v);
 
   BodyWalker walker(m, r.defects);
+  if (options.trim_reply) walker.split_html_subject = r.subject;
   walker.walk(m.root);
   if (walker.html)
     r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
   if (options.trim_reply) {
+    // What the HTML's structure left (its blockquotes are '>' lines now)
+    // goes through the plain rules too: answers between quotes, clients
+    // whose structure is unknown, "Sent from my iPhone" in a plain <div>.
     mime::TrimmedReply t = mime::trim_reply(walker.text, {r.subject});
     r.text = std::move(t.text);
     r.text_quoted = std::move(t.quoted);
+    join_paragraphs(r.text_quoted, walker.html_quoted);
     r.signature = std::move(t.signature);
+    join_paragraphs(r.signature, walker.html_signature);
   } else {
     r.text = std::move(walker.text);
   }

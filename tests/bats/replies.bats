@@ -52,6 +52,27 @@ key_of() {
   [ "$bad" -eq 0 ]
 }
 
+@test "HTML replies: what NAME.absent lists is not in the record's html" {
+  local c name line bad=0 n=0
+  for c in "$R"/*.absent; do
+    name=${c%.absent}
+    n=$((n + 1))
+    mimeparse "$name.eml" | jq -r '.html // ""' > html
+    [ -s html ] || {
+      echo "${name##*/}: no html in the record"
+      bad=$((bad + 1))
+    }
+    while IFS= read -r line; do
+      if grep -qF -- "$line" html; then
+        echo "${name##*/}: the html still has \"$line\""
+        bad=$((bad + 1))
+      fi
+    done < "$c"
+  done
+  [ "$n" -ge 15 ]
+  [ "$bad" -eq 0 ]
+}
+
 @test "nothing is lost: the lines of text, text_quoted and signature are those of the body" {
   local c bad=0
   for c in "$R"/*.eml; do
@@ -68,7 +89,7 @@ key_of() {
 
 @test "the categories and the 22 languages are all in the corpus" {
   local cat lang n
-  for cat in attr header sep sig fwd bottom inter keep nested; do
+  for cat in attr header sep sig fwd bottom inter keep nested html; do
     n=$(find "$R" -name "$cat-*.eml" | wc -l)
     [ "$n" -ge 3 ] || {
       echo "category $cat: $n cases"
