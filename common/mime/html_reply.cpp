@@ -31,6 +31,22 @@ constexpr std::string_view needles[] = {
     "__QUOTED_", "__SIG_PRE__",   "Signature",     "OutlookMessageHeader", "mail-editor-reference-message-container",
 };
 
+// Whether a start tag with attributes holds one of the needles: one pass
+// over the HTML, the needles looked for only inside such tags (most mail
+// HTML has none, and this is on the path of every HTML body).
+bool has_client_marker(std::string_view html) {
+  for (std::size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i + 1)) {
+    std::size_t end = html.find('>', i);
+    if (end == std::string_view::npos) end = html.size();
+    std::string_view tag = html.substr(i, end - i);
+    if (tag.find(' ') == std::string_view::npos) continue;
+    for (std::string_view w : needles)
+      if (tag.find(w) != std::string_view::npos) return true;
+    if (end == html.size()) break;
+  }
+  return false;
+}
+
 // Deeper than this, gumbo's scope checks make parsing slow (see html.cpp);
 // such HTML keeps its quote here, and html_to_text bounds it.
 constexpr std::size_t max_depth = 1000;
@@ -200,10 +216,7 @@ class Finder {
   HtmlReply run() {
     HtmlReply result;
     result.html = std::string(html_);
-    if (!std::any_of(std::begin(needles), std::end(needles),
-                     [&](std::string_view w) { return html_.find(w) != std::string_view::npos; }) ||
-        nests_too_deep(html_))
-      return result;
+    if (!has_client_marker(html_) || nests_too_deep(html_)) return result;
     GumboOptions options = kGumboDefaultOptions;
     options.max_errors = 0;
     std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(

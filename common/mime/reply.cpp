@@ -25,29 +25,25 @@ constexpr std::size_t header_block_span = 16;
 
 class Trimmer {
  public:
-  Trimmer(std::string_view text, const ReplyContext& context) : lines_(util::split_lines(text)), context_(context) {
-    std::size_t n = lines_.size();
-    kind_.resize(n);
-    role_.resize(n);
-    candidate_.assign(n, 0);
-    attribution_.assign(n, Attribution::none);
-    attribution_end_.assign(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::string_view line = markers::strip(lines_[i]);
-      kind_[i] = line.empty() ? Kind::blank : line.front() == '>' ? Kind::quoted : Kind::text;
+  Trimmer(std::string_view text, const ReplyContext& context) : context_(context) {
+    line_.reserve(util::count_lines(text));
+    util::for_each_line(text, [&](std::string_view text_of_line) {
+      Line& l = line_.emplace_back();
+      l.text = text_of_line;
+      std::string_view line = markers::strip(text_of_line);
+      l.kind = line.empty() ? Kind::blank : line.front() == '>' ? Kind::quoted : Kind::text;
       // Every marker has a colon or starts with a dash or an underscore:
       // the other lines are looked at no further (most lines of a body).
-      candidate_[i] = kind_[i] == Kind::text && line.size() <= markers::max_marker_length &&
-                      (line.front() == '-' || line.front() == '_' || line.find(':') != std::string_view::npos ||
-                       line.find("\xEF\xBC\x9A") != std::string_view::npos);
-      if (candidate_[i]) role_[i] = markers::header_line(line);
-    }
+      l.candidate = l.kind == Kind::text && line.size() <= markers::max_marker_length &&
+                    (line.front() == '-' || line.front() == '_' || line.find(':') != std::string_view::npos ||
+                     line.find("\xEF\xBC\x9A") != std::string_view::npos);
+      if (l.candidate) l.role = markers::header_line(line);
+    });
     find_attributions();
-    to_.assign(n, To::text);
   }
 
   TrimmedReply run() {
-    std::size_t end = signature_below_quote(lines_.size());
+    std::size_t end = signature_below_quote(line_.size());
     std::size_t marker = first_block_marker(end);
     std::optional<std::size_t> forward = forward_at(marker, end);
     if (forward) {
@@ -69,29 +65,29 @@ class Trimmer {
   // An attribution at each line where one starts: on that line alone or
   // wrapped over the next one or two.
   void find_attributions() {
-    std::size_t n = lines_.size();
+    std::size_t n = line_.size();
     for (std::size_t i = 0; i < n; ++i) {
-      if (kind_[i] != Kind::text) continue;
-      Attribution alone = candidate_[i] ? markers::attribution(lines_[i]) : Attribution::none;
+      if (line_[i].kind != Kind::text) continue;
+      Attribution alone = line_[i].candidate ? markers::attribution(line_[i].text) : Attribution::none;
       if (alone != Attribution::none) {
-        attribution_[i] = alone;
-        attribution_end_[i] = i + 1;
+        line_[i].attribution = alone;
+        line_[i].attribution_end = i + 1;
       }
       // "... <a@example.org<mailto:" is a date and an address ending with
       // ':', but "a@example.org>> wrote:" below ends the attribution.
-      if (alone == Attribution::certain || i + 1 >= n || kind_[i + 1] != Kind::text ||
-          !markers::may_start_attribution(lines_[i]))
+      if (alone == Attribution::certain || i + 1 >= n || line_[i + 1].kind != Kind::text ||
+          !markers::may_start_attribution(line_[i].text))
         continue;
-      std::string joined(markers::strip(lines_[i]));
-      for (std::size_t k = i + 1; k < n && k <= i + 2 && kind_[k] == Kind::text; ++k) {
-        std::string_view next = markers::strip(lines_[k]);
+      std::string joined(markers::strip(line_[i].text));
+      for (std::size_t k = i + 1; k < n && k <= i + 2 && line_[k].kind == Kind::text; ++k) {
+        std::string_view next = markers::strip(line_[k].text);
         if (joined.size() + 1 + next.size() > markers::max_marker_length) break;
         // Gmail wraps "<name> <\naddress> wrote:" with nothing between.
         if (!joined.empty() && joined.back() != '<' && joined.back() != ':') joined += ' ';
         joined.append(next);
         if (Attribution a = markers::attribution(joined); a != Attribution::none) {
-          attribution_[i] = a;
-          attribution_end_[i] = k + 1;
+          line_[i].attribution = a;
+          line_[i].attribution_end = k + 1;
           i = k;
           break;
         }
@@ -101,18 +97,18 @@ class Trimmer {
 
   // The next line at or after i that is not blank, or end.
   std::size_t next_nonblank(std::size_t i, std::size_t end) const {
-    while (i < end && kind_[i] == Kind::blank) ++i;
+    while (i < end && line_[i].kind == Kind::blank) ++i;
     return i;
   }
 
   bool header_block_at(std::size_t i, std::size_t end) const {
-    if (!role_[i]) return false;
+    if (!line_[i].role) return false;
     std::size_t headers = 0, others = 0;
     bool from = false;
     for (std::size_t j = i; j < end && j < i + header_block_span; ++j) {
-      if (role_[j]) {
+      if (line_[j].role) {
         ++headers;
-        from = from || *role_[j] == HeaderRole::from;
+        from = from || *line_[j].role == HeaderRole::from;
         others = 0;
       } else if (++others > 2) {
         break;
@@ -125,12 +121,12 @@ class Trimmer {
   // follows it: a separator, a header block, a forward marker; or end.
   std::size_t first_block_marker(std::size_t end) {
     for (std::size_t i = 0; i < end; ++i) {
-      if (!candidate_[i]) continue;
-      std::string_view line = lines_[i];
+      if (!line_[i].candidate) continue;
+      std::string_view line = line_[i].text;
       if (markers::is_original_message(line) || markers::is_forward_marker(line) || header_block_at(i, end)) return i;
       if (markers::is_rule(line)) {
         std::size_t next = next_nonblank(i + 1, end);
-        if (next < end && next <= i + 3 && role_[next]) return i;
+        if (next < end && next <= i + 3 && line_[next].role) return i;
       }
     }
     return end;
@@ -140,10 +136,10 @@ class Trimmer {
   // attribution before it says that the message is a reply.
   std::optional<std::size_t> forward_at(std::size_t marker, std::size_t end) const {
     if (marker >= end) return std::nullopt;
-    bool forward = markers::is_forward_marker(lines_[marker]) || markers::is_forward_subject(context_.subject);
+    bool forward = markers::is_forward_marker(line_[marker].text) || markers::is_forward_subject(context_.subject);
     if (!forward) return std::nullopt;
     for (std::size_t i = 0; i < marker; ++i)
-      if (attribution_[i] == Attribution::certain || kind_[i] == Kind::quoted) return std::nullopt;
+      if (line_[i].attribution == Attribution::certain || line_[i].kind == Kind::quoted) return std::nullopt;
     return marker;
   }
 
@@ -152,21 +148,21 @@ class Trimmer {
   // end of what is left.
   std::size_t signature_below_quote(std::size_t end) {
     std::size_t last = end;
-    while (last > 0 && kind_[last - 1] == Kind::blank) --last;
+    while (last > 0 && line_[last - 1].kind == Kind::blank) --last;
     if (last == 0) return end;
     std::size_t from = end;
     for (std::size_t i = last; i-- > 0 && last - i <= 15;) {
-      if (kind_[i] == Kind::quoted) break;
-      if (markers::is_signature_separator(lines_[i])) {
+      if (line_[i].kind == Kind::quoted) break;
+      if (markers::is_signature_separator(line_[i].text)) {
         from = i;
         break;
       }
     }
-    if (from == end && markers::is_signature_line(lines_[last - 1])) from = last - 1;
+    if (from == end && markers::is_signature_line(line_[last - 1].text)) from = last - 1;
     if (from == end) return end;
     std::size_t above = from;
-    while (above > 0 && kind_[above - 1] == Kind::blank) --above;
-    if (above == 0 || kind_[above - 1] != Kind::quoted) return end;
+    while (above > 0 && line_[above - 1].kind == Kind::blank) --above;
+    if (above == 0 || line_[above - 1].kind != Kind::quoted) return end;
     mark(from, end, To::signature);
     return from;
   }
@@ -174,10 +170,15 @@ class Trimmer {
   // A certain attribution followed by no '>' line up to marker: the quoted
   // message follows it unquoted (Yahoo, Zoho, Outlook for Mac).
   std::size_t unquoted_original(std::size_t marker) const {
-    std::vector<char> quote_after(marker + 1, 0);
-    for (std::size_t i = marker; i-- > 0;) quote_after[i] = quote_after[i + 1] || kind_[i] == Kind::quoted;
+    std::size_t last_quote = 0;  // one past the last '>' line before marker
+    for (std::size_t i = marker; i-- > 0;)
+      if (line_[i].kind == Kind::quoted) {
+        last_quote = i + 1;
+        break;
+      }
     for (std::size_t i = 0; i < marker; ++i)
-      if (attribution_[i] == Attribution::certain && attribution_end_[i] <= marker && !quote_after[attribution_end_[i]])
+      if (line_[i].attribution == Attribution::certain && line_[i].attribution_end <= marker &&
+          line_[i].attribution_end >= last_quote)
         return i;
     return marker;
   }
@@ -188,9 +189,9 @@ class Trimmer {
     // A wrapped attribution spans at most three lines.
     for (std::size_t back = 0; back < 3 && back <= j; ++back) {
       std::size_t i = j - back;
-      if (attribution_[i] == Attribution::none || attribution_end_[i] != j + 1) continue;
+      if (line_[i].attribution == Attribution::none || line_[i].attribution_end != j + 1) continue;
       std::size_t next = next_nonblank(j + 1, end);
-      if (next < end && kind_[next] == Kind::quoted) return i;
+      if (next < end && line_[next].kind == Kind::quoted) return i;
       return std::nullopt;
     }
     return std::nullopt;
@@ -201,7 +202,7 @@ class Trimmer {
     std::size_t i = end;
     bool quote = false;
     while (i > 0) {
-      Kind k = kind_[i - 1];
+      Kind k = line_[i - 1].kind;
       if (k == Kind::blank) {
         --i;
       } else if (k == Kind::quoted) {
@@ -223,14 +224,14 @@ class Trimmer {
   std::size_t bottom_or_interleaved(std::size_t end) {
     std::size_t last_quote = end, first_text = end;
     for (std::size_t i = 0; i < end; ++i) {
-      if (kind_[i] == Kind::quoted) last_quote = i;
+      if (line_[i].kind == Kind::quoted) last_quote = i;
     }
     if (last_quote == end) return 0;
     for (std::size_t i = 0; i < end; ++i) {
-      if (kind_[i] != Kind::text) continue;
-      if (attribution_[i] != Attribution::none) {
-        if (attribution_ending_at(attribution_end_[i] - 1, end)) {
-          i = attribution_end_[i] - 1;
+      if (line_[i].kind != Kind::text) continue;
+      if (line_[i].attribution != Attribution::none) {
+        if (attribution_ending_at(line_[i].attribution_end - 1, end)) {
+          i = line_[i].attribution_end - 1;
           continue;
         }
       }
@@ -242,8 +243,9 @@ class Trimmer {
       return first_text;
     }
     for (std::size_t i = 0; i < end; ++i) {  // interleaved: attributions go
-      if (attribution_[i] == Attribution::none || !attribution_ending_at(attribution_end_[i] - 1, end)) continue;
-      std::size_t after = attribution_end_[i];
+      if (line_[i].attribution == Attribution::none || !attribution_ending_at(line_[i].attribution_end - 1, end))
+        continue;
+      std::size_t after = line_[i].attribution_end;
       mark(i, after, To::quoted);
       std::size_t next = next_nonblank(after, end);
       mark(after, next, To::dropped);
@@ -256,39 +258,39 @@ class Trimmer {
   // "-- " block, else mobile signature lines.
   void signature_of(std::size_t from, std::size_t end) {
     std::size_t last = end;
-    while (last > from && (kind_[last - 1] == Kind::blank || to_[last - 1] != To::text)) --last;
+    while (last > from && (line_[last - 1].kind == Kind::blank || line_[last - 1].to != To::text)) --last;
     if (last == from) return;
     for (std::size_t i = last; i-- > from;) {
-      if (kind_[i] == Kind::quoted) break;
-      if (to_[i] == To::text && markers::is_signature_separator(lines_[i])) {
+      if (line_[i].kind == Kind::quoted) break;
+      if (line_[i].to == To::text && markers::is_signature_separator(line_[i].text)) {
         mark_text(i, last, To::signature);
         return;
       }
     }
     std::size_t i = last;
-    while (i > from && to_[i - 1] == To::text && kind_[i - 1] == Kind::text &&
-           markers::is_signature_line(lines_[i - 1]) && last - i < 2)
+    while (i > from && line_[i - 1].to == To::text && line_[i - 1].kind == Kind::text &&
+           markers::is_signature_line(line_[i - 1].text) && last - i < 2)
       --i;
     if (i < last) mark_text(i, last, To::signature);
   }
 
   void mark(std::size_t from, std::size_t to, To where) {
-    for (std::size_t i = from; i < to; ++i) to_[i] = where;
+    for (std::size_t i = from; i < to; ++i) line_[i].to = where;
   }
 
   void mark_text(std::size_t from, std::size_t to, To where) {
     for (std::size_t i = from; i < to; ++i)
-      if (to_[i] == To::text) to_[i] = where;
+      if (line_[i].to == To::text) line_[i].to = where;
   }
 
   bool has_text() const {
-    for (std::size_t i = 0; i < lines_.size(); ++i)
-      if (to_[i] == To::text && kind_[i] != Kind::blank) return true;
+    for (std::size_t i = 0; i < line_.size(); ++i)
+      if (line_[i].to == To::text && line_[i].kind != Kind::blank) return true;
     return false;
   }
 
   TrimmedReply keep_all() {
-    mark(0, lines_.size(), To::text);
+    mark(0, line_.size(), To::text);
     return result();
   }
 
@@ -299,33 +301,38 @@ class Trimmer {
     std::string out;
     bool apart = false;
     std::size_t blanks = 0;
-    for (std::size_t i = 0; i < lines_.size(); ++i) {
-      if (to_[i] != where) {
-        if (to_[i] != To::dropped) apart = !out.empty();
+    for (std::size_t i = 0; i < line_.size(); ++i) {
+      if (line_[i].to != where) {
+        if (line_[i].to != To::dropped) apart = !out.empty();
         continue;
       }
-      if (kind_[i] == Kind::blank) {
+      if (line_[i].kind == Kind::blank) {
         if (!out.empty()) ++blanks;
         continue;
       }
       if (!out.empty()) out.append(apart ? 2 : blanks + 1, '\n');
       blanks = 0;
       apart = false;
-      out.append(lines_[i]);
+      out.append(line_[i].text);
     }
     return out;
   }
 
   TrimmedReply result() const { return {collect(To::text), collect(To::quoted), collect(To::signature)}; }
 
-  std::vector<std::string_view> lines_;
+  // What is known of each line.
+  struct Line {
+    std::string_view text;
+    Kind kind = Kind::text;
+    To to = To::text;
+    bool candidate = false;  // may be a marker (see the constructor)
+    Attribution attribution = Attribution::none;
+    std::optional<HeaderRole> role;
+    std::size_t attribution_end = 0;  // one past the attribution's last line
+  };
+
+  std::vector<Line> line_;
   ReplyContext context_;
-  std::vector<Kind> kind_;
-  std::vector<std::optional<HeaderRole>> role_;
-  std::vector<char> candidate_;  // may be a marker (see the constructor)
-  std::vector<Attribution> attribution_;
-  std::vector<std::size_t> attribution_end_;
-  std::vector<To> to_;
 };
 
 }  // namespace

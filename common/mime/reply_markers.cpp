@@ -1,6 +1,7 @@
 #include "mime/reply_markers.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace forumgate::mime::markers {
 
@@ -106,8 +107,20 @@ bool ends_with_word(std::string_view s, std::string_view word) {
 }
 
 bool starts_with_lead(std::string_view s) {
-  return std::any_of(patterns::attribution_leads.begin(), patterns::attribution_leads.end(),
-                     [&](std::string_view lead) { return starts_with(s, lead); });
+  // Most lines start with no lead's first byte: one look at a table.
+  static const auto first_bytes = [] {
+    std::array<bool, 256> t{};
+    for (std::string_view lead : patterns::attribution_leads) {
+      auto c = static_cast<unsigned char>(lead.front());
+      t[c] = true;
+      if (c >= 'A' && c <= 'Z') t[c + 32] = true;
+    }
+    return t;
+  }();
+  if (s.empty() || !first_bytes[static_cast<unsigned char>(s.front())]) return false;
+  return std::any_of(
+      patterns::attribution_leads.begin(), patterns::attribution_leads.end(),
+      [&](std::string_view lead) { return fold(lead.front()) == fold(s.front()) && starts_with(s, lead); });
 }
 
 }  // namespace
@@ -162,7 +175,7 @@ bool may_start_attribution(std::string_view line) {
     return false;
   // Clients wrap after the date: the first line has its digits.
   if (is_digit(s.front())) return true;
-  return std::any_of(s.begin(), s.end(), is_digit) && starts_with_lead(s);
+  return starts_with_lead(s) && std::any_of(s.begin(), s.end(), is_digit);
 }
 
 std::optional<patterns::HeaderRole> header_line(std::string_view line) {

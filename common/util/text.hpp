@@ -22,19 +22,29 @@ inline std::vector<std::string_view> split_blanks(std::string_view s) {
   return words;
 }
 
-// The lines of text, without their LF or CRLF ends; a last line without
-// an end counts, an empty text has none.
-inline std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+// Calls f with each line of text, without its LF or CRLF end; a last line
+// without an end counts, an empty text has none.
+template <class F>
+void for_each_line(std::string_view text, F&& f) {
   while (!text.empty()) {
     std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
+    f(line);
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
   }
+}
+
+inline std::size_t count_lines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
+
+// The lines of text, as for_each_line gives them.
+inline std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(count_lines(text));
+  for_each_line(text, [&](std::string_view line) { lines.push_back(line); });
   return lines;
 }
 
