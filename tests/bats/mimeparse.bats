@@ -234,3 +234,19 @@ mac" ]
   printf '\nJust text.\n' > nohdr.eml
   run -65 mimeparse nohdr.eml
 }
+
+# html-en-related-cid.eml: the HTML shows <img src="cid:ii_abc123">, and
+# part 1.2 (screen.png) has Content-ID <ii_abc123>.
+@test "an inline cid: image: its placeholder in text and html, and the attachment says so" {
+  mimeparse "$FORUMGATE_SOURCE/tests/data/replies/html-en-related-cid.eml" > record
+  [ "$(field '.attachments | length')" = 1 ]
+  [ "$(field '.attachments[0].part')" = 1.2 ]
+  [ "$(field '.attachments[0].content_id')" = ii_abc123 ]
+  [ "$(field '.attachments[0].placeholder')" = "[image: screen.png]" ]
+  field .text | grep -qxF "[image: screen.png]"
+  field .html | grep -qF "[image: screen.png]"
+  ! field .html | grep -q "cid:"
+  # A message without inline images: no placeholder.
+  mimeparse "$D/multi.eml" > record
+  [ "$(field '[.attachments[].placeholder] | unique | join(",")')" = "" ]
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The reply corpus against a real peer: Debian's ruby-email-reply-trimmer
-# (Discourse's trimmer) trims the same bodies (mimeparse --text) and its
-# text is compared with our record's text. The agreement is printed; each
+# (Discourse's trimmer) trims the same bodies (the record's text with
+# mimeparse --no-trim), and its text is compared with our record's text.
+# The agreement is printed; each
 # case where the two differ must be listed in
 # tests/data/replies/peer-differences.txt, one line each: the case, which
 # side is right ("ours" or "peer"), and why. A difference not listed, or
@@ -28,7 +29,7 @@ normal() { sed -e 's/[[:space:]]*$//' "$1" | cat -s | sed -e '/./,$!d' | tac | s
   mkdir bodies ours
   for c in "$R"/*.eml; do
     name=$(basename "$c" .eml)
-    mimeparse --text "$c" > "bodies/$name"
+    mimeparse --no-trim "$c" | jq -r .text > "bodies/$name"
     mimeparse "$c" | jq -r .text > "ours/$name"
   done
   ruby "$FORUMGATE_SOURCE/tests/lib/peer_trim.rb" bodies/*
