@@ -75,15 +75,21 @@ class Trimmer {
       }
       // "... <a@example.org<mailto:" is a date and an address ending with
       // ':', but "a@example.org>> wrote:" below ends the attribution.
-      if (alone == Attribution::certain || i + 1 >= n || line_[i + 1].kind != Kind::text ||
+      if (alone == Attribution::certain || i + 1 >= n || line_[i + 1].kind == Kind::blank ||
           !markers::may_start_attribution(line_[i].text))
         continue;
       std::string joined(markers::strip(line_[i].text));
-      for (std::size_t k = i + 1; k < n && k <= i + 2 && line_[k].kind == Kind::text; ++k) {
+      for (std::size_t k = i + 1; k < n && k <= i + 2 && line_[k].kind != Kind::blank; ++k) {
         std::string_view next = markers::strip(line_[k].text);
+        // "... <john@example.com\n> wrote:": Gmail wrapped before the '>'
+        // that closes the address, and the line looks quoted.
+        bool quoted = line_[k].kind == Kind::quoted;
+        if (quoted) next = markers::strip(next.substr(1));
+        if (quoted && (next.size() > 60 || joined.back() == '>')) break;
         if (joined.size() + 1 + next.size() > markers::max_marker_length) break;
         // Gmail wraps "<name> <\naddress> wrote:" with nothing between.
         if (!joined.empty() && joined.back() != '<' && joined.back() != ':') joined += ' ';
+        if (quoted) joined += '>';
         joined.append(next);
         if (Attribution a = markers::attribution(joined); a != Attribution::none) {
           line_[i].attribution = a;
@@ -91,6 +97,7 @@ class Trimmer {
           i = k;
           break;
         }
+        if (quoted) break;
       }
     }
   }
@@ -189,8 +196,10 @@ class Trimmer {
     // A wrapped attribution spans at most three lines.
     for (std::size_t back = 0; back < 3 && back <= j; ++back) {
       std::size_t i = j - back;
-      if (line_[i].attribution == Attribution::none || line_[i].attribution_end != j + 1) continue;
-      std::size_t next = next_nonblank(j + 1, end);
+      std::size_t after = line_[i].attribution_end;
+      if (line_[i].attribution == Attribution::none || after < j + 1) continue;
+      if (after > j + 1) return i;  // its last line looks quoted ("> wrote:"), and is the quote's
+      std::size_t next = next_nonblank(after, end);
       if (next < end && line_[next].kind == Kind::quoted) return i;
       return std::nullopt;
     }

@@ -109,6 +109,7 @@ constexpr HeaderName names[] = {
     {"Asunto", HR::subject},
     {"Data", HR::date},
     {"Assunto", HR::subject},
+    {"Enviada", HR::date},
     // it
     {"Da", HR::from},
     {"Inviato", HR::date},
@@ -142,6 +143,7 @@ constexpr HeaderName names[] = {
     {"Od", HR::from},
     {"Wysłano", HR::date},
     {"Wysłane", HR::date},
+    {"Wysłany", HR::date},
     {"Do", HR::to},
     {"DW", HR::cc},
     {"Temat", HR::subject},

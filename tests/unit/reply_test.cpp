@@ -318,3 +318,12 @@ TEST(TrimReply, TimeIsLinearInTheBody) {
       n);
   EXPECT_LT(growth, forumgate::test::linear_growth);
 }
+
+TEST(TrimReply, AttributionWrappedBeforeTheClosingBracket) {
+  // Gmail wraps "<address\n> wrote:": the last line looks quoted.
+  auto r = trim_reply("Yes.\n\nOn Tue, Dec 1, 2026 at 9:03 PM Ann <ann.example@example.org\n> wrote:\n\n> old\n");
+  EXPECT_EQ(r.text, "Yes.");
+  EXPECT_EQ(r.quoted, "On Tue, Dec 1, 2026 at 9:03 PM Ann <ann.example@example.org\n> wrote:\n\n> old");
+  r = trim_reply("On Tue, Dec 1, 2026 at 9:03 PM Ann <ann.example@example.org\n> wrote:\n> q1\na1\n> q2\na2\n");
+  EXPECT_EQ(r.text, "> q1\na1\n> q2\na2");
+}
