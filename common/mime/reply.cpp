@@ -38,6 +38,7 @@ class Trimmer {
                     (line.front() == '-' || line.front() == '_' || line.find(':') != std::string_view::npos ||
                      line.find("\xEF\xBC\x9A") != std::string_view::npos);
       if (l.candidate) l.role = markers::header_line(line);
+      l.candidate_end = !line.empty() && (line.back() == ':' || line.back() == '-' || line.ends_with("\xEF\xBC\x9A"));
     });
     find_attributions();
   }
@@ -75,8 +76,11 @@ class Trimmer {
       }
       // "... <a@example.org<mailto:" is a date and an address ending with
       // ':', but "a@example.org>> wrote:" below ends the attribution.
+      // A wrapped attribution ends in a colon (or Zoho's dashes) one or two
+      // lines below: most lines are no start of one, at one look.
+      auto may_end = [&](std::size_t k) { return k < n && line_[k].candidate_end; };
       if (alone == Attribution::certain || i + 1 >= n || line_[i + 1].kind == Kind::blank ||
-          !markers::may_start_attribution(line_[i].text))
+          !(may_end(i + 1) || may_end(i + 2)) || !markers::may_start_attribution(line_[i].text))
         continue;
       std::string joined(markers::strip(line_[i].text));
       for (std::size_t k = i + 1; k < n && k <= i + 2 && line_[k].kind != Kind::blank; ++k) {
@@ -334,7 +338,8 @@ class Trimmer {
     std::string_view text;
     Kind kind = Kind::text;
     To to = To::text;
-    bool candidate = false;  // may be a marker (see the constructor)
+    bool candidate = false;      // may be a marker (see the constructor)
+    bool candidate_end = false;  // may end a wrapped attribution
     Attribution attribution = Attribution::none;
     std::optional<HeaderRole> role;
     std::size_t attribution_end = 0;  // one past the attribution's last line
