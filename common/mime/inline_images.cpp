@@ -1,5 +1,7 @@
 #include "mime/inline_images.hpp"
 
+#include "util/text.hpp"
+
 namespace forumgate::mime {
 
 namespace {
@@ -52,25 +54,6 @@ std::string_view src_of(std::string_view tag) {
   return {};
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = lower(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-std::string percent_decoded(std::string_view s) {  // RFC 2392: the id is URL-encoded
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string mark_cid_images(std::string_view html, const std::function<std::string(std::string_view id)>& words_for) {
@@ -86,7 +69,7 @@ std::string mark_cid_images(std::string_view html, const std::function<std::stri
       i = end - 1;
       continue;
     }
-    std::string words = words_for(percent_decoded(src.substr(4)));
+    std::string words = words_for(util::percent_decode(src.substr(4)));
     if (!words.empty()) {
       out.append(html.substr(copied, i - copied));
       out += words;

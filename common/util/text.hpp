@@ -48,6 +48,29 @@ inline std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+// The value of a hex digit, or -1.
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// "%XX" as the byte it names (RFC 2231 values, RFC 2392 cid: URLs); a
+// stray '%' stays.
+inline std::string percent_decode(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
+      i += 2;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
 // The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
 // 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); 0 if none.
 inline std::size_t utf8_length(std::string_view s, std::size_t i) {

@@ -81,17 +81,6 @@ TEST(HtmlReply, NoStructureNoChange) {
   EXPECT_FALSE(r.found);
 }
 
-namespace {
-
-std::string repeat(std::string_view unit, std::size_t bytes) {
-  std::string s;
-  s.reserve(bytes + unit.size());
-  while (s.size() < bytes) s.append(unit);
-  return s;
-}
-
-}  // namespace
-
 // Linear in the HTML, for flat quotes, Gmail's structure repeated, answers
 // between quotes, and nested quotes (which only the pre-scan reads).
 TEST(HtmlReply, TimeIsLinearInTheHtml) {
@@ -106,7 +95,7 @@ TEST(HtmlReply, TimeIsLinearInTheHtml) {
   for (std::string_view unit : units) {
     double growth = forumgate::test::growth(
         [&](std::size_t size) {
-          std::string html = "<p>Yes</p>" + repeat(unit, size);
+          std::string html = "<p>Yes</p>" + forumgate::test::repeat(unit, size);
           auto r = split_html_reply(html);
           EXPECT_EQ(r.html.size() + r.quoted.size() + r.signature.size(), html.size());
         },

@@ -269,17 +269,6 @@ TEST(TrimReply, RemovedLinesKeepTheirOrder) {
   EXPECT_EQ(r.quoted, "On Mon, 3 Feb 2025 at 10:00, Ann <a@example.org> wrote:\n> q");
 }
 
-namespace {
-
-std::string repeat(std::string_view unit, std::size_t bytes) {
-  std::string s;
-  s.reserve(bytes + unit.size());
-  while (s.size() < bytes) s.append(unit);
-  return s;
-}
-
-}  // namespace
-
 // Linear in the body, for the bodies that would make a careless trimmer
 // rescan: quote markers, attribution-like and header-like lines, markers
 // of every kind, and one 10 MiB line. Measured as growth (640 KiB against
@@ -302,7 +291,7 @@ TEST(TrimReply, TimeIsLinearInTheBody) {
   for (std::string_view unit : units) {
     double growth = forumgate::test::growth(
         [&](std::size_t size) {
-          std::string body = repeat(unit, size);
+          std::string body = forumgate::test::repeat(unit, size);
           TrimmedReply r = trim_reply(body);
           EXPECT_FALSE(r.text.empty());
         },
