@@ -40,6 +40,7 @@ class Trimmer {
       if (l.candidate) l.role = markers::header_line(line);
       l.candidate_end = !line.empty() && (line.back() == ':' || line.back() == '-' || line.ends_with("\xEF\xBC\x9A"));
     });
+    join_wrapped_quotes();
     find_attributions();
   }
 
@@ -63,6 +64,21 @@ class Trimmer {
   }
 
  private:
+  // A client that wraps long lines after quoting them leaves a quoted
+  // line's end unquoted between two quoted lines: it is quoted too, when
+  // the line above was long and stopped mid-sentence.
+  void join_wrapped_quotes() {
+    for (std::size_t i = 1; i + 1 < line_.size(); ++i) {
+      if (line_[i].kind != Kind::text || line_[i - 1].kind != Kind::quoted || line_[i + 1].kind != Kind::quoted)
+        continue;
+      std::string_view above = markers::strip(line_[i - 1].text);
+      if (above.size() < 60 || above.find_last_of(".?!:") == above.size() - 1) continue;
+      line_[i].kind = Kind::quoted;
+      line_[i].candidate = false;
+      line_[i].role.reset();
+    }
+  }
+
   // An attribution at each line where one starts: on that line alone or
   // wrapped over the next one or two.
   void find_attributions() {

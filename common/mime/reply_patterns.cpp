@@ -56,6 +56,21 @@ constexpr std::string_view ends[] = {
     "님이 작성",
     "작성",
     "쓴 글",  // ko
+    // Beyond the 22: hu, ro, sk, hr/sr/bs, sl, bg, ca, et, lv, lt, id, vi
+    "írta",
+    "a scris",
+    "napísal(a)",
+    "napísal",
+    "je napisao",
+    "je napisala",
+    "je napisal",
+    "написа",
+    "va escriure",
+    "kirjutas",
+    "rakstīja",
+    "rašė",
+    "menulis",
+    "đã viết",
 };
 
 constexpr std::string_view verbs[] = {
@@ -218,6 +233,34 @@ constexpr HeaderName names[] = {
     {"받는사람", HR::to},
     {"참조", HR::cc},
     {"제목", HR::subject},
+    // Beyond the 22: hu, ro, sk, hr, bg, ca, id, vi
+    {"Feladó", HR::from},
+    {"Elküldve", HR::date},
+    {"Címzett", HR::to},
+    {"Tárgy", HR::subject},
+    {"De la", HR::from},
+    {"Trimis", HR::date},
+    {"Către", HR::to},
+    {"Subiect", HR::subject},
+    {"Odoslané", HR::date},
+    {"Predmet", HR::subject},
+    {"Šalje", HR::from},
+    {"Poslano", HR::date},
+    {"Prima", HR::to},
+    {"Изпратено", HR::date},
+    {"До", HR::to},
+    {"Относно", HR::subject},
+    {"Enviat", HR::date},
+    {"Per a", HR::to},
+    {"Assumpte", HR::subject},
+    {"Dari", HR::from},
+    {"Dikirim", HR::date},
+    {"Kepada", HR::to},
+    {"Perihal", HR::subject},
+    {"Từ", HR::from},
+    {"Đã gửi", HR::date},
+    {"Đến", HR::to},
+    {"Chủ đề", HR::subject},
 };
 
 constexpr std::string_view original[] = {
@@ -400,6 +443,16 @@ constexpr SignatureLine signatures[] = {
     {"", "から送信"},
     // ko
     {"", "에서 보냄"},
+    // Beyond the 22: hu, ro, sk, hr, bg, ca, id, vi
+    {"Elküldve ", ""},
+    {"Trimis de pe ", ""},
+    {"Odoslané z ", ""},
+    {"Poslano s ", ""},
+    {"Poslano sa ", ""},
+    {"Изпратено от ", ""},
+    {"Enviat des del ", ""},
+    {"Dikirim dari ", ""},
+    {"Được gửi từ ", ""},
 };
 
 }  // namespace

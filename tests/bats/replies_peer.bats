@@ -20,46 +20,23 @@ setup() {
 }
 teardown() { [ -n "${T:-}" ] && common_teardown || true; }
 
-# What both sides' texts are compared as: lines without trailing blanks,
-# runs of blank lines as one, no blank lines around.
-normal() { sed -e 's/[[:space:]]*$//' "$1" | cat -s | sed -e '/./,$!d' | tac | sed -e '/./,$!d' | tac; }
-
 @test "agreement with ruby-email-reply-trimmer on the corpus; every difference explained" {
-  local c name agree=0 total=0 unexplained=0 stale=0
+  local c
   mkdir bodies ours
-  for c in "$R"/*.eml; do
-    name=$(basename "$c" .eml)
-    mimeparse --no-trim "$c" | jq -r .text > "bodies/$name"
-    mimeparse "$c" | jq -r .text > "ours/$name"
-  done
+  local cases=("$R"/*.eml)
+  printf '%s\n' "${cases[@]}" > list
+  mimeparse --no-trim "${cases[@]}" > untrimmed
+  mimeparse "${cases[@]}" > records
+  python3 "$FORUMGATE_SOURCE/tests/lib/replies_check.py" bodies list untrimmed bodies
+  python3 "$FORUMGATE_SOURCE/tests/lib/replies_check.py" bodies list records ours
   ruby "$FORUMGATE_SOURCE/tests/lib/peer_trim.rb" bodies/*
-  grep -v '^#' "$R/peer-differences.txt" | grep . | cut -d' ' -f1 | sort > listed
-  : > differ
-  for c in "$R"/*.eml; do
-    name=$(basename "$c" .eml)
-    total=$((total + 1))
-    if [ "$(normal "ours/$name")" = "$(normal "bodies/$name.peer")" ]; then
-      agree=$((agree + 1))
-    else
-      echo "$name" >> differ
-      if ! grep -qx "$name" listed; then
-        unexplained=$((unexplained + 1))
-        echo "not in peer-differences.txt: $name"
-        diff -u --label ours --label peer <(normal "ours/$name") <(normal "bodies/$name.peer") || true
-      fi
-    fi
-  done
-  while read -r name; do
-    grep -qx "$name" differ || {
-      stale=$((stale + 1))
-      echo "listed in peer-differences.txt but agrees now: $name"
-    }
-  done < listed
+  for c in bodies/*.peer; do mv "$c" "ours/${c#bodies/}"; done
+  run python3 "$FORUMGATE_SOURCE/tests/lib/replies_check.py" peer list ours "$R/peer-differences.txt"
+  echo "$output"
   # Printed on the TAP stream: the figure is the point of the test.
-  echo "# agreement with ruby-email-reply-trimmer: $agree of $total cases ($((100 * agree / total)) %)" >&3
-  [ "$total" -ge 200 ]
-  [ "$unexplained" -eq 0 ]
-  [ "$stale" -eq 0 ]
+  grep '^agreement' <<< "$output" | sed 's/^/# /' >&3
+  [ "$status" -eq 0 ]
+  [[ $output == *"agreement with ruby-email-reply-trimmer: "* ]]
 }
 
 @test "peer-differences.txt: each line names a case, the side that is right, and why" {
