@@ -26,9 +26,23 @@ enum class Role {
 
 // The words a client writes in the attributes it marks its parts with.
 constexpr std::string_view needles[] = {
-    "gmail_",    "divRplyFwdMsg", "appendonsend",  "border-top",           "cite",
-    "moz-",      "yahoo_quoted",  "ymail_android", "protonmail_",          "zwchr",
-    "__QUOTED_", "__SIG_PRE__",   "Signature",     "OutlookMessageHeader", "mail-editor-reference-message-container",
+    "gmail_",
+    "divRplyFwdMsg",
+    "appendonsend",
+    "border-top",
+    "cite",
+    "moz-",
+    "yahoo_quoted",
+    "ymail_android",
+    "protonmail_",
+    "zwchr",
+    "__QUOTED_",
+    "__SIG_PRE__",
+    "Signature",
+    "OutlookMessageHeader",
+    "mail-editor-reference-message-container",
+    "OLK_SRC_BODY_SECTION",
+    "zmail_extra",
 };
 
 // Whether a start tag with attributes holds one of the needles: one pass
@@ -151,9 +165,9 @@ Role classify(const GumboNode* n, std::string_view subject) {
   std::string_view id = attribute(n, "id"), cls = attribute(n, "class"), marker = attribute(n, "data-marker");
   bool forward_subject = markers::is_forward_subject(subject);
   auto to_end = [&] { return forward_subject ? Role::forward : Role::quote_to_end; };
-  if (id == "appendonsend" || id == "divRplyFwdMsg" || id == "x_divRplyFwdMsg" ||
-      id == "mail-editor-reference-message-container" || has_class(cls, "OutlookMessageHeader") ||
-      (tag == GUMBO_TAG_HR && id == "zwchr") || marker == "__QUOTED_TEXT__")
+  if (id == "appendonsend" || id == "x_appendonsend" || id == "divRplyFwdMsg" || id == "x_divRplyFwdMsg" ||
+      id == "OLK_SRC_BODY_SECTION" || id == "mail-editor-reference-message-container" ||
+      has_class(cls, "OutlookMessageHeader") || (tag == GUMBO_TAG_HR && id == "zwchr") || marker == "__QUOTED_TEXT__")
     return to_end();
   if (has_class(cls, "gmail_signature") || has_class(cls, "gmail_signature_prefix") ||
       attribute(n, "data-smartmail") == "gmail_signature" || has_class(cls, "moz-signature") ||
@@ -164,7 +178,8 @@ Role classify(const GumboNode* n, std::string_view subject) {
   if (has_class(cls, "moz-forward-container")) return Role::forward;
   bool quote = (tag == GUMBO_TAG_BLOCKQUOTE && (has_class(cls, "gmail_quote") || attribute(n, "type") == "cite")) ||
                cls.find("yahoo_quoted") != std::string_view::npos ||
-               id.find("yahoo_quoted") != std::string_view::npos || has_class(cls, "protonmail_quote");
+               id.find("yahoo_quoted") != std::string_view::npos || has_class(cls, "protonmail_quote") ||
+               has_class(cls, "zmail_extra") || has_class(cls, "zmail_extra_hr");
   bool attribution = has_class(cls, "gmail_attr") || has_class(cls, "moz-cite-prefix");
   if (quote || attribution) {
     // "---------- Forwarded message ---------" in Gmail's attribution,

@@ -5,14 +5,16 @@
 //  - Gmail: div.gmail_attr, blockquote.gmail_quote, div.gmail_signature;
 //  - Outlook and Exchange: #appendonsend, #divRplyFwdMsg (and the <hr>
 //    before it), Word's header block (a div with a solid top border around
-//    "From:"), #Signature, #ms-outlook-mobile-signature;
+//    "From:"), Outlook for Mac's #OLK_SRC_BODY_SECTION, #Signature,
+//    #ms-outlook-mobile-signature;
 //  - Apple Mail: blockquote[type=cite] and the attribution above it,
 //    #AppleMailSignature;
 //  - Thunderbird: div.moz-cite-prefix, blockquote[type=cite],
 //    .moz-signature;
 //  - Yahoo: .yahoo_quoted, #ymail_android_signature; ProtonMail:
 //    .protonmail_quote, .protonmail_signature_block; Zimbra: hr#zwchr,
-//    [data-marker=__QUOTED_TEXT__], [data-marker=__SIG_PRE__].
+//    [data-marker=__QUOTED_TEXT__], [data-marker=__SIG_PRE__]; Zoho:
+//    .zmail_extra, .zmail_extra_hr.
 // A quote is cut only when no text of the author's follows it (answers
 // between quotes keep them); Outlook's and Zimbra's markers cut to the
 // end. A forward ("---------- Forwarded message ---------", "Begin
