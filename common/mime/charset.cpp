@@ -348,6 +348,15 @@ Converted to_utf8(std::string_view bytes, std::string_view charset) {
     result.text = from_windows1252(bytes);
   } else if (iconv_t* cd = converters.get(name)) {
     result.text = with_iconv(*cd, bytes, result.replaced);
+    // Software that wrote UTF-8 under an old label ("big5", "shift_jis"):
+    // invalid there, valid UTF-8 is what it is (the check costs only then).
+    if (result.replaced && is_valid_utf8(bytes)) {
+      result.declared = result.charset;
+      result.charset = "utf-8";
+      result.text = scrub_utf8(bytes);
+      result.replaced = false;
+      result.read_as_utf8 = true;
+    }
   } else {  // unreachable: known() said iconv has it
     result.text = from_windows1252(bytes);
   }

@@ -19,6 +19,10 @@ struct Converted {
   bool replaced = false;         // some bytes were invalid and became U+FFFD
   bool unknown_charset = false;  // the declared label was unknown; detected instead
   bool mislabeled = false;       // declared us-ascii but has 8-bit bytes; detected instead
+  // Bytes were invalid in the declared charset but all are valid UTF-8: read
+  // as UTF-8 (charset says so), as a mail reader shows them.
+  bool read_as_utf8 = false;
+  std::string declared;  // the charset that did not fit, when read_as_utf8
 };
 
 // Lower-case canonical name for label ("latin1" -> "windows-1252",
@@ -34,7 +38,8 @@ std::string detect_charset(std::string_view bytes);
 
 // bytes in charset (detected when empty) as UTF-8, without NUL characters.
 // An unknown label, or one iconv must not see ("utf-8//TRANSLIT"), is
-// detected instead and flagged; so is 8-bit text labelled us-ascii.
+// detected instead and flagged; so is 8-bit text labelled us-ascii. Text
+// that is invalid in its charset and valid UTF-8 is read as UTF-8.
 Converted to_utf8(std::string_view bytes, std::string_view charset);
 
 // Invalid UTF-8 sequences in s replaced by U+FFFD; NUL bytes removed.

@@ -1,5 +1,7 @@
 #include "mime/encoded_words.hpp"
 
+#include "util/text.hpp"
+
 #include <cstdint>
 #include <optional>
 
@@ -35,13 +37,6 @@ int base64_value(char c) {
   return -1;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // RFC 2047 4.1; padding may be missing. False on other characters.
 bool decode_b(std::string_view in, std::string& out) {
   std::uint32_t acc = 0;
@@ -67,8 +62,9 @@ void decode_q(std::string_view in, std::string& out) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] == '_') {
       out += ' ';
-    } else if (in[i] == '=' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+    } else if (in[i] == '=' && i + 2 < in.size() && util::hex_value(in[i + 1]) >= 0 &&
+               util::hex_value(in[i + 2]) >= 0) {
+      out += static_cast<char>(util::hex_value(in[i + 1]) * 16 + util::hex_value(in[i + 2]));
       i += 2;
     } else {
       out += in[i];

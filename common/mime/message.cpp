@@ -303,20 +303,47 @@ std::string Part::filename() const {
   return {};
 }
 
+namespace {
+
+// Whether s[pos...] starts with a header field's name and colon (RFC 5322
+// 3.6.8: printable ASCII but ':'; obsolete blanks before the colon).
+bool starts_field(std::string_view s, size_t pos) {
+  size_t i = pos;
+  while (i < s.size() && s[i] > ' ' && s[i] < 0x7F && s[i] != ':') ++i;
+  if (i == pos) return false;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return i < s.size() && s[i] == ':';
+}
+
+// Empty lines before the header, which some software writes and the mail
+// libraries read past: skipped, with a defect, when a header field
+// follows them (else the message has no header, and the empty line says
+// so).
+size_t skip_empty_lines(std::string_view s, size_t pos, std::vector<std::string>& defects) {
+  size_t i = pos;
+  while (i < s.size() && s[i] == '\n') ++i;
+  if (i == pos || !starts_field(s, i)) return pos;
+  size_t n = i - pos;
+  defects.push_back(std::to_string(n) + (n == 1 ? " empty line" : " empty lines") + " before the header skipped");
+  return i;
+}
+
+}  // namespace
+
 Message parse_message(std::string data, const Limits& limits) {
   Message m;
   m.original_size = data.size();
   m.data = std::move(data);
   normalize_line_ends(m.data, m.defects);
   std::string_view s = m.data;
-  size_t begin = 0;
+  size_t begin = skip_empty_lines(s, 0, m.defects);
   // An mbox From_ line before the header (mailsplit --stdout, formail):
   // the envelope sender, not a header field.
-  if (s.rfind("From ", 0) == 0) {
-    size_t eol = line_end(s, 0, s.size());
-    std::string_view rest = s.substr(5, eol - 5);
+  if (s.compare(begin, 5, "From ") == 0) {
+    size_t eol = line_end(s, begin, s.size());
+    std::string_view rest = s.substr(begin + 5, eol - begin - 5);
     m.envelope_sender = std::string(rest.substr(0, rest.find(' ')));
-    begin = eol < s.size() ? eol + 1 : eol;
+    begin = skip_empty_lines(s, eol < s.size() ? eol + 1 : eol, m.defects);
   }
   m.root.number = "1";
   Walker(m, limits).entity(m.root, begin, s.size(), 0, "text/plain");

@@ -1,5 +1,7 @@
 #include "mime/params.hpp"
 
+#include "util/text.hpp"
+
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -156,27 +158,6 @@ std::string main_value(std::string_view raw) {
   return to_lower(out);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// RFC 2231 extended value: "%XX" is a byte; a stray '%' stays.
-std::string percent_decode(std::string_view v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
-      i += 2;
-    } else {
-      out += v[i];
-    }
-  }
-  return out;
-}
-
 // A plain value may still hold RFC 2047 words or raw 8-bit text.
 std::string decode_plain(std::string_view v) {
   for (char c : v)
@@ -208,7 +189,7 @@ struct Collected {
     for (const auto& [index, segment] : segments) {
       if (segment.extended) {
         // Only the first segment carries charset'language' (RFC 2231 4.1).
-        bytes += index == 0 ? split_charset(segment.value, charset) : percent_decode(segment.value);
+        bytes += index == 0 ? split_charset(segment.value, charset) : util::percent_decode(segment.value);
         any_extended = true;
       } else {
         bytes += segment.value;
@@ -223,9 +204,9 @@ struct Collected {
   static std::string split_charset(std::string_view v, std::string& charset) {
     size_t first = v.find('\'');
     size_t second = first == std::string_view::npos ? first : v.find('\'', first + 1);
-    if (second == std::string_view::npos) return percent_decode(v);
+    if (second == std::string_view::npos) return util::percent_decode(v);
     charset = std::string(v.substr(0, first));
-    return percent_decode(v.substr(second + 1));
+    return util::percent_decode(v.substr(second + 1));
   }
 };
 

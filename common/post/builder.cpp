@@ -1,5 +1,7 @@
 #include "post/builder.hpp"
 
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "mime/address.hpp"
@@ -8,6 +10,9 @@
 #include "mime/encoded_words.hpp"
 #include "mime/filename.hpp"
 #include "mime/html.hpp"
+#include "mime/html_reply.hpp"
+#include "mime/inline_images.hpp"
+#include "mime/reply.hpp"
 #include "mime/text.hpp"
 
 namespace forumgate::post {
@@ -19,6 +24,39 @@ namespace {
 bool is_signature(const Part& p) {
   return p.type() == "application/pgp-signature" || p.type() == "application/pkcs7-signature" ||
          p.type() == "application/x-pkcs7-signature";
+}
+
+std::string trim_id(std::string_view id) {
+  while (!id.empty() && (id.front() == '<' || id.front() == ' ')) id.remove_prefix(1);
+  while (!id.empty() && (id.back() == '>' || id.back() == ' ')) id.remove_suffix(1);
+  return std::string(id);
+}
+
+// What stands in the text for an inline image until its part's file name
+// is known: U+FFFC (OBJECT REPLACEMENT CHARACTER), the part number, U+FFFC.
+std::string inline_token(const std::string& part) { return "\xEF\xBF\xBC" + part + "\xEF\xBF\xBC"; }
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else out += c;
+  }
+  return out;
+}
+
+// t appended to a text, a blank line between them; nothing when t is blank.
+void join_paragraphs(std::string& to, const std::string& t) {
+  if (t.find_first_not_of(" \t\n") == std::string::npos) return;
+  if (!to.empty()) to.append("\n\n");
+  to.append(t);
 }
 
 // The walk that decides, part by part, what is body and what is attachment
@@ -50,6 +88,16 @@ class BodyWalker {
   // the text, one parse gave both); else nullopt.
   std::optional<std::string> sanitized_html;
   bool want_sanitized = true;  // false when only the text is wanted
+  // When set (reply trimming), HTML bodies lose their quote and signature
+  // by client structure (html_reply.hpp) before they are made text; the
+  // subject tells a forward.
+  std::optional<std::string> split_html_subject;
+  std::string html_quoted;     // the text of the quotes cut out of it
+  std::string html_signature;  // the text of its signatures
+  // When set (records), <img src="cid:..."> becomes a token naming the part
+  // it shows (inline_token); the parts so shown, by number.
+  bool mark_inline_images = false;
+  std::set<std::string> shown_parts;
   std::vector<const Part*> attachments;
 
  private:
@@ -74,6 +122,8 @@ class BodyWalker {
     if (rich) {
       BodyWalker inner(m_, defects_);
       inner.want_sanitized = want_sanitized;
+      inner.split_html_subject = split_html_subject;
+      inner.mark_inline_images = mark_inline_images;
       // The HTML is kept either way; made text only when it is the body
       // (converting it costs a full HTML parse).
       inner.html_as_text_ = !plain_chosen;
@@ -83,7 +133,10 @@ class BodyWalker {
         sanitized_html = std::move(inner.sanitized_html);
       }
       for (const Part* a : inner.attachments) attachments.push_back(a);
+      shown_parts.merge(inner.shown_parts);
       if (!plain_chosen) {
+        join_paragraphs(html_quoted, inner.html_quoted);
+        join_paragraphs(html_signature, inner.html_signature);
         append(inner.text);
         return;
       }
@@ -106,6 +159,15 @@ class BodyWalker {
   void add_text(const Part& p) {
     std::string t = decoded_text(p);
     if (p.type() == "text/html") {
+      if (mark_inline_images && has_cid_url(t)) t = mark_images(t);
+      if (split_html_subject) {
+        mime::HtmlReply split = mime::split_html_reply(t, *split_html_subject);
+        if (html_as_text_) {
+          if (!split.quoted.empty()) join_paragraphs(html_quoted, mime::html_to_text(split.quoted));
+          if (!split.signature.empty()) join_paragraphs(html_signature, mime::html_to_text(split.signature));
+        }
+        t = std::move(split.html);
+      }
       std::string as_text;
       if (html_as_text_ && !html && want_sanitized) {
         // The body's first HTML: its text and the record's HTML from one
@@ -145,6 +207,8 @@ class BodyWalker {
       defects_.push_back("part " + p.number + ": unknown charset \"" + declared + "\"; read as " + c.charset);
     if (c.mislabeled)
       defects_.push_back("part " + p.number + ": 8-bit text declared " + declared + "; read as " + c.charset);
+    if (c.read_as_utf8)
+      defects_.push_back("part " + p.number + ": bytes invalid in " + c.declared + " but valid UTF-8; read as UTF-8");
     if (c.replaced) defects_.push_back("part " + p.number + ": bytes invalid in " + c.charset + " replaced");
     // A NUL byte is no text (and ends strings in the forum's PHP and C).
     std::erase(c.text, '\0');
@@ -158,8 +222,33 @@ class BodyWalker {
     return std::move(c.text);
   }
 
+  static bool has_cid_url(std::string_view markup) {
+    for (std::size_t i = markup.find(':'); i != std::string_view::npos; i = markup.find(':', i + 1))
+      if (i >= 3 && mime::iequals(markup.substr(i - 3, 3), "cid")) return true;
+    return false;
+  }
+
+  // The HTML with its cid: images as tokens for the parts they show (the
+  // parts' file names are known only once every attachment is named).
+  std::string mark_images(std::string_view markup) {
+    if (parts_by_id_.empty())
+      for (std::vector<const Part*> stack{&m_.root}; !stack.empty();) {
+        const Part* p = stack.back();
+        stack.pop_back();
+        if (const std::string* id = find_field(p->headers, "Content-ID")) parts_by_id_.emplace(trim_id(*id), p);
+        for (const auto& child : p->children) stack.push_back(&child);
+      }
+    return mime::mark_cid_images(markup, [&](std::string_view id) -> std::string {
+      auto it = parts_by_id_.find(std::string(id));
+      if (it == parts_by_id_.end()) return {};
+      shown_parts.insert(it->second->number);
+      return inline_token(it->second->number);
+    });
+  }
+
   const mime::Message& m_;
   std::vector<std::string>& defects_;
+  std::map<std::string, const Part*> parts_by_id_;  // Content-ID without brackets
   bool html_as_text_ = true;
 };
 
@@ -188,10 +277,17 @@ std::optional<std::string> envelope_sender(const mime::Message& m) {
   return std::nullopt;
 }
 
-std::string trim_id(std::string_view id) {
-  while (!id.empty() && (id.front() == '<' || id.front() == ' ')) id.remove_prefix(1);
-  while (!id.empty() && (id.back() == '>' || id.back() == ' ')) id.remove_suffix(1);
-  return std::string(id);
+// The inline images' tokens replaced by their placeholders; a token for a
+// part that is no attachment (the body itself) goes.
+void show_inline_images(Record& r, const std::set<std::string>& shown) {
+  for (const std::string& part : shown) {
+    std::string placeholder;
+    for (const Attachment& a : r.attachments)
+      if (a.part == part) placeholder = a.placeholder;
+    std::string token = inline_token(part);
+    for (std::string* field : {&r.text, &r.text_quoted, &r.signature}) replace_all(*field, token, placeholder);
+    if (r.html) replace_all(*r.html, token, escape_html(placeholder));
+  }
 }
 
 }  // namespace
@@ -234,14 +330,21 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
   if (auto v = header(m, "Subject")) r.subject = mime::decode_header_text(*v);
 
   BodyWalker walker(m, r.defects);
+  if (options.trim_reply) walker.split_html_subject = r.subject;
+  walker.mark_inline_images = true;
   walker.walk(m.root);
   if (walker.html)
     r.html = walker.sanitized_html ? std::move(*walker.sanitized_html) : mime::sanitize_html(*walker.html);
   if (options.trim_reply) {
-    mime::TrimmedReply t = mime::trim_reply(walker.text);
+    // What the HTML's structure left (its blockquotes are '>' lines now)
+    // goes through the plain rules too: answers between quotes, clients
+    // whose structure is unknown, "Sent from my iPhone" in a plain <div>.
+    mime::TrimmedReply t = mime::trim_reply(walker.text, {r.subject});
     r.text = std::move(t.text);
     r.text_quoted = std::move(t.quoted);
+    join_paragraphs(r.text_quoted, walker.html_quoted);
     r.signature = std::move(t.signature);
+    join_paragraphs(r.signature, walker.html_signature);
   } else {
     r.text = std::move(walker.text);
   }
@@ -263,8 +366,10 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
     a.size = data.size();
     a.sha256 = sha256_hex(data);
     if (options.on_attachment) a.path = options.on_attachment(a, data);
+    if (walker.shown_parts.count(a.part)) a.placeholder = "[image: " + a.filename + "]";
     r.attachments.push_back(std::move(a));
   }
+  show_inline_images(r, walker.shown_parts);
 
   const std::string* report_type = m.root.content_type.param("report-type");
   std::string sender = r.envelope_sender ? *r.envelope_sender : std::string();

@@ -60,7 +60,8 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                            {"content_id", a.content_id},
                            {"size", a.size},
                            {"sha256", a.sha256},
-                           {"path", optional_json(a.path)}});
+                           {"path", optional_json(a.path)},
+                           {"placeholder", a.placeholder}});
   j = nlohmann::ordered_json{{"version", r.version},
                              {"message_id", optional_json(r.message_id)},
                              {"in_reply_to", optional_json(r.in_reply_to)},
@@ -272,6 +273,7 @@ std::string dump_json(const Record& r) {
     w.field("size", std::uint64_t{a.size});
     w.field("sha256", std::string_view(a.sha256));
     w.field("path", a.path);
+    w.field("placeholder", std::string_view(a.placeholder));
     w.end_object();
   }
   w.end_array();
@@ -317,6 +319,7 @@ void from_json(const nlohmann::json& j, Record& r) {
       att.size = a.value("size", std::uint64_t{0});
       att.sha256 = a.value("sha256", "");
       read_optional(a, "path", att.path);
+      att.placeholder = a.value("placeholder", "");
       r.attachments.push_back(std::move(att));
     }
   r.auto_kind = j.value("auto", "none");

@@ -28,6 +28,10 @@ struct Attachment {
   std::uint64_t size = 0;           // decoded bytes
   std::string sha256;               // of the decoded bytes, lower-case hex
   std::optional<std::string> path;  // where it was written, when it was
+  // The words in text (and html) that stand where the HTML body showed
+  // this part as an inline image (<img src="cid:...">): "[image: NAME]";
+  // "" when the body does not show it.
+  std::string placeholder;
 };
 
 struct Record {

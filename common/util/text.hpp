@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -19,6 +20,55 @@ inline std::vector<std::string_view> split_blanks(std::string_view s) {
     if (i > start) words.push_back(s.substr(start, i - start));
   }
   return words;
+}
+
+// Calls f with each line of text, without its LF or CRLF end; a last line
+// without an end counts, an empty text has none.
+template <class F>
+void for_each_line(std::string_view text, F&& f) {
+  while (!text.empty()) {
+    std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    f(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+inline std::size_t count_lines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
+
+// The lines of text, as for_each_line gives them.
+inline std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  lines.reserve(count_lines(text));
+  for_each_line(text, [&](std::string_view line) { lines.push_back(line); });
+  return lines;
+}
+
+// The value of a hex digit, or -1.
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// "%XX" as the byte it names (RFC 2231 values, RFC 2392 cid: URLs); a
+// stray '%' stays.
+inline std::string percent_decode(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2]));
+      i += 2;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
 }
 
 // The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table

@@ -210,3 +210,43 @@ mac" ]
   jq -r '.attachments[0] | keys[]' record | sort > actual
   diff -u documented actual
 }
+
+# big5-utf8.eml declares big5 but its body is UTF-8 (python3:
+# "謝謝".encode("utf-8") starts E8 AC 9D, and 0x9D cannot lead a Big5
+# pair); its subject is real Big5 (=?big5?B?xKo=?= is C4 AA, 蘆 by
+# bytes.decode("big5")).
+@test "UTF-8 text declared big5 is read as UTF-8, with a defect; real Big5 stays Big5" {
+  mimeparse "$D/big5-utf8.eml" > record
+  [ "$(field .text)" = "謝謝，現在可以了。" ]
+  [ "$(field .subject)" = "蘆" ]
+  [ "$(field '.defects | length')" = 1 ]
+  [ "$(field '.defects[0]')" = "part 1: bytes invalid in big5 but valid UTF-8; read as UTF-8" ]
+}
+
+@test "empty lines before the header are skipped, with a defect" {
+  run -0 mimeparse "$D/leading-empty.eml"
+  echo "$output" > record
+  [ "$(field .subject)" = "Leading empty lines" ]
+  [ "$(field .from.address)" = ann@example.org ]
+  [ "$(field .text)" = "The body." ]
+  [ "$(field '.defects[0]')" = "2 empty lines before the header skipped" ]
+  # An empty line and then no header field: still no message.
+  printf '\nJust text.\n' > nohdr.eml
+  run -65 mimeparse nohdr.eml
+}
+
+# html-en-related-cid.eml: the HTML shows <img src="cid:ii_abc123">, and
+# part 1.2 (screen.png) has Content-ID <ii_abc123>.
+@test "an inline cid: image: its placeholder in text and html, and the attachment says so" {
+  mimeparse "$FORUMGATE_SOURCE/tests/data/replies/html-en-related-cid.eml" > record
+  [ "$(field '.attachments | length')" = 1 ]
+  [ "$(field '.attachments[0].part')" = 1.2 ]
+  [ "$(field '.attachments[0].content_id')" = ii_abc123 ]
+  [ "$(field '.attachments[0].placeholder')" = "[image: screen.png]" ]
+  field .text | grep -qxF "[image: screen.png]"
+  field .html | grep -qF "[image: screen.png]"
+  ! field .html | grep -q "cid:"
+  # A message without inline images: no placeholder.
+  mimeparse "$D/multi.eml" > record
+  [ "$(field '[.attachments[].placeholder] | unique | join(",")')" = "" ]
+}

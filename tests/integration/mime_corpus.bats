@@ -99,11 +99,14 @@ no_header=mail/erroneous.raw
   [ "$(field '.attachments | length')" = 0 ]
 }
 
-@test "html-only-inline.raw: the HTML as text, the inline image as an attachment" {
+# Its HTML shows the image (<img src="cid:8B84...@skynet">) right after
+# the text, and the png part has that Content-Id.
+@test "html-only-inline.raw: the HTML as text, the inline image as an attachment shown in it" {
   local f
   for f in mail/html-only-inline.raw low-quality/html-only-inline.raw; do
     mimeparse "$E/$f" > record
-    [ "$(field .text)" = "Test of HTML section" ]
+    [ "$(field .text)" = "Test of HTML section[image: favicon.png]" ]
+    [ "$(field '.attachments[0].placeholder')" = "[image: favicon.png]" ]
     field .html | grep -q 'Test of HTML section'
     [ "$(field '.attachments | length')" = 1 ]
     [ "$(field '.attachments[0].filename')" = favicon.png ]

@@ -227,3 +227,23 @@ TEST(Charset, ScrubInsideAndAcrossEightByteBlocks) {
   EXPECT_EQ(scrub_utf8("0123456789abcdef", &replaced), "0123456789abcdef");
   EXPECT_FALSE(replaced);
 }
+
+// UTF-8 sent under a legacy label: 從 is E5 BE 9E in UTF-8, and 0x9E cannot
+// lead a Big5 pair (Big5 leads are 0xA1-0xF9), so the bytes are invalid
+// Big5 and valid UTF-8.
+TEST(Charset, InvalidInTheLabelButValidUtf8IsReadAsUtf8) {
+  Converted c = to_utf8("\xE5\xBE\x9E\xE6\x88\x91\xE7\x9A\x84 iPhone", "big5");
+  EXPECT_EQ(c.text, "從我的 iPhone");
+  EXPECT_TRUE(c.read_as_utf8);
+  EXPECT_EQ(c.declared, "big5");
+  EXPECT_EQ(c.charset, "utf-8");
+  EXPECT_FALSE(c.replaced);
+  // Real Big5 stays Big5: A7 41 is 你 (python3: bytes.fromhex("a741").decode("big5")).
+  c = to_utf8("\xA7\x41", "big5");
+  EXPECT_FALSE(c.read_as_utf8);
+  EXPECT_EQ(c.text, "你");
+  // Invalid in both: replaced, as before.
+  c = to_utf8("\x9E\xFF", "big5");
+  EXPECT_FALSE(c.read_as_utf8);
+  EXPECT_TRUE(c.replaced);
+}

@@ -427,3 +427,21 @@ TEST(MessageTest, OneOfEachIsNoDefect) {
       "Content-Transfer-Encoding: 8bit\n\nhi\n");
   EXPECT_TRUE(m.defects.empty());
 }
+
+TEST(MessageTest, EmptyLinesBeforeTheHeaderAreSkipped) {
+  Message m = parse_message("\n\nFrom: a@example.org\nSubject: x\n\nbody\n");
+  EXPECT_TRUE(m.has_header);
+  ASSERT_EQ(m.defects.size(), 1u);
+  EXPECT_EQ(m.defects[0], "2 empty lines before the header skipped");
+  ASSERT_NE(find_field(m.root.headers, "Subject"), nullptr);
+  EXPECT_EQ(*find_field(m.root.headers, "Subject"), "x");
+  // With CRLF, and after an mbox From_ line.
+  m = parse_message("\r\nFrom: a@example.org\r\n\r\nbody\r\n");
+  EXPECT_TRUE(m.has_header);
+  m = parse_message("From a@example.org Tue Dec  1 21:03:00 2026\n\nSubject: x\n\nbody\n");
+  EXPECT_EQ(m.envelope_sender, "a@example.org");
+  EXPECT_TRUE(m.has_header);
+  // No header field after them: no header, as before.
+  m = parse_message("\nJust a line of text.\n");
+  EXPECT_FALSE(m.has_header);
+}

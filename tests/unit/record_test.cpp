@@ -36,6 +36,7 @@ Record full_record(const std::string& s) {
   a.filename = s;
   a.size = 18446744073709551615u;
   a.path = "/tmp/" + s;
+  a.placeholder = "[image: " + s + "]";
   r.attachments = {a, Attachment{}};
   r.defects = {"part 1: " + s};
   r.size = 42;

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 
 namespace forumgate::test {
 
@@ -43,5 +45,13 @@ double growth(F&& work, int n) {
 // larger input no longer fits a cache the smaller one did: seen for 80 kB
 // against 1.3 MB); quadratic work is at 256.
 constexpr double linear_growth = 64.0;
+
+// unit repeated to at least bytes bytes.
+inline std::string repeat(std::string_view unit, std::size_t bytes) {
+  std::string s;
+  s.reserve(bytes + unit.size());
+  while (s.size() < bytes) s.append(unit);
+  return s;
+}
 
 }  // namespace forumgate::test

@@ -3,7 +3,6 @@
 #include "mime/text.hpp"
 
 using forumgate::mime::is_stub_text;
-using forumgate::mime::trim_reply;
 using forumgate::mime::unflow;
 
 // RFC 3676 section 4.1: a line ending in a space is flowed; it and the
@@ -117,132 +116,6 @@ TEST(Unflow, Rfc3676SignatureSeparator) {
   EXPECT_EQ(unflow(" -- \r\nHare\r\n", false), "-- \nHare\n");
 }
 
-TEST(TrimReply, AttributionAndQuotedTail) {
-  auto r = trim_reply(
-      "Sounds good.\n\nOn Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n"
-      "> Shall we meet?\n> Ann\n");
-  EXPECT_EQ(r.text, "Sounds good.");
-  EXPECT_EQ(r.quoted, "On Mon, 3 Feb 2025 at 10:00, Ann <ann@example.org> wrote:\n> Shall we meet?\n> Ann");
-  EXPECT_EQ(r.signature, "");
-}
-
-TEST(TrimReply, AttributionsInSevenLanguages) {
-  const char* attributions[] = {
-      "On Mon, Feb 3, 2025 at 10:00 AM Ann <ann@example.org> wrote:",
-      "Le lun. 3 f\xC3\xA9vr. 2025 \xC3\xA0 10:00, Ann <ann@example.org> a \xC3\xA9"
-      "crit :",
-      "Am Mo., 3. Feb. 2025 um 10:00 Uhr schrieb Ann <ann@example.org>:",
-      "El lun, 3 feb 2025 a las 10:00, Ann (<ann@example.org>) escribi\xC3\xB3:",
-      "Il giorno lun 3 feb 2025 alle ore 10:00 Ann <ann@example.org> ha scritto:",
-      "Op ma 3 feb. 2025 om 10:00 schreef Ann <ann@example.org>:",
-      "Em seg., 3 de fev. de 2025 \xC3\xA0s 10:00, Ann <ann@example.org> escreveu:",
-  };
-  for (const char* a : attributions) {
-    auto r = trim_reply(std::string("New text.\n\n") + a + "\n\n> old\n");
-    EXPECT_EQ(r.text, "New text.") << a;
-    EXPECT_EQ(r.quoted, std::string(a) + "\n\n> old") << a;
-  }
-}
-
-TEST(TrimReply, AttributionWrappedOverTwoLines) {
-  auto r = trim_reply(
-      "Yes.\n\nOn Mon, Feb 3, 2025 at 10:00 AM Ann Example <\nann@example.org> wrote:\n"
-      "\n> old\n");
-  EXPECT_EQ(r.text, "Yes.");
-  EXPECT_EQ(r.quoted, "On Mon, Feb 3, 2025 at 10:00 AM Ann Example <\nann@example.org> wrote:\n\n> old");
-  r = trim_reply("Ja.\n\nAm Mo., 3. Feb. 2025 um 10:00 Uhr schrieb Ann\n<ann@example.org>:\n> alt\n");
-  EXPECT_EQ(r.text, "Ja.");
-}
-
-TEST(TrimReply, OutlookOriginalMessage) {
-  auto r = trim_reply(
-      "Thanks.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\nTo: Bob\n"
-      "Subject: Hi\n\nHello Bob\n");
-  EXPECT_EQ(r.text, "Thanks.");
-  EXPECT_EQ(r.quoted, "-----Original Message-----\nFrom: Ann\nSent: Monday\nTo: Bob\nSubject: Hi\n\nHello Bob");
-  r = trim_reply("Danke.\n-----Urspr\xC3\xBCngliche Nachricht-----\nVon: Ann\n");
-  EXPECT_EQ(r.text, "Danke.");
-}
-
-TEST(TrimReply, OutlookHeaderBlock) {
-  auto r = trim_reply(
-      "Fine by me.\n\nFrom: Ann <ann@example.org>\nSent: Monday, February 3, 2025 10:00\n"
-      "To: Bob\nSubject: Plan\n\nThe plan.\n");
-  EXPECT_EQ(r.text, "Fine by me.");
-  EXPECT_EQ(r.quoted.substr(0, 5), "From:");
-  r = trim_reply("Ok.\n\n________________________________\nFrom: Ann\nSent: Monday\n\nPlan\n");
-  EXPECT_EQ(r.text, "Ok.");
-  EXPECT_EQ(r.quoted, "________________________________\nFrom: Ann\nSent: Monday\n\nPlan");
-  r = trim_reply("Ok.\n\n*From:* Ann\n*Sent:* Monday\n\nPlan\n");  // after HTML conversion
-  EXPECT_EQ(r.text, "Ok.");
-  // "From:" in a sentence is not a header block.
-  r = trim_reply("From: the start, it was clear.\nWe went on.\n");
-  EXPECT_EQ(r.text, "From: the start, it was clear.\nWe went on.");
-  EXPECT_EQ(r.quoted, "");
-}
-
-TEST(TrimReply, QuotedTailWithoutAttribution) {
-  auto r = trim_reply("Agreed.\n\n> earlier text\n> more\n");
-  EXPECT_EQ(r.text, "Agreed.");
-  EXPECT_EQ(r.quoted, "> earlier text\n> more");
-}
-
-TEST(TrimReply, InterleavedQuotesStay) {
-  std::string text =
-      "On Mon, 3 Feb 2025, Ann wrote:\n> Question one?\nAnswer one.\n\n> Question two?\n"
-      "Answer two.\n";
-  auto r = trim_reply(text);
-  EXPECT_EQ(r.text, "On Mon, 3 Feb 2025, Ann wrote:\n> Question one?\nAnswer one.\n\n> Question two?\nAnswer two.");
-  EXPECT_EQ(r.quoted, "");
-}
-
-TEST(TrimReply, AStoryIsNotAnAttribution) {
-  auto r = trim_reply("Hi all,\n\nOn Monday, Bob wrote:\nthe minutes are ready.\n");
-  EXPECT_EQ(r.text, "Hi all,\n\nOn Monday, Bob wrote:\nthe minutes are ready.");
-}
-
-TEST(TrimReply, Signatures) {
-  auto r = trim_reply("See you.\n-- \nAnn Example\nExample Ltd.\n");
-  EXPECT_EQ(r.text, "See you.");
-  EXPECT_EQ(r.signature, "-- \nAnn Example\nExample Ltd.");
-  r = trim_reply("See you.\n\nSent from my iPhone\n");
-  EXPECT_EQ(r.text, "See you.");
-  EXPECT_EQ(r.signature, "Sent from my iPhone");
-  r = trim_reply("Bis dann.\n\nVon meinem iPhone gesendet\n");
-  EXPECT_EQ(r.text, "Bis dann.");
-  r = trim_reply("\xC3\x80 plus.\n\nEnvoy\xC3\xA9 de mon iPhone\n");
-  EXPECT_EQ(r.text, "\xC3\x80 plus.");
-  // Signature, then the quote (top posting).
-  r = trim_reply("Yes.\n-- \nAnn\n\nOn Mon, 3 Feb 2025, Bob <b@example.org> wrote:\n> Ok?\n> -- \n> Bob\n");
-  EXPECT_EQ(r.text, "Yes.");
-  EXPECT_EQ(r.signature, "-- \nAnn");
-  EXPECT_EQ(r.quoted, "On Mon, 3 Feb 2025, Bob <b@example.org> wrote:\n> Ok?\n> -- \n> Bob");
-  // Bottom posting: the quote stays, the signature goes.
-  r = trim_reply("> Ok?\nYes.\n-- \nAnn\n");
-  EXPECT_EQ(r.text, "> Ok?\nYes.");
-  EXPECT_EQ(r.signature, "-- \nAnn");
-}
-
-TEST(TrimReply, NeverEmptiesText) {
-  auto r = trim_reply("> only a quote\n> nothing else\n");
-  EXPECT_EQ(r.text, "> only a quote\n> nothing else");
-  EXPECT_EQ(r.quoted, "");
-  r = trim_reply("-- \nonly a signature\n");
-  EXPECT_EQ(r.text, "-- \nonly a signature");
-  r = trim_reply("Sent from my iPhone");
-  EXPECT_EQ(r.text, "Sent from my iPhone");
-  r = trim_reply("-----Original Message-----\nFrom: Ann\n\nforwarded text\n");
-  EXPECT_EQ(r.text, "-----Original Message-----\nFrom: Ann\n\nforwarded text");
-  r = trim_reply("");
-  EXPECT_EQ(r.text, "");
-}
-
-TEST(TrimReply, CrLfLines) {
-  auto r = trim_reply("Yes.\r\n\r\n> q\r\n");
-  EXPECT_EQ(r.text, "Yes.");
-  EXPECT_EQ(r.quoted, "> q");
-}
-
 TEST(TextStub, WhatMailersSendAsThePlainPart) {
   EXPECT_TRUE(is_stub_text(""));
   EXPECT_TRUE(is_stub_text(" \r\n\t\n"));
@@ -252,16 +125,4 @@ TEST(TextStub, WhatMailersSendAsThePlainPart) {
   EXPECT_FALSE(is_stub_text("Hello,\n\nthe meeting is at ten.\n"));
   EXPECT_FALSE(is_stub_text("I attached the HTML file."));
   EXPECT_FALSE(is_stub_text(std::string(400, 'x') + " view this in an HTML reader"));
-}
-
-TEST(TrimReply, SignatureBelowTheQuote) {
-  forumgate::mime::TrimmedReply t = forumgate::mime::trim_reply(
-      "Try nolock.\n\nOn Mon, 23 Nov 2026 at 12:00, A <a@x> wrote:\n> it fails\n\n-- \nBob\n");
-  EXPECT_EQ(t.text, "Try nolock.");
-  EXPECT_EQ(t.quoted, "On Mon, 23 Nov 2026 at 12:00, A <a@x> wrote:\n> it fails");
-  EXPECT_EQ(t.signature, "-- \nBob");
-  // A "-- " line inside the quote is the quoted author's signature.
-  t = forumgate::mime::trim_reply("Yes.\n\nOn Mon, 23 Nov 2026, A <a@x> wrote:\n> q\n> -- \n> A\n");
-  EXPECT_EQ(t.text, "Yes.");
-  EXPECT_EQ(t.signature, "");
 }
