@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""check_mail.py FILE...: each file is a message forumnotify may send.
+"""check_mail.py [--delivered] FILE...: each file is a message forumnotify may send.
 
 Parsed with Python's email package in strict mode (email.policy.strict
 raises on every defect it finds), every part decoded; each line at most
 998 bytes, header lines 7-bit, only the fields forumnotify writes, and
-those that must be single, single. Prints one line per file; exit 1 on
+those that must be single, single (--delivered: as an MTA delivered it,
+with its trace fields added). Prints one line per file; exit 1 on
 the first failure, with what was wrong.
 """
 import email
@@ -14,6 +15,7 @@ import sys
 FIELDS = {"from", "reply-to", "to", "subject", "date", "message-id", "in-reply-to", "references",
           "list-id", "list-post", "list-unsubscribe", "list-unsubscribe-post", "list-archive",
           "precedence", "x-loop", "mime-version", "content-type"}
+TRACE = {"return-path", "delivered-to", "received", "x-original-to"}
 SINGLE = {"from", "reply-to", "to", "subject", "date", "message-id", "in-reply-to", "references",
           "list-id", "list-post", "list-unsubscribe", "precedence", "mime-version", "content-type"}
 
@@ -60,5 +62,9 @@ def check(path):
     print("%s: ok, %s" % (path, msg["subject"][:60]))
 
 
-for p in sys.argv[1:]:
+files = sys.argv[1:]
+if files and files[0] == "--delivered":
+    files.pop(0)
+    FIELDS |= TRACE
+for p in files:
     check(p)

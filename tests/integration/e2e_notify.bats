@@ -1,0 +1,199 @@
+#!/usr/bin/env bats
+# The way back: forumnotify sends the forum's posts to its subscribers
+# through a private Postfix (SMTP on a loopback port chosen now, and
+# sendmail), whose virtual(8) delivers them into the Maildirs of three
+# subscribers; their replies, made from the messages as they landed, go
+# back through the same Postfix and its pipe transport (examples/postfix)
+# into forumpost, and out again. Everything runs as nobody, with the
+# forumgate account of examples/mariadb.
+
+load ../lib/common
+load ../lib/postfix
+load ../lib/e2e
+
+setup_file() { e2e_setup_file; }
+teardown_file() { e2e_teardown_file; }
+
+setup() {
+  common_setup
+  [ "$(id -u)" -eq 0 ] || skip "a private Postfix instance needs root"
+  command -v postfix >/dev/null || PATH=$PATH:/usr/sbin
+  command -v postfix >/dev/null || fail "postfix is not installed (scripts/deps test)"
+  e2e_setup_forum
+  mkdir -p mail
+  chown nobody:nogroup mail
+  printf '%s\n' "amelie@example.org example.org/amelie/" "bob@example.net example.net/bob/" \
+    "carol@example.com example.com/carol/" > vmailbox
+  postmap vmailbox
+  example postfix/main.cf > main.cf.in
+  cat >> main.cf.in <<CF
+virtual_mailbox_domains = example.org example.net example.com
+virtual_mailbox_base = $T/mail
+virtual_mailbox_maps = hash:$T/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+CF
+  example postfix/master.cf > master.cf.in
+  example postfix/transport > transport
+  postmap transport
+  echo "postmaster: root" > aliases.in
+  postfix_listen "$T"
+  postfix_start "$T"
+  postfix_wait_listening
+  # forumpost's confirmations go out through this Postfix too, over SMTP:
+  # its sendmail -C is for root only, and forumpost runs as nobody.
+  sed -i "/^\[forumpost\]/a sendmail = \"python3 $FORUMGATE_SOURCE/tests/lib/smtp_sendmail.py $PF_SMTP_PORT -t -i\"" forumgate.conf
+  sql "INSERT INTO agora_users (userid, useraddress, username) VALUES
+         ('amelie', 'amelie@example.org', 'Amélie Durand'), ('bob', 'bob@example.net', 'Bob'),
+         ('carol', 'carol@example.com', 'Carol')"
+  local a
+  for a in amelie@example.org bob@example.net carol@example.com; do
+    sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', '$a', 1)"
+  done
+  fn  # the first run: from after the newest post
+}
+teardown() {
+  postfix_stop
+  common_teardown
+}
+
+# Postfix's sendmail takes -C DIR from root only.
+fn() { forumnotify --config "$T/forumgate.conf" --sendmail "/usr/sbin/sendmail -C $PF_DIR -i" "$@"; }
+fn_smtp() { as_nobody forumnotify --config "$T/forumgate.conf" --smtp "smtp://127.0.0.1:$PF_SMTP_PORT" "$@"; }
+# The messages in a subscriber's Maildir.
+inbox() { find "$T/mail/${1#*@}/${1%@*}/new" -type f 2>/dev/null | sort; }
+# wait_inbox ADDRESS N: until the Maildir has N messages.
+wait_inbox() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [ "$(inbox "$1" | wc -l)" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "$1 has $(inbox "$1" | wc -l) messages, not $2; the log ends:" >&2
+  tail -5 "$PF_LOG" >&2
+  return 1
+}
+# wait_sql QUERY VALUE: until the query gives VALUE.
+wait_sql() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [ "$(sql "$1")" = "$2" ] && return 0
+    sleep 0.1
+  done
+  echo "$1 gives $(sql "$1"), not $2; the log ends:" >&2
+  grep -v "smtp\[" "$PF_LOG" | tail -5 >&2
+  return 1
+}
+newest() { inbox "$1" | tail -1; }
+field() { python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m[sys.argv[2]])' "$1" "$2"; }
+check_all() {
+  local m
+  run python3 "$FORUMGATE_SOURCE/tests/lib/check_mail.py" --delivered $(find "$T/mail" -path '*/new/*' -type f)
+  assert_success
+  for m in $(find "$T/mail" -path '*/new/*' -type f); do
+    mimeparse "$m" > /dev/null || fail "mimeparse refuses $m"
+  done
+}
+
+@test "a post by mail reaches the two others over SMTP; a reply made from it comes back threaded and goes out" {
+  message '1@example.org' 'Problème de montage NFS' <<< 'My server refuses the mount.' |
+    postfix_send -f amelie@example.org linux@forum.example.org
+  wait_sql "SELECT COUNT(*) FROM agora_linux" 1
+  run fn_smtp
+  assert_success
+  assert_output --partial "1 posts sent, 2 messages accepted"
+  wait_inbox bob@example.net 1
+  wait_inbox carol@example.com 1
+  assert_equal "$(inbox amelie@example.org | wc -l)" 0
+  m=$(newest bob@example.net)
+  assert_equal "$(field "$m" Message-ID)" "<1@example.org>"
+  assert_equal "$(field "$m" From)" "Amélie Durand via Linux <linux@forum.example.org>"
+  assert_equal "$(field "$m" Return-Path)" "<linux-bounces+bob=example.net@forum.example.org>"
+  check_all
+
+  python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$m" 'Bob <bob@example.net>' 'Try the nolock option.' |
+    postfix_send -f bob@example.net linux@forum.example.org
+  wait_sql 'SELECT COUNT(*) FROM agora_linux' 2
+  assert_equal "$(sql 'SELECT parent, thread, userid FROM agora_linux WHERE cle = 2' | tr '\t' ' ')" "1 1 bob"
+  run fn
+  assert_success
+  assert_output --partial "1 posts sent, 2 messages accepted"
+  wait_inbox amelie@example.org 1
+  wait_inbox carol@example.com 2
+  assert_equal "$(inbox bob@example.net | wc -l)" 1
+  a=$(newest amelie@example.org)
+  assert_equal "$(field "$a" In-Reply-To)" "<1@example.org>"
+  assert_equal "$(field "$a" References)" "<1@example.org>"
+  assert_equal "$(field "$a" Message-ID)" "$(sql 'SELECT message_id FROM agora_fg_messages WHERE post_id = 2')"
+  check_all
+}
+
+@test "a post made on the web (no row in our tables) goes out with its web id; a reply to it is threaded" {
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES
+       (0, 0, 'Kernel 6.1 &amp; NFS', '<p>Anyone on <b>6.1</b>?</p>', 'carol', UNIX_TIMESTAMP())"
+  sql "UPDATE agora_linux SET thread = cle"
+  run fn_smtp
+  assert_success
+  wait_inbox amelie@example.org 1
+  wait_inbox bob@example.net 1
+  assert_equal "$(inbox carol@example.com | wc -l)" 0
+  m=$(newest amelie@example.org)
+  assert_equal "$(field "$m" Message-ID)" "<1.linux@forum.example.org>"
+  assert_equal "$(field "$m" Subject)" "Kernel 6.1 & NFS"
+  python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$m" 'Amelie <amelie@example.org>' 'Yes, 6.1.' |
+    postfix_send -f amelie@example.org linux@forum.example.org
+  wait_sql 'SELECT parent FROM agora_linux WHERE cle = 2' 1
+  run fn
+  wait_inbox carol@example.com 1
+  wait_inbox bob@example.net 2
+  assert_equal "$(field "$(newest carol@example.com)" In-Reply-To)" "<1.linux@forum.example.org>"
+  check_all
+}
+
+@test "an unsubscription through the List-Unsubscribe address, confirmed by mail, stops the mail" {
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'One', '<p>1</p>', 'amelie', UNIX_TIMESTAMP())"
+  fn
+  wait_inbox carol@example.com 1
+  m=$(newest carol@example.com)
+  unsubscribe=$(field "$m" List-Unsubscribe | sed 's/^<mailto:\(.*\)>$/\1/')
+  assert_equal "$unsubscribe" "linux-unsubscribe@forum.example.org"
+  printf 'From: carol@example.com\nTo: %s\nSubject: unsubscribe\nMessage-ID: <u1@example.com>\n\nplease\n' "$unsubscribe" |
+    postfix_send -f carol@example.com "$unsubscribe"
+  wait_inbox carol@example.com 2
+  confirmation=$(newest carol@example.com)
+  assert_equal "$(field "$confirmation" Subject | cut -d' ' -f1-3)" "Confirm: unsubscribe linux"
+  python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$confirmation" 'carol@example.com' 'yes' |
+    postfix_send -f carol@example.com "$(field "$confirmation" Reply-To)"
+  wait_sql "SELECT COUNT(*) FROM agora_fg_subscriptions WHERE address = 'carol@example.com'" 0
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 2, 'Two', '<p>2</p>', 'amelie', UNIX_TIMESTAMP())"
+  run fn
+  assert_output --partial "1 posts sent, 1 messages accepted"
+  wait_inbox bob@example.net 2
+  assert_equal "$(inbox carol@example.com | wc -l)" 2
+}
+
+@test "Postfix refusing a recipient over SMTP: recorded as refused, the others get the post" {
+  sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', 'ghost@example.org', 1)"
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'Hello', '<p>h</p>', 'amelie', UNIX_TIMESTAMP())"
+  run fn_smtp
+  assert_success
+  assert_output --partial "2 messages accepted, 1 refused"
+  assert_output --partial "ghost@example.org refused"
+  wait_inbox bob@example.net 1
+  wait_inbox carol@example.com 1
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_outbox')" 0
+}
+
+@test "the MTA unreachable: 75, nothing recorded, all sent once it is back" {
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'Later', '<p>l</p>', 'amelie', UNIX_TIMESTAMP())"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  run as_nobody forumnotify --config "$T/forumgate.conf" --smtp "smtp://127.0.0.1:$port"
+  assert_failure 75
+  assert_output --partial "deferred"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_deliveries')" 0
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_outbox')" 1
+  run fn_smtp
+  assert_success
+  wait_inbox bob@example.net 1
+  wait_inbox carol@example.com 1
+}
