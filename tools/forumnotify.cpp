@@ -48,8 +48,10 @@ int run(Options& o) {
   forum::Connection db(forum::ConnectOptions{o.forum.defaults_file, "forumnotify"});
   notify::check_notify_schema(db, profile);
   std::unique_ptr<notify::Sender> sender;
+  if (n.mta_verp && !o.smtp.empty())
+    throw Error(Exit::usage, "--mta-verp: with --sendmail only (libcurl cannot ask for XVERP)");
   if (o.smtp.empty()) {
-    sender = notify::sendmail_sender(o.sendmail, o.parallel);
+    sender = notify::sendmail_sender(o.sendmail, o.parallel, n.mta_verp);
   } else {
     o.smtp_options.url = o.smtp;
     o.smtp_options.connections = o.parallel;
@@ -87,8 +89,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 64))
       ->type_name("N");
+  app.add_flag("--mta-verp", o.notify.mta_verp,
+               "The MTA makes the VERP senders (Postfix's sendmail -XV): one message for --batch subscribers");
   app.add_option("--batch", o.notify.batch,
-                 "Recipients of one message, when they can share it (no VERP, no reply keys)")
+                 "Recipients of one message, when they can share it (no VERP by us, no reply keys)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000))
       ->type_name("N");

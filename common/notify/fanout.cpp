@@ -42,6 +42,15 @@ class Fanout {
       throw Error(Exit::config,
                   "--web-message-id: the web posts' Message-ID, with {post} (the same as forumpost's), is needed");
     personal_envelope_ = has(o.bounce, "{local}") || has(o.bounce, "{domain}");
+    if (o.mta_verp) {
+      // Postfix's VERP: sender+local=domain@its-domain, from "sender@its-domain".
+      std::size_t verp = o.bounce.find("+{local}={domain}@");
+      if (verp == std::string::npos)
+        throw Error(Exit::usage,
+                    "--mta-verp: the MTA writes \"+{local}={domain}@\", which --bounce " + o.bounce + " does not have");
+      mta_bounce_ = o.bounce.substr(0, verp) + o.bounce.substr(verp + 17);
+      personal_envelope_ = false;
+    }
     personal_message_ = o.reply_keys.has_value() || has(o.unsubscribe_url, "{address}");
     sender_.on_done([this](std::uint64_t tag, const Outcome& outcome) { answered(tag, outcome); });
   }
@@ -147,9 +156,10 @@ class Fanout {
 
   std::string bounce_address(const std::string& forum, const std::string& subscriber) const {
     std::size_t at = subscriber.rfind('@');
-    std::string a = fill(o_.bounce, {{"forum", forum},
-                                     {"local", subscriber.substr(0, at)},
-                                     {"domain", at == std::string::npos ? "" : subscriber.substr(at + 1)}});
+    std::string a = fill(mta_bounce_.empty() ? o_.bounce : mta_bounce_,
+                         {{"forum", forum},
+                          {"local", subscriber.substr(0, at)},
+                          {"domain", at == std::string::npos ? "" : subscriber.substr(at + 1)}});
     return a.back() == '@' ? a + domain_ : a;
   }
 
@@ -300,6 +310,7 @@ class Fanout {
   PostReader reader_;
   std::string domain_;
   bool personal_envelope_ = false, personal_message_ = false;
+  std::string mta_bounce_;  // with --mta-verp: the sender the MTA makes VERP of
   NotifyReport report_;
   bool deferred_ = false;          // the MTA said wait: no more mail this run
   bool deferred_by_lock_ = false;  // a forum was busy: the others go on

@@ -36,6 +36,9 @@ struct NotifyOptions {
   // The envelope sender: {forum}, and the subscriber's {local} and
   // {domain} (VERP); ending in "@", the domain of the forum's address.
   std::string bounce = "{forum}-bounces+{local}={domain}@";
+  // The MTA makes the VERP senders from the pattern's base (Postfix's
+  // sendmail -XV): one message for many subscribers.
+  bool mta_verp = false;
   std::optional<forum::ReplyKeys> reply_keys;  // Reply-To a key when set
   std::string unsubscribe_url;                 // https URL pattern: {forum}, {address}
   std::string archive_url;                     // {forum}

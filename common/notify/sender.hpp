@@ -45,8 +45,10 @@ class Sender {
 };
 
 // sendmail: COMMAND -f SENDER -- RECIPIENT... with the message (LF line
-// ends) on its standard input, up to parallel at a time.
-std::unique_ptr<Sender> sendmail_sender(const std::string& command, unsigned parallel);
+// ends) on its standard input, up to parallel at a time; with verp,
+// COMMAND -XV -f SENDER ...: Postfix's sendmail then gives each recipient
+// its own envelope sender, SENDER's local part +local=domain.
+std::unique_ptr<Sender> sendmail_sender(const std::string& command, unsigned parallel, bool verp = false);
 
 struct SmtpOptions {
   std::string url;           // smtp://host[:port], smtps://...

@@ -32,9 +32,10 @@ struct MemoryFile {
 
 class SendmailSender : public Sender {
  public:
-  SendmailSender(const std::string& command, unsigned parallel)
+  SendmailSender(const std::string& command, unsigned parallel, bool verp)
       : argv_(process::command_argv(command)), parallel_(parallel ? parallel : 1) {
     if (argv_.empty()) throw Error(Exit::usage, "--sendmail: no command");
+    if (verp) argv_.push_back("-XV");
     program_ = process::find_program(argv_[0]);
     // An inherited "ignore SIGCHLD" would have the kernel reap them first.
     signal(SIGCHLD, SIG_DFL);
@@ -111,8 +112,8 @@ class SendmailSender : public Sender {
 
 }  // namespace
 
-std::unique_ptr<Sender> sendmail_sender(const std::string& command, unsigned parallel) {
-  return std::make_unique<SendmailSender>(command, parallel);
+std::unique_ptr<Sender> sendmail_sender(const std::string& command, unsigned parallel, bool verp) {
+  return std::make_unique<SendmailSender>(command, parallel, verp);
 }
 
 }  // namespace forumgate::notify

@@ -197,3 +197,18 @@ check_all() {
   wait_inbox bob@example.net 1
   wait_inbox carol@example.com 1
 }
+
+@test "--mta-verp: one sendmail run for all, Postfix gives each recipient its own VERP sender" {
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'Shared', '<p>s</p>', 'web', UNIX_TIMESTAMP())"
+  run fn --mta-verp
+  assert_success
+  assert_output --partial "1 posts sent, 3 messages accepted"
+  assert_equal "$(grep -c 'postfix/pickup' "$PF_LOG")" 1
+  wait_inbox amelie@example.org 1
+  wait_inbox bob@example.net 1
+  wait_inbox carol@example.com 1
+  assert_equal "$(field "$(newest bob@example.net)" Return-Path)" "<linux-bounces+bob=example.net@forum.example.org>"
+  assert_equal "$(field "$(newest carol@example.com)" Return-Path)" "<linux-bounces+carol=example.com@forum.example.org>"
+  run fn_smtp --mta-verp
+  assert_failure 64
+}
