@@ -212,3 +212,27 @@ check_all() {
   run fn_smtp --mta-verp
   assert_failure 64
 }
+
+@test "examples/: the cron line and the systemd units send the posts, as nobody" {
+  # Through this Postfix: the config's sendmail, for the programs run as nobody.
+  sed -i "/^\[forumnotify\]/a sendmail = \"python3 $FORUMGATE_SOURCE/tests/lib/smtp_sendmail.py $PF_SMTP_PORT -i\"" forumgate.conf
+  mkdir lock && chmod 1777 lock
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'By cron', '<p>c</p>', 'web', UNIX_TIMESTAMP())"
+  line=$(example cron/forumnotify.cron | awk '/^[*0-9]/ { $1 = $2 = $3 = $4 = $5 = $6 = ""; sub(/^ +/, ""); print }')
+  run as_nobody env PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$line"
+  assert_success
+  assert_output --partial "1 posts sent, 3 messages accepted"
+  wait_inbox bob@example.net 1
+  assert_equal "$(field "$(newest bob@example.net)" Return-Path)" "<linux-bounces+bob=example.net@forum.example.org>"
+
+  command -v systemd-analyze >/dev/null || skip "systemd-analyze is not installed"
+  example systemd/forumnotify.service | sed "s|^User=forum$|User=nobody|" > forumnotify.service
+  example systemd/forumnotify.timer > forumnotify.timer
+  mkdir -p man/man1 && cp "$FORUMGATE_SOURCE/man/forumnotify.1" man/man1/
+  run env MANPATH="$T/man" systemd-analyze verify "$T/forumnotify.service" "$T/forumnotify.timer"
+  assert_success
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 2, 'By the timer', '<p>t</p>', 'web', UNIX_TIMESTAMP())"
+  run as_nobody env PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$(sed -n 's/^ExecStart=//p' forumnotify.service)"
+  assert_success
+  wait_inbox carol@example.com 2
+}
