@@ -38,8 +38,6 @@ int run(Options& o) {
   n.web_message_id = o.forum.web_message_id;
   n.bounce = o.forum.bounce;
   n.loop = o.forum.loop;
-  if (n.bounce.empty() || n.bounce.find('@') == std::string::npos)
-    throw Error(Exit::usage, "--bounce " + n.bounce + ": not an address pattern");
   if (o.since_post >= 0) n.since_post = o.since_post;
   if (!o.forum.reply_key_file.empty()) n.reply_keys = forum::ReplyKeys::from_file(o.forum.reply_key_file);
   n.print = [](const std::string& s) { std::cout << s << std::flush; };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/log.hpp"
+#include "forum/bounce_address.hpp"
 #include "forum/route.hpp"
 #include "mime/header.hpp"
 #include "notify/message.hpp"
@@ -31,7 +32,7 @@ const char* const notify_statements[] = {"list_forums", "notify_cursor",   "add_
 class Fanout {
  public:
   Fanout(forum::Connection& db, const forum::Profile& profile, const NotifyOptions& o, Sender& sender)
-      : db_(db), profile_(profile), o_(o), sender_(sender), reader_(db, profile, o) {
+      : db_(db), profile_(profile), o_(o), sender_(sender), reader_(db, profile, o), bounce_(o.bounce) {
     forum::AddressPattern check(o.address);  // Error(78) without {forum}
     domain_ = o.address.substr(o.address.rfind('@') + 1);
     if (o.address.find('@') == std::string::npos || domain_.empty() || has(domain_, "{"))
@@ -41,14 +42,14 @@ class Fanout {
     if (o.web_message_id.empty() || !has(o.web_message_id, "{post}"))
       throw Error(Exit::config,
                   "--web-message-id: the web posts' Message-ID, with {post} (the same as forumpost's), is needed");
-    personal_envelope_ = has(o.bounce, "{local}") || has(o.bounce, "{domain}");
+    personal_envelope_ = bounce_.per_subscriber();
     if (o.mta_verp) {
       // Postfix's VERP: sender+local=domain@its-domain, from "sender@its-domain".
       std::size_t verp = o.bounce.find("+{local}={domain}@");
       if (verp == std::string::npos)
         throw Error(Exit::usage,
                     "--mta-verp: the MTA writes \"+{local}={domain}@\", which --bounce " + o.bounce + " does not have");
-      mta_bounce_ = o.bounce.substr(0, verp) + o.bounce.substr(verp + 17);
+      mta_bounce_.emplace(o.bounce.substr(0, verp) + o.bounce.substr(verp + 17));
       personal_envelope_ = false;
     }
     personal_message_ = o.reply_keys.has_value() || has(o.unsubscribe_url, "{address}");
@@ -155,12 +156,7 @@ class Fanout {
   }
 
   std::string bounce_address(const std::string& forum, const std::string& subscriber) const {
-    std::size_t at = subscriber.rfind('@');
-    std::string a = fill(mta_bounce_.empty() ? o_.bounce : mta_bounce_,
-                         {{"forum", forum},
-                          {"local", subscriber.substr(0, at)},
-                          {"domain", at == std::string::npos ? "" : subscriber.substr(at + 1)}});
-    return a.back() == '@' ? a + domain_ : a;
+    return (mta_bounce_ ? *mta_bounce_ : bounce_).make(forum, subscriber, domain_);
   }
 
   ListAddresses list_addresses(const ForumInfo& f, const std::string& subscriber) const {
@@ -310,7 +306,8 @@ class Fanout {
   PostReader reader_;
   std::string domain_;
   bool personal_envelope_ = false, personal_message_ = false;
-  std::string mta_bounce_;  // with --mta-verp: the sender the MTA makes VERP of
+  forum::BounceAddress bounce_;
+  std::optional<forum::BounceAddress> mta_bounce_;  // with --mta-verp: the sender the MTA makes VERP of
   NotifyReport report_;
   bool deferred_ = false;          // the MTA said wait: no more mail this run
   bool deferred_by_lock_ = false;  // a forum was busy: the others go on
