@@ -136,12 +136,27 @@ std::string clean_header_text(std::string_view text) {
 
 std::string unstructured_field(std::string_view name, std::string_view raw) {
   const std::string text = clean_header_text(raw);
+  // Words that can stay as they are do; runs of the others go as encoded
+  // words, the blanks between them inside (a reader drops the blanks
+  // between encoded words, RFC 2047 6.2).
+  const std::vector<std::string_view> words = util::split_blanks(text);
   std::vector<std::string> items;
-  if (needs_encoding(text, name.size() + 2)) {
-    items = encoded_words(text);
-  } else {
-    for (std::string_view w : util::split_blanks(text)) items.emplace_back(w);
+  std::string run;
+  auto flush_run = [&] {
+    if (run.empty()) return;
+    for (auto& w : encoded_words(run)) items.push_back(std::move(w));
+    run.clear();
+  };
+  for (std::string_view w : words) {
+    if (needs_encoding(w, name.size() + 2)) {
+      if (!run.empty()) run += ' ';
+      run += w;
+    } else {
+      flush_run();
+      items.emplace_back(w);
+    }
   }
+  flush_run();
   return fold(name, items, " ");
 }
 

@@ -40,7 +40,10 @@ TEST(Writer, PlainSubjectStaysReadable) {
 
 TEST(Writer, NonAsciiGoesAsEncodedWords) {
   std::string f = unstructured_field("Subject", "Problème de montage NFS");
-  EXPECT_EQ(f, "Subject: =?utf-8?q?Probl=C3=A8me_de_montage_NFS?=\n");
+  EXPECT_EQ(f, "Subject: =?utf-8?q?Probl=C3=A8me?= de montage NFS\n");
+  EXPECT_EQ(unstructured_field("Subject", "Re: déjà vu à Paris"),
+            "Subject: Re: =?utf-8?q?d=C3=A9j=C3=A0?= vu =?utf-8?q?=C3=A0?= Paris\n");
+  EXPECT_EQ(check_and_decode(unstructured_field("Subject", "Re: déjà vu à Paris")), "Re: déjà vu à Paris");
   EXPECT_EQ(check_and_decode(f), "Problème de montage NFS");
 }
 
