@@ -29,7 +29,8 @@ struct Options {
 
 std::string summary(const notify::NotifyReport& r) {
   return std::to_string(r.posts) + " posts sent, " + std::to_string(r.messages) + " messages accepted, " +
-         std::to_string(r.refused) + " refused, " + std::to_string(r.waiting) + " posts waiting";
+         std::to_string(r.refused) + " refused, " + std::to_string(r.waiting) + " posts waiting" +
+         (r.disabled ? ", " + std::to_string(r.disabled) + " subscriptions disabled" : "");
 }
 
 int run(Options& o) {
@@ -38,6 +39,7 @@ int run(Options& o) {
   n.web_message_id = o.forum.web_message_id;
   n.bounce = o.forum.bounce;
   n.loop = o.forum.loop;
+  n.bounce_limits = o.forum.bounce_limits;
   if (o.since_post >= 0) n.since_post = o.since_post;
   if (!o.forum.reply_key_file.empty()) n.reply_keys = forum::ReplyKeys::from_file(o.forum.reply_key_file);
   n.print = [](const std::string& s) { std::cout << s << std::flush; };

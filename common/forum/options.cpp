@@ -24,6 +24,15 @@ void add_forum_options(CLI::App& app, ForumOptions& o, const std::string& progra
                  "The envelope sender of the forum's mail (VERP: {local} and {domain} of the subscriber)")
       ->capture_default_str()
       ->type_name("PATTERN");
+  app.add_option("--bounce-limit", o.bounce_limits.limit,
+                 "Disable a subscription after N hard bounces, on as many days")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->type_name("N");
+  app.add_option("--bounce-days", o.bounce_limits.days, "... within the last DAYS days")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->type_name("DAYS");
   app.add_option("--reply-key-file", o.reply_key_file,
                  "The secret (a 0600 file) of reply keys binding a reply to its post and subscriber")
       ->type_name("FILE");

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "forum/bounces.hpp"
 #include "forum/profile.hpp"
 
 namespace forumgate::forum {
@@ -20,12 +21,14 @@ struct ForumOptions {
   std::string web_message_id;
   std::string bounce = "{forum}-bounces+{local}={domain}@";
   std::string reply_key_file;
+  BounceLimits bounce_limits;
   std::string loop;
   std::vector<std::string> sql;
 };
 
 // --defaults-file, --site, --address, --web-message-id, --bounce,
-// --reply-key-file, --loop, --sql; program names the option file's group.
+// --bounce-limit, --bounce-days, --reply-key-file, --loop, --sql; program
+// names the option file's group.
 void add_forum_options(CLI::App& app, ForumOptions& options, const std::string& program);
 
 // The W-Agora profile of options.site, with the --sql replacements.

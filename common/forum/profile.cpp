@@ -65,6 +65,21 @@ void add_notify_statements(std::map<std::string, Statement>& s) {
       "INSERT IGNORE INTO `{site}_fg_deliveries` (bn_name, post_id, address, unixdate, status) "
       "VALUES (?, ?, ?, ?, ?)",
       {{"{site}_fg_deliveries", {"bn_name", "post_id", "address", "unixdate", "status"}}}};
+  // Bounces of the forum's mail (forum/bounces.hpp), from forumpost and
+  // from forumnotify's SMTP refusals.
+  s["find_subscription"] = {"SELECT address, disabled FROM `{site}_fg_subscriptions` WHERE bn_name = ? AND address = ?",
+                            {}};
+  s["record_bounce"] = {
+      "INSERT INTO `{site}_fg_bounces` (bn_name, address, unixdate, status, hard) VALUES (?, ?, ?, ?, ?)",
+      {{"{site}_fg_bounces", {"bn_name", "address", "unixdate", "status", "hard"}}}};
+  s["count_hard_bounces"] = {
+      "SELECT COUNT(DISTINCT unixdate DIV 86400) FROM `{site}_fg_bounces` "
+      "WHERE bn_name = ? AND address = ? AND hard = 1 AND unixdate > ?",
+      {}};
+  s["disable_subscription"] = {
+      "UPDATE `{site}_fg_subscriptions` SET disabled = ?, disabled_reason = ? "
+      "WHERE bn_name = ? AND address = ? AND disabled = 0",
+      {}};
   s["forget_deliveries"] = {"DELETE FROM `{site}_fg_deliveries` WHERE bn_name = ? AND post_id = ?", {}};
 }
 
@@ -107,8 +122,11 @@ Profile Profile::wagora(const std::string& site) {
   s["record_attachment"] = {
       "INSERT INTO `{site}_attachments` (att_name, att_path, unixdate, note_id) VALUES (?, ?, ?, ?)",
       {{"{site}_attachments", {"att_id", "att_name", "att_path", "unixdate", "note_id"}}}};
-  s["subscribe"] = {"INSERT IGNORE INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?)",
-                    {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate"}}}};
+  // A confirmed subscription again: active again, whatever disabled it.
+  s["subscribe"] = {
+      "INSERT INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE disabled = 0, disabled_reason = ''",
+      {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate", "disabled", "disabled_reason"}}}};
   s["unsubscribe"] = {"DELETE FROM `{site}_fg_subscriptions` WHERE bn_name = ? AND address = ?", {}};
   s["add_confirmation"] = {
       "INSERT INTO `{site}_fg_confirmations` (token, bn_name, address, action, expires) VALUES (?, ?, ?, ?, ?)",

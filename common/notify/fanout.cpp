@@ -1,5 +1,6 @@
 #include "notify/fanout.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -24,6 +25,21 @@ std::int64_t now() {
 std::int64_t to_int(const std::optional<std::string>& s) { return s && !s->empty() ? std::stoll(*s) : 0; }
 
 bool has(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+
+// The RFC 3463 code in an SMTP reply ("550 5.1.1 <x>: unknown"), else 5.0.0.
+std::string smtp_status(const std::string& reply) {
+  for (std::size_t i = 0; i + 5 <= reply.size(); ++i) {
+    if (reply[i] != '5' || reply[i + 1] != '.' || (i > 0 && std::isdigit(static_cast<unsigned char>(reply[i - 1]))))
+      continue;
+    std::size_t j = i + 2;
+    while (j < reply.size() && std::isdigit(static_cast<unsigned char>(reply[j]))) ++j;
+    if (j == i + 2 || j >= reply.size() || reply[j] != '.') continue;
+    std::size_t k = j + 1;
+    while (k < reply.size() && std::isdigit(static_cast<unsigned char>(reply[k]))) ++k;
+    if (k > j + 1) return reply.substr(i, k - i);
+  }
+  return "5.0.0";
+}
 
 // The statements forumnotify runs, for the schema check.
 const char* const notify_statements[] = {"list_forums", "notify_cursor",   "add_to_outbox",   "post_author",
@@ -224,6 +240,7 @@ class Fanout {
       return false;
     }
     done_with(f, p.mail.id);
+    count_refusals(f);
     ++report_.posts;
     log::info("forum " + f.name + " post " + std::to_string(p.mail.id) + ": sent to " + std::to_string(sent_) +
               (refused_ ? ", refused for " + std::to_string(refused_) : ""));
@@ -265,6 +282,7 @@ class Fanout {
         log::warning("forum " + forum_->name + " post " + std::to_string(post_) + ": " + f.recipients[0] +
                      " refused: " + outcome.reason);
         pending_.emplace_back(f.recipients[0], "refused");
+        refusals_.push_back({f.recipients[0], smtp_status(outcome.reason), true});
         ++refused_;
         ++report_.refused;
         break;
@@ -286,6 +304,17 @@ class Fanout {
       db_.execute(profile_.sql("record_delivery"), {forum_->name, post_, address, t, status});
     db_.commit();
     pending_.clear();
+  }
+
+  // An MTA refusing a recipient for good is a bounce, counted as one.
+  void count_refusals(const ForumInfo& f) {
+    if (refusals_.empty() || o_.dry_run) return;
+    db_.begin();
+    forum::BounceResult r = forum::record_bounces(db_, profile_, f.name, refusals_, o_.bounce_limits, now());
+    db_.commit();
+    refusals_.clear();
+    for (const auto& a : r.disabled) log::notice("forum " + f.name + ": the subscription of " + a + " is disabled");
+    report_.disabled += r.disabled.size();
   }
 
   // Every subscriber has the post: it leaves the outbox, and its
@@ -318,6 +347,7 @@ class Fanout {
   std::map<std::uint64_t, InFlight> in_flight_;
   std::vector<InFlight> retry_;
   std::vector<std::pair<std::string, std::string>> pending_;  // accepted, not yet recorded
+  std::vector<forum::BounceReading> refusals_;                // of the post at hand
   Clock::time_point last_commit_;
 };
 

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "forum/bounces.hpp"
 #include "forum/db.hpp"
 #include "forum/profile.hpp"
 #include "forum/reply_key.hpp"
@@ -40,6 +41,7 @@ struct NotifyOptions {
   // sendmail -XV): one message for many subscribers.
   bool mta_verp = false;
   std::optional<forum::ReplyKeys> reply_keys;  // Reply-To a key when set
+  forum::BounceLimits bounce_limits;           // an SMTP refusal counts as a hard bounce
   std::string unsubscribe_url;                 // https URL pattern: {forum}, {address}
   std::string archive_url;                     // {forum}
   std::string post_url;                        // {forum}, {post}, {thread}
@@ -60,6 +62,7 @@ struct NotifyReport {
   std::size_t posts = 0;     // posts sent to every subscriber
   std::size_t messages = 0;  // (post, subscriber) the MTA accepted
   std::size_t refused = 0;   // (post, subscriber) the MTA refused
+  std::size_t disabled = 0;  // subscriptions disabled by refusals
   std::size_t waiting = 0;   // posts left in outboxes (hidden, deferred)
   bool deferred = false;     // the MTA deferred, or a forum was busy
   std::string reason;        // why, when deferred

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/error.hpp"
+#include "mime/writer.hpp"
 #include "notify/sender.hpp"
 #include "spool/libcurl.hpp"
 
@@ -61,6 +62,7 @@ class SmtpSender : public Sender {
     slot->offset = 0;
     slot->tag = tag;
     slot->error[0] = '\0';
+    slot->reply.clear();
     if (slot->recipients) curl_.slist_free_all(slot->recipients);
     slot->recipients = nullptr;
     for (const auto& r : envelope.recipients)
@@ -89,7 +91,19 @@ class SmtpSender : public Sender {
     std::uint64_t tag = 0;
     bool busy = false;
     char error[CURL_ERROR_SIZE] = {};
+    std::string reply;  // the server's last reply line, for the reason
   };
+
+  // libcurl says "RCPT failed: 550"; the server's own words (with the
+  // RFC 3463 code a bounce is counted by) come through its debug output.
+  static int remember_reply(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+    // Only a refusal: libcurl's QUIT after it has a reply too.
+    if (type != CURLINFO_HEADER_IN || size == 0 || (data[0] != '4' && data[0] != '5')) return 0;
+    auto* s = static_cast<Slot*>(user);
+    s->reply.assign(data, std::min<size_t>(size, 512));
+    while (!s->reply.empty() && (s->reply.back() == '\n' || s->reply.back() == '\r')) s->reply.pop_back();
+    return 0;
+  }
 
   static size_t read_message(char* buffer, size_t size, size_t count, void* user) {
     auto* s = static_cast<Slot*>(user);
@@ -106,6 +120,9 @@ class SmtpSender : public Sender {
     curl_.easy_setopt(h, CURLOPT_READFUNCTION, read_message);
     curl_.easy_setopt(h, CURLOPT_READDATA, &s);
     curl_.easy_setopt(h, CURLOPT_ERRORBUFFER, s.error);
+    curl_.easy_setopt(h, CURLOPT_DEBUGFUNCTION, remember_reply);
+    curl_.easy_setopt(h, CURLOPT_DEBUGDATA, &s);
+    curl_.easy_setopt(h, CURLOPT_VERBOSE, 1L);  // for the debug function only: it prints nothing
     curl_.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_.easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(o_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
@@ -162,7 +179,7 @@ class SmtpSender : public Sender {
         curl_.easy_getinfo(s->handle, CURLINFO_RESPONSE_CODE, &code);
         o.answer = code >= 500 && code < 600 ? Answer::refused : Answer::deferred;
         o.reason = o_.url + ": " + (s->error[0] ? std::string(s->error) : curl_.easy_strerror(result));
-        if (code) o.reason += " (" + std::to_string(code) + ")";
+        if (code && !s->reply.empty()) o.reason += " (" + mime::clean_header_text(s->reply) + ")";
       }
       if (done_) done_(s->tag, o);
     }

@@ -23,6 +23,8 @@ complete -c forumnotify -l site -x -d 'The W-Agora site'
 complete -c forumnotify -l address -x -d 'Forum addresses, with {forum}'
 complete -c forumnotify -l web-message-id -x -d 'The Message-ID of web posts'
 complete -c forumnotify -l bounce -x -d 'The envelope sender, VERP with {local} and {domain}'
+complete -c forumnotify -l bounce-limit -x -d 'Disable a subscription after N hard bounces'
+complete -c forumnotify -l bounce-days -x -d 'Within the last DAYS days'
 complete -c forumnotify -l reply-key-file -r -F -d "The reply keys' secret"
 complete -c forumnotify -l loop -x -d 'Our X-Loop value'
 complete -c forumnotify -l sql -x -d 'Replace the named SQL statement (NAME=SQL)'

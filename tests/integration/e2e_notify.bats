@@ -84,7 +84,8 @@ wait_sql() {
   grep -v "smtp\[" "$PF_LOG" | tail -5 >&2
   return 1
 }
-newest() { inbox "$1" | tail -1; }
+# The newest by modification time (Maildir names do not sort by time).
+newest() { find "$T/mail/${1#*@}/${1%@*}/new" -type f -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-; }
 field() { python3 -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],"rb"),policy=email.policy.default); print(m[sys.argv[2]])' "$1" "$2"; }
 check_all() {
   local m
@@ -160,7 +161,7 @@ check_all() {
   printf 'From: carol@example.com\nTo: %s\nSubject: unsubscribe\nMessage-ID: <u1@example.com>\n\nplease\n' "$unsubscribe" |
     postfix_send -f carol@example.com "$unsubscribe"
   wait_inbox carol@example.com 2
-  confirmation=$(newest carol@example.com)
+  confirmation=$(grep -l '^Subject: Confirm' $(inbox carol@example.com))
   assert_equal "$(field "$confirmation" Subject | cut -d' ' -f1-3)" "Confirm: unsubscribe linux"
   python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$confirmation" 'carol@example.com' 'yes' |
     postfix_send -f carol@example.com "$(field "$confirmation" Reply-To)"
@@ -172,16 +173,30 @@ check_all() {
   assert_equal "$(inbox carol@example.com | wc -l)" 2
 }
 
-@test "Postfix refusing a recipient over SMTP: recorded as refused, the others get the post" {
+@test "Postfix refusing a recipient over SMTP: a hard bounce; at the limit the subscription is disabled" {
   sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', 'ghost@example.org', 1)"
   sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'Hello', '<p>h</p>', 'amelie', UNIX_TIMESTAMP())"
-  run fn_smtp
+  run fn_smtp --bounce-limit 2
   assert_success
   assert_output --partial "2 messages accepted, 1 refused"
   assert_output --partial "ghost@example.org refused"
   wait_inbox bob@example.net 1
   wait_inbox carol@example.com 1
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_outbox')" 0
+  assert_equal "$(sql 'SELECT address, status, hard FROM agora_fg_bounces' | tr '\t' ' ')" "ghost@example.org 5.1.1 1"
+  assert_equal "$(sql 'SELECT disabled FROM agora_fg_subscriptions WHERE address = "ghost@example.org"')" 0
+  # A second hard bounce, on another day: the limit of 2 is reached.
+  sql "UPDATE agora_fg_bounces SET unixdate = unixdate - 86400"
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 2, 'Again', '<p>a</p>', 'amelie', UNIX_TIMESTAMP())"
+  run fn_smtp --bounce-limit 2
+  assert_success
+  assert_output --partial "1 subscriptions disabled"
+  [ "$(sql 'SELECT disabled FROM agora_fg_subscriptions WHERE address = "ghost@example.org"')" -gt 0 ]
+  assert_equal "$(sql 'SELECT disabled_reason FROM agora_fg_subscriptions WHERE address = "ghost@example.org"')" \
+    "2 hard bounces in 7 days, the last 5.1.1"
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 3, 'Third', '<p>3</p>', 'amelie', UNIX_TIMESTAMP())"
+  run fn_smtp --bounce-limit 2
+  assert_output --partial "1 posts sent, 2 messages accepted, 0 refused"
 }
 
 @test "the MTA unreachable: 75, nothing recorded, all sent once it is back" {
@@ -203,10 +218,10 @@ check_all() {
   run fn --mta-verp
   assert_success
   assert_output --partial "1 posts sent, 3 messages accepted"
-  assert_equal "$(grep -c 'postfix/pickup' "$PF_LOG")" 1
   wait_inbox amelie@example.org 1
   wait_inbox bob@example.net 1
   wait_inbox carol@example.com 1
+  assert_equal "$(grep -c 'postfix/pickup' "$PF_LOG")" 1
   assert_equal "$(field "$(newest bob@example.net)" Return-Path)" "<linux-bounces+bob=example.net@forum.example.org>"
   assert_equal "$(field "$(newest carol@example.com)" Return-Path)" "<linux-bounces+carol=example.com@forum.example.org>"
   run fn_smtp --mta-verp
