@@ -74,7 +74,7 @@ class Fanout {
 
   NotifyReport run() {
     for (const auto& f : forums()) {
-      if (report_.deferred && !deferred_by_lock_) break;  // the MTA said wait
+      if (deferred_) break;  // the MTA said wait: the other forums wait too
       handle_forum(f);
     }
     return report_;
@@ -114,7 +114,7 @@ class Fanout {
     auto lock = db_.query(profile_.sql("notify_lock"), {f.name});
     if (lock.empty() || lock[0][0].value_or("0") != "1") {
       log::warning("forum " + f.name + ": another forumnotify is sending it; skipped");
-      report_.deferred = deferred_by_lock_ = true;
+      report_.deferred = true;
       report_.reason = "another run holds forum " + f.name;
       return;
     }
@@ -338,8 +338,7 @@ class Fanout {
   forum::BounceAddress bounce_;
   std::optional<forum::BounceAddress> mta_bounce_;  // with --mta-verp: the sender the MTA makes VERP of
   NotifyReport report_;
-  bool deferred_ = false;          // the MTA said wait: no more mail this run
-  bool deferred_by_lock_ = false;  // a forum was busy: the others go on
+  bool deferred_ = false;  // the MTA said wait: no more mail this run
   const ForumInfo* forum_ = nullptr;
   std::int64_t post_ = 0;
   std::size_t sent_ = 0, refused_ = 0;

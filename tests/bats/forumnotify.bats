@@ -299,3 +299,29 @@ carol@example.com|linux-bounces@forum.example.org"
   run fn
   assert_success
 }
+
+@test "a forum another run holds is skipped (75); the lock goes with the holder's connection" {
+  # The lock is named after the database and the forum.
+  fn
+  post_on_web 0 'Locked' '<p>l</p>' carol
+  mariadb_sql "$DB" -e "SELECT GET_LOCK('forumnotify.$DB.linux', 0); SELECT SLEEP(60)" > /dev/null &
+  holder=$!
+  BG_PIDS="${BG_PIDS:-} $holder"
+  for ((i = 0; i < 300; i++)); do
+    [ "$(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux') IS NOT NULL")" = 1 ] && break
+    sleep 0.1
+  done
+  run fn
+  assert_failure 75
+  assert_output --partial "another forumnotify is sending it"
+  assert_equal "$(ls out | wc -l)" 0
+  # The holder's connection ends (as a killed run's does).
+  sql "KILL $(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux')")"
+  for ((i = 0; i < 300; i++)); do
+    [ "$(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux') IS NULL")" = 1 ] && break
+    sleep 0.1
+  done
+  run fn
+  assert_success
+  assert_equal "$(sent | wc -l)" 2
+}
