@@ -6,6 +6,7 @@
 
 #include "cli/error.hpp"
 #include "forum/reply_key.hpp"
+#include "forum/route.hpp"
 #include "temp_dir.hpp"
 
 using forumgate::forum::looks_like_reply_key;
@@ -67,4 +68,18 @@ TEST(ReplyKey, SecretFileMustBeTheOwnersAlone) {
   EXPECT_EQ(keys.key("linux", 1, "a@b"), ReplyKeys("a secret of more than sixteen bytes").key("linux", 1, "a@b"));
   std::ofstream(path) << "short\n";
   EXPECT_THROW(ReplyKeys::from_file(path), forumgate::Error);
+}
+
+TEST(ReplyKey, RoutedWithItsForum) {
+  forumgate::forum::AddressPattern pattern("{forum}@forum.example.org");
+  auto r = pattern.match("Linux+r42.0123456789ABCDEF0123@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->forum, "linux");
+  EXPECT_EQ(r->action, forumgate::forum::Action::post);
+  EXPECT_EQ(r->reply_key, "+r42.0123456789abcdef0123");
+  // Not a key's shape: a forum name that cannot be ("linux+r42.x").
+  EXPECT_FALSE(pattern.match("linux+r42.xyz@forum.example.org"));
+  r = pattern.match("linux+subscribe@forum.example.org");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->reply_key, "");
 }
