@@ -23,7 +23,7 @@ setup() {
   mkdir -p mail
   chown nobody:nogroup mail
   printf '%s\n' "amelie@example.org example.org/amelie/" "bob@example.net example.net/bob/" \
-    "carol@example.com example.com/carol/" > vmailbox
+    "carol@example.com example.com/carol/" "captured@example.org example.org/captured/" > vmailbox
   postmap vmailbox
   example postfix/main.cf > main.cf.in
   cat >> main.cf.in <<CF
@@ -32,7 +32,11 @@ virtual_mailbox_base = $T/mail
 virtual_mailbox_maps = hash:$T/vmailbox
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
+virtual_alias_maps = regexp:$T/copies
 CF
+  # A copy of each bounce that comes back to a VERP address, to read it
+  # here (Postfix adds no BCC to the bounces it makes; an alias it expands).
+  echo '/^(linux-bounces\+.*@forum\.example\.org)$/ ${1}, captured@example.org' > copies
   example postfix/master.cf > master.cf.in
   example postfix/transport > transport
   postmap transport
@@ -250,4 +254,34 @@ check_all() {
   run as_nobody env PATH="$FORUMGATE_BIN:/usr/bin:/bin" sh -c "$(sed -n 's/^ExecStart=//p' forumnotify.service)"
   assert_success
   wait_inbox carol@example.com 2
+}
+
+@test "the real Postfix's bounce of a mailbox that does not exist: VERP names it, the report reads as Sisimai and flufl.bounce read it" {
+  perl -MSisimai -e 1 2>/dev/null || fail "libsisimai-perl is not installed (scripts/deps test)"
+  sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', 'ghost@example.org', 1)"
+  sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES (0, 1, 'Hello', '<p>h</p>', 'amelie', UNIX_TIMESTAMP())"
+  # sendmail: Postfix takes the message, then its virtual(8) finds no such mailbox.
+  run fn
+  assert_success
+  assert_output --partial "1 posts sent, 3 messages accepted"
+  wait_inbox captured@example.org 1
+  b=$(newest captured@example.org)
+  assert_equal "$(field "$b" Delivered-To)" "captured@example.org"
+  [[ $(grep -m1 '^X-Original-To:\|^To:' "$b") == *linux-bounces+ghost=example.org@forum.example.org* ]] ||
+    fail "the bounce came to $(grep -m1 '^To:' "$b")"
+  # Its report, as our reader (through mimeparse) and the two peers read it.
+  run mimeparse "$b"
+  assert_success
+  ours=$(jq -r '.bounce.recipients[] | "\(.address) \(.action) \(.status)"' <<< "$output")
+  assert_equal "$ours" "ghost@example.org failed 5.1.1"
+  assert_equal "$(jq -r .auto <<< "$output")" "bounce"
+  run "$FORUMGATE_SOURCE/tests/lib/bounce_peers.sh" sisimai "$b"
+  assert_success
+  assert_equal "$output" "$ours"
+  run "$FORUMGATE_SOURCE/tests/lib/bounce_peers.sh" flufl "$b"
+  assert_success
+  assert_equal "$output" "ghost@example.org permanent"
+  # forumpost, behind the pipe transport, took the bounce and posted nothing.
+  wait_log 'to=<linux-bounces\+ghost=example.org@forum.example.org>, relay=forumgate,.* status=sent'
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
 }
