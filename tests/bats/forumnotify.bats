@@ -325,3 +325,36 @@ carol@example.com|linux-bounces@forum.example.org"
   assert_success
   assert_equal "$(sent | wc -l)" 2
 }
+
+@test "attachments: attached up to --max-attached, linked beyond it" {
+  fn
+  mkdir -p base/attachments
+  big=$(head -c 3000 /dev/zero | tr '\0' 'p' | base64 -w 76)
+  {
+    printf 'From: Bob <bob@example.net>\nTo: linux@forum.example.org\nSubject: Logs\nMessage-ID: <att@example.net>\n'
+    printf 'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n'
+    printf -- '--b\nContent-Type: text/plain\n\nThe logs.\n'
+    printf -- '--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename="dmesg.txt"\n\nline one\n'
+    printf -- '--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="big.pdf"\nContent-Transfer-Encoding: base64\n\n%s\n' "$big"
+    printf -- '--b--\n'
+  } | forumpost --defaults-file "$T/my.cnf" -q -r linux@forum.example.org --attachments-dir base
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_attachments')" 2
+  run fn --attachments-dir base --max-attached 100 --attachments-url https://forum.example.org/files
+  assert_success
+  m=$(one_to carol@example.com)
+  run python3 - "$m" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m.get_content_type())
+for part in m.iter_attachments():
+    print(part.get_filename(), part.get_content_type(), part.get_content().strip())
+print(m.get_body(("plain",)).get_content())
+PY
+  assert_success
+  assert_line "multipart/mixed"
+  assert_line "dmesg.txt text/plain line one"
+  assert_line --partial "Attachment big.pdf: https://forum.example.org/files/attachments/2.big.pdf"
+  refute_line --partial "big.pdf application/pdf"
+  run python3 "$FORUMGATE_SOURCE/tests/lib/check_mail.py" out/*.eml
+  assert_success
+}
