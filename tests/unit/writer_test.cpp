@@ -48,7 +48,8 @@ TEST(Writer, NonAsciiGoesAsEncodedWords) {
 }
 
 TEST(Writer, LineBreaksAndNulCannotAddAField) {
-  std::string hostile = std::string("hi\r\nBcc: victim@example.org\n\nbody\0more", 40);
+  const char raw[] = "hi\r\nBcc: victim@example.org\n\nbody\0more";
+  std::string hostile(raw, sizeof raw - 1);
   std::string f = unstructured_field("Subject", hostile);
   EXPECT_EQ(f, "Subject: hi Bcc: victim@example.org body more\n");
   std::string a = address_field("From", "Eve\r\nBcc: x@y", "linux@forum.example.org");
