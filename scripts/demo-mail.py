@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """scripts/demo-mail.py MBOX: append the demo's mail to MBOX, as an MTA
 delivers it (From_ lines, '>From' quoting); with --confirm ADDRESS, append
-Amelie's reply to the confirmation mail instead."""
+Amelie's reply to the confirmation mail instead; with --bob MBOX, Bob's
+new answer in the NFS thread; with --answer MESSAGE MBOX, Amelie's answer
+to MESSAGE (a file in her Maildir), as her mail client writes it."""
 import base64
+import email
+import email.policy
 import sys
 
 FORUM = "forum.example.org"
@@ -152,8 +156,46 @@ def confirm(path, address):
         ("Message-ID", "<sub-2@example.org>")], "Yes, that was me.\n"))
 
 
+def bob(path):
+    mbox_append(path, "bob@example.net", mail([
+        ("Return-Path", "<bob@example.net>"),
+        ("From", "Bob <bob@example.net>"),
+        ("To", "linux@" + FORUM),
+        ("Subject", "Re: Probl\u00e8me de montage NFS"),
+        ("Date", "Tue, 24 Nov 2026 11:40:00 +0100"),
+        ("Message-ID", "<nfs-5@example.net>"),
+        ("In-Reply-To", "<nfs-3@example.com>"),
+        ("References", "<nfs-1@example.org> <nfs-2@example.net> <nfs-3@example.com>"),
+        ("Content-Type", "text/plain; charset=utf-8")],
+        "Did nolock help? If not, check that rpcbind listens: rpcinfo -p.\n\n-- \nBob\n"))
+
+
+def answer(received, path):
+    """Amelie's mail client answering the forum's message as it landed."""
+    with open(received, "rb") as f:
+        original = email.message_from_binary_file(f, policy=email.policy.default)
+    quoted = "".join("> %s\n" % line for line in original.get_body(("plain",)).get_content().splitlines()[:3])
+    refs = str(original["References"] or "").split() + [str(original["Message-ID"])]
+    mbox_append(path, "amelie@example.org", mail([
+        ("Return-Path", "<amelie@example.org>"),
+        ("From", "Am\u00e9lie Durand <amelie@example.org>"),
+        ("To", str(original["Reply-To"])),
+        ("Subject", "Re: " + str(original["Subject"]).removeprefix("Re: ")),
+        ("Date", "Tue, 24 Nov 2026 12:05:00 +0100"),
+        ("Message-ID", "<nfs-6@example.org>"),
+        ("In-Reply-To", str(original["Message-ID"])),
+        ("References", " ".join(refs)),
+        ("Content-Type", "text/plain; charset=utf-8")],
+        "rpcbind was not listening: restarted it, and the mount works now. Thanks!\n\n"
+        "Bob wrote:\n" + quoted))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--confirm":
         confirm(sys.argv[3], sys.argv[2])
+    elif sys.argv[1] == "--bob":
+        bob(sys.argv[2])
+    elif sys.argv[1] == "--answer":
+        answer(sys.argv[2], sys.argv[3])
     else:
         demo(sys.argv[1])

@@ -24,6 +24,65 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+// forumnotify's: the posts since its last run, what a post's mail needs,
+// the subscribers, and its delivery state.
+void add_notify_statements(std::map<std::string, Statement>& s) {
+  s["list_forums"] = {"SELECT bn_name, bn_db, bn_title FROM `{site}` WHERE category = 0 ORDER BY cle",
+                      {{"{site}", {"bn_name", "bn_db", "bn_title", "category"}}}};
+  // One run per forum at a time; the server drops the lock with the
+  // connection, however the run ends.
+  s["notify_lock"] = {"SELECT GET_LOCK(CONCAT('forumnotify.', DATABASE(), '.', ?), 0)", {}};
+  s["notify_cursor"] = {"SELECT last_post FROM `{site}_fg_notify` WHERE bn_name = ?",
+                        {{"{site}_fg_notify", {"bn_name", "last_post", "unixdate"}}}};
+  s["set_notify_cursor"] = {
+      "INSERT INTO `{site}_fg_notify` (bn_name, last_post, unixdate) VALUES (?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE last_post = VALUES(last_post), unixdate = VALUES(unixdate)",
+      {}};
+  s["newest_post"] = {"SELECT COALESCE(MAX(cle), 0) FROM `{messages}`", {{"{messages}", {"cle"}}}};
+  s["new_posts"] = {"SELECT cle FROM `{messages}` WHERE cle > ? ORDER BY cle LIMIT 1000", {}};
+  s["add_to_outbox"] = {"INSERT IGNORE INTO `{site}_fg_outbox` (bn_name, post_id, unixdate) VALUES (?, ?, ?)",
+                        {{"{site}_fg_outbox", {"bn_name", "post_id", "unixdate"}}}};
+  s["outbox"] = {"SELECT post_id FROM `{site}_fg_outbox` WHERE bn_name = ? ORDER BY post_id", {}};
+  s["leave_outbox"] = {"DELETE FROM `{site}_fg_outbox` WHERE bn_name = ? AND post_id = ?", {}};
+  s["post_for_mail"] = {
+      "SELECT cle, parent, thread, subject, body, userid, unixdate, hidden FROM `{messages}` WHERE cle = ?",
+      {{"{messages}", {"cle", "parent", "thread", "subject", "body", "userid", "unixdate", "hidden"}}}};
+  s["thread_posts"] = {"SELECT cle, parent FROM `{messages}` WHERE thread = ? OR cle = ?", {}};
+  s["post_message_ids"] = {
+      "SELECT post_id, message_id FROM `{site}_fg_messages` WHERE bn_name = ? AND post_id IN ({keys})", {}};
+  s["post_author"] = {"SELECT username, firstname, name, useraddress FROM `{site}_users` WHERE userid = ?", {}};
+  s["post_attachments"] = {
+      "SELECT att_id, att_name, att_path FROM `{site}_attachments` WHERE note_id = ? "
+      "ORDER BY att_id",
+      {}};
+  // Active subscribers since before the post, less those who have it.
+  s["subscribers"] = {
+      "SELECT s.address FROM `{site}_fg_subscriptions` s LEFT JOIN `{site}_fg_deliveries` d "
+      "ON d.bn_name = s.bn_name AND d.post_id = ? AND d.address = s.address "
+      "WHERE s.bn_name = ? AND s.unixdate <= ? AND s.disabled = 0 AND d.address IS NULL ORDER BY s.address",
+      {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate", "disabled"}}}};
+  s["record_delivery"] = {
+      "INSERT IGNORE INTO `{site}_fg_deliveries` (bn_name, post_id, address, unixdate, status) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {{"{site}_fg_deliveries", {"bn_name", "post_id", "address", "unixdate", "status"}}}};
+  // Bounces of the forum's mail (forum/bounces.hpp), from forumpost and
+  // from forumnotify's SMTP refusals.
+  s["find_subscription"] = {"SELECT address, disabled FROM `{site}_fg_subscriptions` WHERE bn_name = ? AND address = ?",
+                            {}};
+  s["record_bounce"] = {
+      "INSERT INTO `{site}_fg_bounces` (bn_name, address, unixdate, status, hard) VALUES (?, ?, ?, ?, ?)",
+      {{"{site}_fg_bounces", {"bn_name", "address", "unixdate", "status", "hard"}}}};
+  s["count_hard_bounces"] = {
+      "SELECT COUNT(DISTINCT unixdate DIV 86400) FROM `{site}_fg_bounces` "
+      "WHERE bn_name = ? AND address = ? AND hard = 1 AND unixdate > ?",
+      {}};
+  s["disable_subscription"] = {
+      "UPDATE `{site}_fg_subscriptions` SET disabled = ?, disabled_reason = ? "
+      "WHERE bn_name = ? AND address = ? AND disabled = 0",
+      {}};
+  s["forget_deliveries"] = {"DELETE FROM `{site}_fg_deliveries` WHERE bn_name = ? AND post_id = ?", {}};
+}
+
 }  // namespace
 
 Profile Profile::wagora(const std::string& site) {
@@ -63,8 +122,11 @@ Profile Profile::wagora(const std::string& site) {
   s["record_attachment"] = {
       "INSERT INTO `{site}_attachments` (att_name, att_path, unixdate, note_id) VALUES (?, ?, ?, ?)",
       {{"{site}_attachments", {"att_id", "att_name", "att_path", "unixdate", "note_id"}}}};
-  s["subscribe"] = {"INSERT IGNORE INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?)",
-                    {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate"}}}};
+  // A confirmed subscription again: active again, whatever disabled it.
+  s["subscribe"] = {
+      "INSERT INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE disabled = 0, disabled_reason = ''",
+      {{"{site}_fg_subscriptions", {"bn_name", "address", "unixdate", "disabled", "disabled_reason"}}}};
   s["unsubscribe"] = {"DELETE FROM `{site}_fg_subscriptions` WHERE bn_name = ? AND address = ?", {}};
   s["add_confirmation"] = {
       "INSERT INTO `{site}_fg_confirmations` (token, bn_name, address, action, expires) VALUES (?, ?, ?, ?, ?)",
@@ -79,6 +141,7 @@ Profile Profile::wagora(const std::string& site) {
       "SELECT CHARACTER_SET_NAME, CHARACTER_OCTET_LENGTH FROM information_schema.COLUMNS "
       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'body'",
       {}};
+  add_notify_statements(s);
   return p;
 }
 

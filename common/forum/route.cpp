@@ -1,5 +1,6 @@
 #include "forum/route.hpp"
 
+#include "forum/reply_key.hpp"
 #include "mime/header.hpp"
 #include "util/error.hpp"
 
@@ -49,6 +50,13 @@ std::optional<Route> AddressPattern::match(std::string_view address) const {
   }
   Route route;
   route.forum = middle;
+  // "forum+r42.KEY": a reply key after the forum's name.
+  if (size_t plus = middle.rfind('+'); plus != std::string::npos && looks_like_reply_key(middle.substr(plus))) {
+    route.forum = middle.substr(0, plus);
+    route.reply_key = middle.substr(plus);
+    if (!valid_forum_name(route.forum)) return std::nullopt;
+    return route;
+  }
   // "forum-subscribe", "forum+confirm-TOKEN": the action after the last
   // '-' or '+' that is followed by one (forum names may hold '-').
   for (size_t i = middle.size(); i-- > 0;) {

@@ -9,6 +9,8 @@
 //   linux-subscribe@  linux+subscribe@      subscribe
 //   linux-unsubscribe@ linux+unsubscribe@   unsubscribe
 //   linux-confirm-TOKEN@ linux+confirm-TOKEN@  confirm a (un)subscription
+//   linux+r42.KEY@      post, a reply to post 42 if KEY verifies
+//                       (forum/reply_key.hpp; the route carries it unverified)
 // Matching ignores case; forum names are returned lower-case.
 
 #include <optional>
@@ -25,7 +27,8 @@ std::optional<Action> parse_action(std::string_view name);
 struct Route {
   std::string forum;
   Action action = Action::post;
-  std::string token;  // for confirm
+  std::string token;           // for confirm
+  std::string reply_key = {};  // "+r42.KEY", unverified, for a post
 };
 
 class AddressPattern {

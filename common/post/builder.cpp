@@ -7,6 +7,7 @@
 #include "mime/address.hpp"
 #include "mime/charset.hpp"
 #include "mime/classify.hpp"
+#include "mime/dsn.hpp"
 #include "mime/encoded_words.hpp"
 #include "mime/filename.hpp"
 #include "mime/html.hpp"
@@ -381,6 +382,13 @@ Record build_record(const mime::Message& m, const BuildOptions& options) {
       r.subject,
       options.loop_value};
   r.auto_kind = std::string(mime::to_string(mime::classify(in)));
+  if (mime::Dsn dsn = mime::read_dsn(m); dsn.found) {
+    Bounce b;
+    b.reporting_mta = dsn.reporting_mta;
+    for (auto& x : dsn.recipients)
+      b.recipients.push_back({std::move(x.address), std::move(x.action), std::move(x.status), std::move(x.diagnostic)});
+    r.bounce = std::move(b);
+  }
   return r;
 }
 

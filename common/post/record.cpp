@@ -62,6 +62,14 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                            {"sha256", a.sha256},
                            {"path", optional_json(a.path)},
                            {"placeholder", a.placeholder}});
+  nlohmann::ordered_json bounce = nullptr;
+  if (r.bounce) {
+    nlohmann::ordered_json recipients = nlohmann::ordered_json::array();
+    for (const auto& b : r.bounce->recipients)
+      recipients.push_back(
+          {{"address", b.address}, {"action", b.action}, {"status", b.status}, {"diagnostic", b.diagnostic}});
+    bounce = {{"reporting_mta", r.bounce->reporting_mta}, {"recipients", recipients}};
+  }
   j = nlohmann::ordered_json{{"version", r.version},
                              {"message_id", optional_json(r.message_id)},
                              {"in_reply_to", optional_json(r.in_reply_to)},
@@ -82,6 +90,7 @@ void to_json(nlohmann::ordered_json& j, const Record& r) {
                              {"html", optional_json(r.html)},
                              {"attachments", attachments},
                              {"auto", r.auto_kind},
+                             {"bounce", bounce},
                              {"defects", r.defects},
                              {"size", r.size}};
 }
@@ -278,6 +287,24 @@ std::string dump_json(const Record& r) {
   }
   w.end_array();
   w.field("auto", std::string_view(r.auto_kind));
+  w.key("bounce");
+  if (r.bounce) {
+    w.begin_object();
+    w.field("reporting_mta", std::string_view(r.bounce->reporting_mta));
+    w.begin_array("recipients");
+    for (const auto& b : r.bounce->recipients) {
+      w.begin_object();
+      w.field("address", std::string_view(b.address));
+      w.field("action", std::string_view(b.action));
+      w.field("status", std::string_view(b.status));
+      w.field("diagnostic", std::string_view(b.diagnostic));
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.field("defects", r.defects);
   w.field("size", std::uint64_t{r.size});
   w.end_object();
@@ -323,6 +350,15 @@ void from_json(const nlohmann::json& j, Record& r) {
       r.attachments.push_back(std::move(att));
     }
   r.auto_kind = j.value("auto", "none");
+  if (auto it = j.find("bounce"); it != j.end() && it->is_object()) {
+    Bounce b;
+    b.reporting_mta = it->value("reporting_mta", "");
+    if (auto rs = it->find("recipients"); rs != it->end() && rs->is_array())
+      for (const auto& x : *rs)
+        b.recipients.push_back(
+            {x.value("address", ""), x.value("action", ""), x.value("status", ""), x.value("diagnostic", "")});
+    r.bounce = std::move(b);
+  }
   r.defects = j.value("defects", std::vector<std::string>{});
   r.size = j.value("size", std::uint64_t{0});
 }

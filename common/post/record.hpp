@@ -34,6 +34,19 @@ struct Attachment {
   std::string placeholder;
 };
 
+// What a delivery status notification (RFC 3464) says of one recipient.
+struct BounceRecipient {
+  std::string address;
+  std::string action;      // failed, delayed, ...
+  std::string status;      // RFC 3463, "5.1.1"; "" when absent
+  std::string diagnostic;  // one line
+};
+
+struct Bounce {
+  std::string reporting_mta;
+  std::vector<BounceRecipient> recipients;
+};
+
 struct Record {
   int version = record_version;
   std::optional<std::string> message_id;  // with angle brackets
@@ -55,6 +68,7 @@ struct Record {
   std::optional<std::string> html;                  // sanitized, when the message had HTML
   std::vector<Attachment> attachments;
   std::string auto_kind = "none";  // JSON "auto": none|auto-reply|bounce|list|loop
+  std::optional<Bounce> bounce;    // the delivery status report, when the message has one
   std::vector<std::string> defects;
   std::uint64_t size = 0;  // bytes of the message as read
 };

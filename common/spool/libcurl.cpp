@@ -15,7 +15,7 @@ constexpr const char* soname = "libcurl.so.4";
 [[noreturn]] void cannot_load() {
   const char* why = dlerror();
   throw Error(Exit::unavailable,
-              std::string("cannot load ") + soname + " for POP3 and IMAP: " + (why ? why : "unknown error"));
+              std::string("cannot load ") + soname + " for POP3, IMAP and SMTP: " + (why ? why : "unknown error"));
 }
 
 template <class Function>
@@ -41,6 +41,16 @@ Libcurl load() {
   bind(lib, api.url_set, "curl_url_set");
   bind(lib, api.url_get, "curl_url_get");
   bind(lib, api.free, "curl_free");
+  bind(lib, api.easy_getinfo, "curl_easy_getinfo");
+  bind(lib, api.slist_append, "curl_slist_append");
+  bind(lib, api.slist_free_all, "curl_slist_free_all");
+  bind(lib, api.multi_init, "curl_multi_init");
+  bind(lib, api.multi_add_handle, "curl_multi_add_handle");
+  bind(lib, api.multi_remove_handle, "curl_multi_remove_handle");
+  bind(lib, api.multi_perform, "curl_multi_perform");
+  bind(lib, api.multi_poll, "curl_multi_poll");
+  bind(lib, api.multi_info_read, "curl_multi_info_read");
+  bind(lib, api.multi_cleanup, "curl_multi_cleanup");
   if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     throw Error(Exit::unavailable, "cannot initialise libcurl");
   }

@@ -112,10 +112,14 @@ CREATE TABLE agora_fg_messages (
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
 -- Mail subscriptions to a forum, and the confirmations waiting for a reply.
+-- A subscription disabled (by repeated hard bounces) keeps its row, with
+-- when and why.
 CREATE TABLE agora_fg_subscriptions (
   bn_name  VARCHAR(32)  NOT NULL,
   address  VARCHAR(255) NOT NULL,
   unixdate INT UNSIGNED NOT NULL DEFAULT 0,
+  disabled INT UNSIGNED NOT NULL DEFAULT 0,   -- when; 0: active
+  disabled_reason VARCHAR(255) NOT NULL DEFAULT '',
   PRIMARY KEY (bn_name, address)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
@@ -136,4 +140,42 @@ CREATE TABLE agora_fg_rejections (
   sender     VARCHAR(255) NOT NULL DEFAULT '',
   message_id VARCHAR(998) CHARACTER SET ascii NOT NULL DEFAULT '',
   reason     VARCHAR(255) NOT NULL DEFAULT ''
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
+-- forumnotify's state: per forum, the newest post it has taken; the posts
+-- taken and not yet sent to every subscriber (a hidden one waits there for
+-- a moderator); and, for those, each subscriber the MTA accepted the post
+-- for. A post's deliveries go when the post is done.
+CREATE TABLE agora_fg_notify (
+  bn_name   VARCHAR(32)  NOT NULL PRIMARY KEY,
+  last_post INT UNSIGNED NOT NULL,
+  unixdate  INT UNSIGNED NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
+CREATE TABLE agora_fg_outbox (
+  bn_name  VARCHAR(32)  NOT NULL,
+  post_id  INT UNSIGNED NOT NULL,
+  unixdate INT UNSIGNED NOT NULL DEFAULT 0,  -- when taken
+  PRIMARY KEY (bn_name, post_id)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
+CREATE TABLE agora_fg_deliveries (
+  bn_name  VARCHAR(32)  NOT NULL,
+  post_id  INT UNSIGNED NOT NULL,
+  address  VARCHAR(255) NOT NULL,
+  unixdate INT UNSIGNED NOT NULL DEFAULT 0,
+  status   ENUM('sent','refused') NOT NULL DEFAULT 'sent',
+  PRIMARY KEY (bn_name, post_id, address)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
+-- Bounces read by forumpost, per subscriber: hard ones (5.x.x) count
+-- towards disabling the subscription.
+CREATE TABLE agora_fg_bounces (
+  id       INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  bn_name  VARCHAR(32)  NOT NULL,
+  address  VARCHAR(255) NOT NULL,
+  unixdate INT UNSIGNED NOT NULL DEFAULT 0,
+  status   VARCHAR(16)  NOT NULL DEFAULT '',  -- RFC 3463, e.g. 5.1.1
+  hard     TINYINT      NOT NULL DEFAULT 0,
+  KEY subscriber (bn_name, address, unixdate)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;

@@ -89,6 +89,11 @@ install_stage() {
   assert_output --partial "run a command while holding a lock"
   run man -M "$SHARE/man" -P cat 7 forumgate
   assert_output --partial "move incoming mail"
+  assert_file_executable "$T/stage/usr/local/bin/forumnotify"
+  run man -M "$SHARE/man" -P cat forumnotify
+  assert_output --partial "send a forum's new posts to its subscribers"
+  assert_file_exists "$SHARE/forumgate/upgrade-notify.sql"
+  assert_file_exists "$SHARE/doc/forumgate/examples/cron/forumnotify.cron"
   make -s -C "$FORUMGATE_SOURCE" -f Makefile.install uninstall \
     DESTDIR="$T/stage" PREFIX=/usr/local
   run find "$T/stage" -type f
@@ -134,7 +139,7 @@ install_stage() {
   mandoc -Tascii "$FORUMGATE_SOURCE/man/forumgate.7" | col -bx | sed 's/^ *//' > page
   for f in postfix/aliases postfix/master.cf postfix/main.cf postfix/transport procmail/procmailrc \
     maildrop/mailfilter qmail/.qmail-forum-default cron/forumgate.cron systemd/forumgate.service \
-    hosted/forumgate-hosted.cron hosted/forumgate-hosted.service; do
+    hosted/forumgate-hosted.cron hosted/forumgate-hosted.service cron/forumnotify.cron systemd/forumnotify.service; do
     while IFS= read -r line; do
       case $line in '' | '#'*) continue ;; esac
       line=${line#"${line%%[! ]*}"}

@@ -250,3 +250,15 @@ mac" ]
   mimeparse "$D/multi.eml" > record
   [ "$(field '[.attachments[].placeholder] | unique | join(",")')" = "" ]
 }
+
+@test "a bounce's delivery status report is in the record: recipients, actions, statuses" {
+  run mimeparse "$FORUMGATE_SOURCE/tests/data/dsn/two-recipients.eml"
+  assert_success
+  assert_equal "$(jq -r '.bounce.reporting_mta' <<< "$output")" "relay.example.com"
+  assert_equal "$(jq -r '.bounce.recipients[] | "\(.address) \(.action) \(.status)"' <<< "$output")" \
+    "frank@example.com failed 5.2.2
+grace@example.com delayed 4.2.2"
+  assert_equal "$(jq -r '.auto' <<< "$output")" "bounce"
+  run mimeparse "$FORUMGATE_SOURCE/tests/data/dsn/exim-plain.eml"
+  assert_equal "$(jq -r '.bounce' <<< "$output")" "null"
+}

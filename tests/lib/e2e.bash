@@ -36,7 +36,7 @@ example() {
   sed -e "s|/usr/local/bin/|$FORUMGATE_BIN/|g" -e "s|/etc/forumgate.conf|$T/forumgate.conf|g" \
     -e "s|/etc/postfix/transport|$T/transport|g" -e "s|/var/spool/forumgate/|$T/queue/|g" \
     -e "s|/var/mail/forum|$T/spool/forum|g" -e "s|/run/lock/forumgate.lock|$T/lock/forumgate.lock|g" \
-    -e "s|/etc/forumgate/netrc|$T/netrc|g" \
+    -e "s|/run/lock/forumnotify.lock|$T/lock/forumnotify.lock|g" -e "s|/etc/forumgate/netrc|$T/netrc|g" \
     "$FORUMGATE_SOURCE/examples/$1"
 }
 

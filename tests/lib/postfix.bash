@@ -8,6 +8,9 @@
 #   postfix_flush         deliver the deferred mail now (postqueue -f)
 #   postfix_send ARGS...  sendmail -C $PF_DIR ARGS... (message on stdin)
 #   postfix_wait_sent N   until N deliveries are logged as sent
+#   postfix_listen DIR    before postfix_start: an SMTP listener on a
+#                         loopback port free at that moment (PF_SMTP_PORT),
+#                         added to $DIR/master.cf.in
 #   postfix_stop
 
 postfix_start() {
@@ -47,6 +50,25 @@ CF
     sleep 0.1
   done
   echo "postfix master wrote no pid" >&2
+  return 1
+}
+
+postfix_listen() {
+  PF_SMTP_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf '127.0.0.1:%s inet n - y - - smtpd\n' "$PF_SMTP_PORT" >> "$1/master.cf.in"
+}
+
+# After postfix_start with postfix_listen: until the listener answers (the
+# port may have been taken between choosing and binding it).
+postfix_wait_listening() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).recv(1)' \
+      "$PF_SMTP_PORT" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "nothing answers on 127.0.0.1:$PF_SMTP_PORT; the log ends:" >&2
+  tail -5 "$PF_LOG" >&2
   return 1
 }
 
