@@ -20,6 +20,7 @@
 #include "mime/tree.hpp"
 #include "post/builder.hpp"
 #include "util/fd.hpp"
+#include "util/printable.hpp"
 
 using namespace forumgate;
 
@@ -111,6 +112,9 @@ void one(const Options& o, const std::string& file) {
   else if (!o.extract.empty()) out = extract(o, m, file);
   else out = record_json(o, m);
   if (o.text && !out.empty() && out.back() != '\n') out += '\n';
+  // Text from the message, for a person when on a terminal (as ls(1) does):
+  // shown, never obeyed. A pipe gets its bytes as they are.
+  if ((o.text || !o.headers.empty()) && isatty(STDOUT_FILENO)) out = util::printable(out, util::Newlines::kept);
   util::write_all(STDOUT_FILENO, out, "standard output");
 }
 

@@ -10,6 +10,7 @@
 
 #include "cli/error.hpp"
 #include "spool/from_line.hpp"
+#include "util/printable.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -41,18 +42,7 @@ size_t quote_depth(std::string_view line) {
 // The line, quoted for a message of the user, with control bytes shown.
 std::string quoted(std::string_view line) {
   line = without_eol(line);
-  std::string out = "\"";
-  for (char c : line.substr(0, 80)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static const char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[(c >> 4) & 0xf];
-      out += hex[c & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out + (line.size() > 80 ? "...\"" : "\"");
+  return "\"" + util::printable(line.substr(0, 80)) + (line.size() > 80 ? "...\"" : "\"");
 }
 
 }  // namespace

@@ -210,3 +210,46 @@ mac" ]
   jq -r '.attachments[0] | keys[]' record | sort > actual
   diff -u documented actual
 }
+
+# A message written to take over the administrator's terminal: an ESC
+# sequence and a BEL in a charset, a screen-clearing CSI in a content type,
+# a right-to-left override in a file name, a C1 CSI (U+009B) in a subject;
+# and no end boundary.
+hostile_message() {
+  printf 'From: a@example.org\nSubject: =?utf-8?q?before=1B]2;owned=07=C2=9Bafter?=\nMIME-Version: 1.0\n'
+  printf 'Content-Type: multipart/mixed; boundary=b\n\n--b\n'
+  printf 'Content-Type: text/plain; charset="utf-8\033]2;owned\007"\n\nhi\n--b\n'
+  printf 'Content-Type: application/x-\033[2Jevil\n'
+  printf 'Content-Disposition: attachment; filename="invoice\342\200\256fdp.exe"\n\nx\n'
+}
+
+# No byte a terminal obeys: ESC, BEL, C1 (as UTF-8 or alone), RLO.
+assert_nothing_raw() {
+  ! grep -q -P '[\x00-\x08\x0b-\x1f\x7f]' "$1"
+  ! grep -q -e $'\xe2\x80\xae' -e $'\xc2\x9b' "$1"
+}
+
+@test "--tree shows control bytes and bidi controls escaped, never raw" {
+  hostile_message > evil.eml
+  mimeparse --tree evil.eml > tree
+  assert_nothing_raw tree
+  grep -qF 'charset=utf-8^[]2;owned^G' tree
+  grep -qF '"invoice<U+202E>fdp.exe"' tree
+  grep -qF '1.2 application/x-^[[2jevil 2 bytes attachment' tree
+}
+
+@test "an error quoting a file name shows its controls; a log line never splits" {
+  run -66 mimeparse $'no\033[2Jsuch\nmimeparse: forged line'
+  [ "${#lines[@]}" -eq 1 ]
+  assert_output --partial 'cannot open no^[[2Jsuch^Jmimeparse: forged line'
+  ! grep -q $'\033' <<< "$output"
+}
+
+@test "--header and --text on a terminal show controls escaped; a pipe gets the bytes" {
+  hostile_message > evil.eml
+  script -qec "mimeparse -H subject evil.eml" /dev/null > shown
+  grep -qF 'before^[]2;owned^G<U+009B>after' shown
+  ! grep -q $'\033]2' shown
+  mimeparse -H subject evil.eml > piped
+  grep -q $'before\033]2;owned\007\xc2\x9bafter' piped
+}

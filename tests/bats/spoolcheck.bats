@@ -122,6 +122,15 @@ deliver() {
   [ "$(jq -r '.spools[0].spool' <<<"$output")" = "$(printf 'odd "name"\\ \xef\xbf\xbd\xef\xbf\xbd box')" ]
 }
 
+@test "a name with controls is shown escaped on a terminal, as it is in a pipe" {
+  mbox $'box\033]2;owned\007' 1
+  script -qec "spoolcheck -c box*" /dev/null > shown
+  grep -qF '1 box^[]2;owned^G' shown
+  ! grep -q $'\033' shown
+  spoolcheck -c box* > piped
+  [ "$(cat piped)" = $'1 box\033]2;owned\007' ]
+}
+
 @test "-f FILE and -f - read spool names, one per line, with those of the command line" {
   mbox a 1
   mbox b

@@ -104,7 +104,7 @@ TEST(MboxReader, NotAnMboxIsDataErrorQuotingTheLine) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.status(), Exit::dataerr);
-    EXPECT_NE(std::string(e.what()).find("\"Subject: no From_ line\\x01\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("\"Subject: no From_ line^A\""), std::string::npos) << e.what();
   }
 }
 
