@@ -238,6 +238,16 @@ assert_nothing_raw() {
   grep -qF '1.2 application/x-^[[2jevil 2 bytes attachment' tree
 }
 
+@test "-v lists every defect of the record, escaped: those found decoding too" {
+  hostile_message > evil.eml
+  mimeparse -v evil.eml 2> err > record
+  assert_nothing_raw err
+  # A structure defect (the walker's) and a decoding one (the builder's).
+  grep -qF 'evil.eml: part 1: missing end boundary' err
+  grep -qF 'evil.eml: part 1.1: unknown charset "utf-8^[]2;owned^G"; read as windows-1252' err
+  [ "$(jq '.defects | length' record)" -eq "$(grep -c '^mimeparse: evil.eml: ' err)" ]
+}
+
 @test "an error quoting a file name shows its controls; a log line never splits" {
   run -66 mimeparse $'no\033[2Jsuch\nmimeparse: forged line'
   [ "${#lines[@]}" -eq 1 ]
