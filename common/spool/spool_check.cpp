@@ -117,8 +117,11 @@ SpoolState check_mbox(const std::string& spool, Place at, const struct stat& st,
   }
   SpoolState state{SpoolType::mbox, st.st_size > 0, 0};
   if (detail == Detail::count && state.new_mail) {
-    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // Without waiting: a FIFO put where the file was would block the open.
+    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) throw errno_error(spool, errno);
+    struct stat now {};
+    if (fstat(fd.get(), &now) != 0 || !S_ISREG(now.st_mode)) throw errno_error(spool, EINVAL);
     posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     try {
       state.count = count_mbox_messages(fd.get());

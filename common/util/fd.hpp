@@ -25,6 +25,10 @@ std::string read_input(const std::string& name);
 // A file's permission bits as chmod(1) takes them: "0640".
 std::string file_mode(unsigned mode);
 
+// What a file of st_mode mode is, for a message: "a regular file", "a
+// directory", "a FIFO", "a socket", "a character device"...
+std::string file_kind(unsigned mode);
+
 // Writes all of data, retrying short writes and EINTR; false (errno set)
 // on an error.
 bool write_fully(int fd, std::string_view data);

@@ -267,3 +267,20 @@ hold() {
   assert_success
   assert_output --partial "lockrun: locked cron.lock (flock)"
 }
+
+@test "--mailbox: a FIFO, a device or a socket is no mailbox: 66, nothing locked or opened for writing" {
+  mkfifo fifo
+  run timeout 20 lockrun --mailbox fifo -- touch ran
+  assert_equal "$status" 66
+  assert_output --partial "mailbox fifo is a FIFO, not a regular file"
+  assert_file_not_exists fifo.lock
+  assert_file_not_exists ran
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+  run lockrun --mailbox sock -- touch ran
+  assert_equal "$status" 66
+  assert_file_not_exists sock.lock
+  run lockrun --mailbox /dev/null -- touch ran
+  assert_equal "$status" 66
+  assert_output --partial "is a character device"
+  assert_file_not_exists ran
+}

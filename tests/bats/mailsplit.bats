@@ -521,3 +521,28 @@ PY
     cmp "${lines[$((i - 1))]}" <(printf 'Return-Path: <user%s@example.org>\n' "$i"; cat "msg$i")
   done
 }
+
+@test "a FIFO, a device or a socket is no source: 66 before anything is opened or locked" {
+  mkfifo fifo
+  run timeout 20 mailsplit fifo queue
+  assert_equal "$status" 66
+  assert_output --partial "fifo is a FIFO, not an mbox file or a Maildir"
+  assert_file_not_exists fifo.lock
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+  run mailsplit --count sock
+  assert_equal "$status" 66
+  assert_output --partial "sock is a socket"
+  assert_file_not_exists sock.lock
+  if [ "$(id -u)" -eq 0 ]; then
+    # /dev/zero's own numbers, in our directory: no /dev/zero.lock is made
+    # even when the test fails.
+    mknod zero c 1 5
+    run bash -c 'ulimit -v 2000000; timeout 20 mailsplit zero queue'
+    assert_equal "$status" 66
+    assert_output --partial "zero is a character device"
+    assert_file_not_exists zero.lock
+  fi
+  run mailsplit /dev/null queue
+  assert_equal "$status" 66
+  assert_file_not_exists queue/new
+}
