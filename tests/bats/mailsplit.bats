@@ -611,3 +611,18 @@ big() {
   assert_equal "$status" 66
   assert_file_not_exists queue/new
 }
+
+@test "the mbox corpus splits as written by hand (RFC 4155, the dates real writers wrote); spoolcheck -c agrees" {
+  for box in "$FORUMGATE_SOURCE"/tests/data/mbox/*.mbox; do
+    name=$(basename "$box" .mbox)
+    mkdir "out-$name"
+    mailsplit -o "out-$name" "$box"
+    # Each message's first Subject:, "(none)" for a piece cut off without one.
+    for f in "out-$name"/*; do
+      awk '{ sub(/\r$/, "") } /^Subject: / { sub(/^Subject: /, ""); print; found = 1; exit }
+           END { if (!found) print "(none)" }' "$f"
+    done > "$name.got"
+    diff -u "${box%.mbox}.subjects" "$name.got"
+    [ "$(spoolcheck -c "$box" | cut -d' ' -f1)" = "$(wc -l < "${box%.mbox}.subjects")" ]
+  done
+}
