@@ -263,3 +263,17 @@ assert_nothing_raw() {
   mimeparse -H subject evil.eml > piped
   grep -q $'before\033]2;owned\007\xc2\x9bafter' piped
 }
+
+@test "a boundary that looks like an RFC 2047 word is the boundary as written" {
+  printf '%s\n' 'From: a@example.org' 'Subject: x' 'MIME-Version: 1.0' \
+    'Content-Type: multipart/mixed; boundary="=?utf-8?q?sep?="' '' \
+    '--=?utf-8?q?sep?=' 'Content-Type: text/plain' '' 'the text' \
+    '--=?utf-8?q?sep?=' 'Content-Type: application/octet-stream' 'Content-Transfer-Encoding: base64' \
+    'Content-Disposition: attachment; filename="=?utf-8?q?caf=C3=A9.bin?="' '' 'AAEC' \
+    '--=?utf-8?q?sep?=--' > enc.eml
+  mimeparse enc.eml > record
+  [ "$(jq -r .text record)" = "the text" ]
+  [ "$(jq -r '.attachments[0].filename' record)" = "café.bin" ]
+  [ "$(jq -r '.attachments[0].size' record)" = 3 ]
+  [ "$(jq '.defects | length' record)" = 0 ]
+}
