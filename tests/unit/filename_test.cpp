@@ -67,6 +67,16 @@ TEST(FileName, LongNamesKeepTheirExtension) {
   EXPECT_EQ(name.size(), 120u);
 }
 
+TEST(FileName, ManyOfOneNameAndNamesThatLookNumbered) {
+  FileNames names;
+  EXPECT_EQ(names.add("a-3.txt", ""), "a-3.txt");  // taken before its turn
+  EXPECT_EQ(names.add("a.txt", ""), "a.txt");
+  EXPECT_EQ(names.add("a.txt", ""), "a-2.txt");
+  EXPECT_EQ(names.add("a.txt", ""), "a-4.txt");
+  EXPECT_EQ(names.add("a-4.txt", ""), "a-4-2.txt");
+  for (int i = 5; i <= 10000; ++i) ASSERT_EQ(names.add("A.txt", ""), "A-" + std::to_string(i) + ".txt");
+}
+
 TEST(FileName, UniqueWithinAMessage) {
   FileNames names;
   EXPECT_EQ(names.add("a.txt", "text/plain"), "a.txt");
