@@ -150,6 +150,8 @@ int watch(const Options& o, const std::vector<std::string>& spools) {
     } catch (const spool::SpoolError& e) {
       results[i] = SpoolResult{true, std::nullopt, e.reason()};
     }
+    // A Maildir being made again has no mail yet: not an error.
+    if (!results[i].state && watcher.half_made(i)) results[i] = SpoolResult{true, spool::SpoolState{}, ""};
     report(spools[i], results[i]);
   };
   for (size_t i = 0; i < spools.size(); ++i) watch_and_check(i);
