@@ -289,7 +289,7 @@ hold() {
       "trap 'echo got $sig > out; exit 3' $sig; touch held; for i in \$(seq 400); do sleep 0.05; done"
     wait_for_file held
     kill -s "$sig" "$BG_PID"
-    ends_within 30 "$BG_PID"
+    ends_within 120 "$BG_PID"
     assert_equal "$status" 3
     assert_file_contains out "got $sig"
     assert_file_not_exists cron.lock
@@ -300,7 +300,7 @@ hold() {
   bg lockrun -k dotlock cron.lock -- sh -c 'touch held; exec sleep 30'
   wait_for_file held
   kill -USR1 "$BG_PID"
-  ends_within 30 "$BG_PID"
+  ends_within 120 "$BG_PID"
   assert_equal "$status" 138
   assert_file_not_exists cron.lock
 }

@@ -564,7 +564,7 @@ big() {
     bg mailsplit --drain --exec 'sh -c "touch held; sleep 1; cat > /dev/null"' box
     wait_for_file held
     kill -s "$sig" "$BG_PID"
-    ends_within 30 "$BG_PID"
+    ends_within 120 "$BG_PID"
     assert_equal "$status" "$((128 + $(kill -l "$sig")))"
     cmp box before
     assert_file_not_exists box.lock
@@ -579,9 +579,9 @@ big() {
   # (A background job's standard input is /dev/null unless its own command
   # redirects it.)
   bg sh -c 'exec mailsplit - queue < input'
-  blocked_in_read "$BG_PID"
+  wait_blocked "$BG_PID" pipe_read
   kill -TERM "$BG_PID"
-  ends_within 30 "$BG_PID"
+  ends_within 120 "$BG_PID"
   assert_equal "$status" 143
   assert_equal "$(ls queue/new | wc -l)" 0
   kill "$writer"

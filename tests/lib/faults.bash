@@ -16,21 +16,6 @@ signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
 
-# blocked_in_read PID [FD]: wait (up to 30 s) until PID sits in read(2) on
-# FD (default 0): the system call it is blocked in, from /proc, not a guess
-# of how long it takes to get there.
-blocked_in_read() {
-  local i fd
-  fd=$(printf '0x%x' "${2:-0}")
-  for ((i = 0; i < 300; i++)); do
-    read -r -a call < "/proc/$1/syscall" 2>/dev/null || return 1
-    [ "${call[0]}" = 0 ] && [ "${call[1]}" = "$fd" ] && return 0
-    sleep 0.1
-  done
-  echo "pid $1 never blocked in read on fd ${2:-0}" >&2
-  return 1
-}
-
 # ends_within SECS PID: wait for a background job to end by itself, its
 # status in $status; one still running after SECS is killed and fails.
 ends_within() {
