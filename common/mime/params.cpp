@@ -60,7 +60,7 @@ class Scanner {
         for (; !done(); ++pos_) {
           char c = peek();
           if (c == '\\') {
-            ++pos_;
+            if (pos_ + 1 < s_.size()) ++pos_;  // a quoted pair; a last '\\' quotes nothing
           } else if (c == '(') {
             ++depth;
           } else if (c == ')' && --depth == 0) {

@@ -297,3 +297,10 @@ PY
   [ "$(jq -r '.attachments | map(.filename) | unique | length' record)" = 10000 ]
   [ "$(jq -r '.attachments[9999].filename' record)" = a-10000.txt ]
 }
+
+@test "a parameter comment that ends in a backslash is no internal error" {
+  printf 'From: a@example.org\nContent-Type: text/plain; charset=utf-8; x(\\\n\nhi\n' > bs.eml
+  run mimeparse bs.eml
+  assert_success
+  [ "$(jq -r .text <<< "$output")" = hi ]
+}

@@ -165,6 +165,17 @@ TEST(Params, DuplicatesFirstWins) {
   EXPECT_EQ(v.params.size(), 1u);
 }
 
+// An unterminated comment that ends in a backslash once took the scanner
+// past the end of the value: std::out_of_range, a message refused as an
+// internal error (found by rfc2231_fuzz).
+TEST(Params, CommentEndingInABackslash) {
+  EXPECT_NO_THROW(parse_header_value("text/plain; a(\\"));
+  const char found[] = "td(;t(plain; ch\0\0d; delsp\x98in; ch\0\0d; delsp\x98=y=yes..\\";
+  EXPECT_NO_THROW(parse_header_value(std::string_view(found, sizeof found - 1)));
+  EXPECT_EQ(parse_header_value("text/plain; charset=utf-8 (a\\").value, "text/plain");
+  EXPECT_EQ(param(parse_header_value("text/plain; charset=utf-8; x(\\"), "charset"), "utf-8");
+}
+
 TEST(Params, EmptyAndJunk) {
   auto v = parse_header_value("");
   EXPECT_EQ(v.value, "");
