@@ -13,6 +13,7 @@
 #include "process/signals.hpp"
 #include "spool/splitter.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 using namespace forumgate;
 
@@ -78,16 +79,19 @@ int run(const Options& o) {
   cli::ProgressBar bar(log::enabled(log::Level::notice) && !log::enabled(log::Level::info) && !output_on_terminal,
                        "messages");
   rq.on_progress = [&bar](const cli::Progress& p) { bar.update(p); };
-  // SIGINT, SIGTERM, SIGHUP: stop between messages, leaving the source
-  // whole and no lock behind.
+  // A signal that would end us (SIGTERM, SIGINT, SIGHUP, SIGUSR1...): stop
+  // between messages, or in a read or write that waits on a pipe, leaving
+  // the source whole and no lock behind.
   process::ForwardedSignals signals;
   rq.cancel = signals.cancel_flag();
+  util::stop_io_when(signals.cancel_flag());
   spool::SplitReport report;
   try {
     report = spool::split_spool(rq, *sink);
-  } catch (const spool::Interrupted& e) {
+  } catch (const Error& e) {
+    if (!signals.caught()) throw;
     bar.clear();
-    log::notice(e.what());
+    log::notice(dynamic_cast<const spool::Interrupted*>(&e) ? e.what() : std::string(e.what()) + "; interrupted");
     return 128 + signals.caught();
   }
   bar.clear();

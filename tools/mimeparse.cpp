@@ -20,6 +20,7 @@
 #include "post/builder.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/printable.hpp"
 
 using namespace forumgate;
 
@@ -66,16 +67,19 @@ std::string write_attachment(const std::string& dir, const std::string& name, st
   }
 }
 
-std::string record_json(const Options& o, const mime::Message& m) {
+post::Record build(const Options& o, const mime::Message& m, bool write_attachments) {
   post::BuildOptions bo;
   if (!o.recipient.empty()) bo.recipient = o.recipient;
   bo.loop_value = o.loop;
   bo.trim_reply = !o.no_trim;
-  if (!o.attachments_dir.empty())
+  if (write_attachments && !o.attachments_dir.empty())
     bo.on_attachment = [&](const post::Attachment& a, std::string_view data) -> std::optional<std::string> {
       return write_attachment(o.attachments_dir, a.filename, data);
     };
-  post::Record record = post::build_record(m, bo);
+  return post::build_record(m, bo);
+}
+
+std::string record_json(const Options& o, const post::Record& record) {
   if (!o.pretty) return post::dump_json(record) + "\n";
   // Message bytes are not always valid UTF-8 even after decoding: replace,
   // never fail.
@@ -98,19 +102,26 @@ std::string extract(const Options& o, const mime::Message& m, const std::string&
   return mime::decode_body(m, *part);
 }
 
-// One message: what it was asked for, on standard output.
+// One message: what it was asked for, on standard output. With -v, every
+// defect of its record: the structure's, and those found decoding it.
 void one(const Options& o, const std::string& file) {
   mime::Message m = mime::parse_message(util::read_input(file));
   if (m.original_size == 0) throw Error(Exit::dataerr, file + ": empty, not a message");
   if (!m.has_header) throw Error(Exit::dataerr, file + ": not a message: no header fields");
-  for (const auto& defect : m.defects) log::info(file + ": " + defect);
+  const bool as_record = !o.tree && !o.text && o.headers.empty() && o.extract.empty();
+  std::optional<post::Record> record;
+  if (as_record || log::enabled(log::Level::info)) record = build(o, m, as_record);
+  for (const auto& defect : record ? record->defects : m.defects) log::info(file + ": " + defect);
   std::string out;
   if (o.tree) out = mime::render_tree(m);
   else if (o.text) out = post::body_text(m);
   else if (!o.headers.empty()) out = headers_text(o, m);
   else if (!o.extract.empty()) out = extract(o, m, file);
-  else out = record_json(o, m);
+  else out = record_json(o, *record);
   if (o.text && !out.empty() && out.back() != '\n') out += '\n';
+  // Text from the message, for a person when on a terminal (as ls(1) does):
+  // shown, never obeyed. A pipe gets its bytes as they are.
+  if ((o.text || !o.headers.empty()) && isatty(STDOUT_FILENO)) out = util::printable(out, util::Newlines::kept);
   util::write_all(STDOUT_FILENO, out, "standard output");
 }
 

@@ -15,6 +15,7 @@
 #include "spool/spool_watch.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/printable.hpp"
 
 using namespace forumgate;
 using spool::SpoolResult;
@@ -85,13 +86,17 @@ std::string render(const Options& o, const std::vector<std::string>& spools, con
   if (o.quiet) return {};
   if (o.json) return render_json(spools, results, o.count);
   std::string text;
+  // A name with a control in it is shown, not obeyed, on a terminal (as
+  // ls(1) does); a pipe gets it as it is.
+  const bool terminal = isatty(STDOUT_FILENO);
   for (size_t i = 0; i < spools.size(); ++i) {
     const SpoolResult& r = results[i];
     if (!r.state) continue;
+    const std::string name = terminal ? util::printable(spools[i]) : spools[i];
     if (o.count) {
-      text += std::to_string(r.state->count) + " " + spools[i] + "\n";
+      text += std::to_string(r.state->count) + " " + name + "\n";
     } else if (r.state->new_mail) {
-      text += spools[i] + "\n";
+      text += name + "\n";
     }
   }
   return text;
@@ -145,6 +150,8 @@ int watch(const Options& o, const std::vector<std::string>& spools) {
     } catch (const spool::SpoolError& e) {
       results[i] = SpoolResult{true, std::nullopt, e.reason()};
     }
+    // A Maildir being made again has no mail yet: not an error.
+    if (!results[i].state && watcher.half_made(i)) results[i] = SpoolResult{true, spool::SpoolState{}, ""};
     report(spools[i], results[i]);
   };
   for (size_t i = 0; i < spools.size(); ++i) watch_and_check(i);

@@ -1,6 +1,7 @@
 #include "cli/log.hpp"
 
 #include "util/fd.hpp"
+#include "util/printable.hpp"
 
 #include <syslog.h>
 #include <unistd.h>
@@ -50,9 +51,12 @@ bool enabled(Level level) { return level <= settings.threshold; }
 void write(Level level, std::string_view message) {
   if (!enabled(level)) return;
   const int saved_errno = errno;
-  write_stderr(message);
+  // A file name, a charset, an id from a message: a CR, LF or NUL in it
+  // would split or end the line, an ESC would reach a terminal.
+  const std::string shown = util::printable(message);
+  write_stderr(shown);
   if (settings.syslog) {
-    syslog(syslog_priority(level), "%.*s", static_cast<int>(message.size()), message.data());
+    syslog(syslog_priority(level), "%.*s", static_cast<int>(shown.size()), shown.data());
   }
   errno = saved_errno;
 }

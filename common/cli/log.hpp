@@ -4,6 +4,9 @@
 //
 // Levels: error and warning always reach stderr unless --quiet (which keeps
 // errors); notice is the default level; info is -v; debug is -vv.
+//
+// A message is one line, whatever it quotes: its control bytes (CR, LF,
+// NUL, ESC...) are shown escaped (util/printable.hpp), never written.
 
 #include <string>
 #include <string_view>

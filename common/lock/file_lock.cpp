@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 
 #include "lock/holder.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::lock {
 namespace {
@@ -51,7 +53,9 @@ bool busy(int err) { return err == EWOULDBLOCK || err == EAGAIN || err == EACCES
 }  // namespace
 
 FileLock::FileLock(std::string path, Api api, Open open) : path_(std::move(path)), api_(api) {
-  const int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | (open == Open::create ? O_CREAT : 0);
+  // A mailbox is opened without waiting (a FIFO's open would wait for a
+  // writer), then refused unless it is a regular file.
+  const int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | (open == Open::create ? O_CREAT : O_NONBLOCK);
   fd_ = ::open(path_.c_str(), flags, 0666);
   if (fd_ < 0 && errno == EISDIR && api_ == Api::flock) {
     // flock(1) locks directories too; a read-only descriptor is enough.
@@ -66,6 +70,21 @@ FileLock::FileLock(std::string path, Api api, Open open) : path_(std::move(path)
     if (open == Open::existing) throw system_error(Exit::noinput, "mailbox " + path_);
     throw system_error(Exit::cantcreat, "cannot open lock file " + path_);
   }
+  if (open == Open::existing) refuse_what_is_no_mailbox();
+}
+
+// A mailbox is read to its end under the lock: a FIFO (opened read-write it
+// never ends), a device (/dev/zero never ends either), a socket is none,
+// even when it took a regular file's place after the caller looked.
+void FileLock::refuse_what_is_no_mailbox() {
+  struct stat st {};
+  if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+    return;
+  }
+  ::close(fd_);
+  fd_ = -1;
+  throw Error(Exit::noinput, "mailbox " + path_ + " is " + util::file_kind(st.st_mode) + ", not a regular file");
 }
 
 FileLock::~FileLock() {

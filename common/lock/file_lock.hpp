@@ -18,7 +18,7 @@ class FileLock final : public Lock {
   enum class Api { flock, fcntl };
   enum class Open {
     create,    // a lock file: created when missing (error: 73)
-    existing,  // a mailbox: must exist (error: 66)
+    existing,  // a mailbox: must exist, as a regular file (error: 66)
   };
 
   FileLock(std::string path, Api api, Open open);
@@ -36,6 +36,7 @@ class FileLock final : public Lock {
 
  private:
   int lock_call(bool wait);
+  void refuse_what_is_no_mailbox();
 
   std::string path_;
   Api api_;

@@ -321,6 +321,51 @@ std::optional<int> numeric_zone(std::string_view t) {
 
 }  // namespace
 
+namespace {
+
+bool is_dot_atom(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos) return false;
+  for (char c : s)  // atext, and UTF-8 (RFC 6532 3.2)
+    if (static_cast<unsigned char>(c) < 0x80 && !is_atext(std::string_view(&c, 1))) return false;
+  return true;
+}
+
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+bool is_quoted_string(std::string_view s) {
+  if (s.size() < 2 || s.front() != '"' || s.back() != '"') return false;
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    if (is_control(s[i]) && s[i] != '\t') return false;
+    if (s[i] == '"') return false;
+    if (s[i] == '\\' && ++i + 1 >= s.size()) return false;  // an escape needs its character
+    if (is_control(s[i]) && s[i] != '\t') return false;
+  }
+  return true;
+}
+
+bool is_domain_literal(std::string_view s) {
+  if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+  for (char c : s.substr(1, s.size() - 2))
+    if (is_control(c) || c == ' ' || c == '[' || c == ']' || c == '\\') return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_addr_spec(std::string_view s) {
+  const size_t at = s.rfind('@');
+  if (at == std::string_view::npos) return false;
+  std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  return (is_dot_atom(local) || is_quoted_string(local)) && (is_dot_atom(domain) || is_domain_literal(domain));
+}
+
+bool is_message_id(std::string_view s) {
+  if (s.size() < 3 || s.front() != '<' || s.back() != '>') return false;
+  for (char c : s.substr(1, s.size() - 2))
+    if (is_control(c) || c == ' ' || c == '<' || c == '>') return false;
+  return true;
+}
+
 std::vector<Address> parse_address_list(std::string_view raw) {
   std::vector<Token> tokens = Lexer(raw).run();
   std::vector<Address> out;

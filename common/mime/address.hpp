@@ -20,6 +20,16 @@ struct Address {
 // <...> addresses). Never throws; what cannot be parsed is skipped.
 std::vector<Address> parse_address_list(std::string_view raw);
 
+// Whether s is an addr-spec as a header may carry it, local@domain (RFC 5322
+// 3.4.1): a dot-atom or quoted-string local part, a dot-atom or [literal]
+// domain; UTF-8 allowed in both (RFC 6532). Never a space outside quotes,
+// never a control character, never a line break.
+bool is_addr_spec(std::string_view s);
+
+// Whether s is one message identifier as a header carries it: "<...>", with
+// no space, control character or angle bracket inside.
+bool is_message_id(std::string_view s);
+
 // The <...> identifiers of In-Reply-To / References / Message-ID, in order,
 // each with its angle brackets; comments and phrases skipped, folding
 // inside an identifier removed. Only when there is no <...> at all, each

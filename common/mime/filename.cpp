@@ -149,13 +149,19 @@ std::string FileNames::add(std::string_view raw, std::string_view content_type) 
   std::string stem = has_extension ? name.substr(0, dot) : name;
   std::string extension = has_extension ? name.substr(dot) : "";
 
-  // Unique within the message, also where case does not count.
-  for (unsigned n = 1;; ++n) {
+  // Unique within the message, also where case does not count. The
+  // numbers tried for a name are not tried again: 10,000 parts of one name
+  // take 10,000 steps, not 50 million.
+  unsigned& n = next_number_[to_lower(name)];
+  for (n = std::max(n, 1u);; ++n) {
     std::string suffix = n == 1 ? "" : "-" + std::to_string(n);
     std::string_view kept = cut(stem, max_bytes - extension.size() - suffix.size());
     while (!kept.empty() && (kept.back() == ' ' || kept.back() == '.')) kept.remove_suffix(1);
     std::string candidate = std::string(kept) + suffix + extension;
-    if (used_.insert(to_lower(candidate)).second) return candidate;
+    if (used_.insert(to_lower(candidate)).second) {
+      ++n;
+      return candidate;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace forumgate::mime {
 
@@ -18,7 +19,8 @@ class FileNames {
   std::string add(std::string_view raw, std::string_view content_type);
 
  private:
-  std::set<std::string> used_;
+  std::set<std::string> used_;                             // lower-cased
+  std::unordered_map<std::string, unsigned> next_number_;  // by lower-cased name: the next suffix to try
   unsigned unnamed_ = 0;
 };
 

@@ -17,7 +17,10 @@
 //   leaves them out);
 // - in quoted strings a backslash escapes only '"' and '\', so Windows
 //   paths survive;
-// - RFC 2047 words and raw 8-bit text in values are decoded;
+// - RFC 2047 words and raw 8-bit text in the values of name and filename
+//   are decoded, as mail readers do; in no other parameter, since RFC 2047
+//   5 allows encoded words in none, and a boundary or a charset decoded is
+//   a different one (the boundary then never found);
 // - continuations are joined in index order with gaps skipped: a name
 //   with a segment lost keeps its extension.
 // The first of duplicate parameters wins; an RFC 2231 value wins over the
@@ -59,7 +62,7 @@ class Scanner {
         for (; !done(); ++pos_) {
           char c = peek();
           if (c == '\\') {
-            ++pos_;
+            if (pos_ + 1 < s_.size()) ++pos_;  // a quoted pair; a last '\\' quotes nothing
           } else if (c == '(') {
             ++depth;
           } else if (c == ')' && --depth == 0) {
@@ -158,7 +161,11 @@ std::string main_value(std::string_view raw) {
   return to_lower(out);
 }
 
-// A plain value may still hold RFC 2047 words or raw 8-bit text.
+// The parameters whose plain values mailers fill with RFC 2047 words or
+// raw 8-bit text, the file names of attachments.
+bool is_name_param(std::string_view name) { return name == "name" || name == "filename"; }
+
+// A plain file name may still hold RFC 2047 words or raw 8-bit text.
 std::string decode_plain(std::string_view v) {
   for (char c : v)
     if (static_cast<unsigned char>(c) >= 0x80) return decode_header_text(v);
@@ -183,7 +190,7 @@ struct Collected {
       std::string bytes = split_charset(*extended, charset);
       return to_utf8(bytes, charset).text;
     }
-    if (segments.empty()) return decode_plain(*plain);
+    if (segments.empty()) return is_name_param(name) ? decode_plain(*plain) : *plain;
     std::string charset, bytes;
     bool any_extended = false;
     for (const auto& [index, segment] : segments) {
@@ -195,7 +202,8 @@ struct Collected {
         bytes += segment.value;
       }
     }
-    return any_extended ? to_utf8(bytes, charset).text : decode_plain(bytes);
+    if (any_extended) return to_utf8(bytes, charset).text;
+    return is_name_param(name) ? decode_plain(bytes) : bytes;
   }
 
  private:

@@ -3,7 +3,8 @@
 // RFC 2183 Content-Disposition), with RFC 2231 parameter value
 // continuations (name*0, name*1*), charsets and languages
 // (filename*=UTF-8''%E2%82%AC), and the RFC 2047 words that real mailers
-// put into quoted values although no RFC allows it.
+// put into quoted file names (name, filename) although no RFC allows it;
+// every other value (a boundary, a charset) is kept as it was written.
 
 #include <string>
 #include <string_view>

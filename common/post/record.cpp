@@ -1,5 +1,7 @@
 #include "post/record.hpp"
 
+#include "post/record_check.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -361,6 +363,7 @@ void from_json(const nlohmann::json& j, Record& r) {
   }
   r.defects = j.value("defects", std::vector<std::string>{});
   r.size = j.value("size", std::uint64_t{0});
+  check_record(r);
 }
 
 }  // namespace forumgate::post

@@ -75,7 +75,9 @@ struct Record {
 
 // Fields in the order of docs/post-record.md, for people reading it.
 void to_json(nlohmann::ordered_json& j, const Record& r);
-void from_json(const nlohmann::json& j, Record& r);  // throws on a wrong version or type
+// Throws std::invalid_argument (or nlohmann's type_error) on a wrong version
+// or type, and on a value that breaks the rules of record_check.hpp.
+void from_json(const nlohmann::json& j, Record& r);
 
 // The record as compact JSON, byte for byte what dumping to_json's tree
 // gives (dump() with invalid UTF-8 replaced by U+FFFD), written straight

@@ -14,6 +14,7 @@
 
 #include "process/signals.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 #include "util/text.hpp"
 
 extern char** environ;
@@ -165,7 +166,7 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
   for (std::string_view piece : input) {
     while (!piece.empty()) {
       ssize_t n = ::write(pipefd[1], piece.data(), piece.size());
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EINTR && !util::stop_requested()) continue;
       if (n < 0) break;
       piece.remove_prefix(static_cast<size_t>(n));
     }
@@ -174,8 +175,15 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
   sigaction(SIGPIPE, &old, nullptr);
 
   int status = 0;
+  bool told = false;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw system_error(Exit::software, "waitpid");
+    // Told to stop while it runs (util::stop_io_when): so is the command,
+    // once, and it is waited for.
+    if (!told && util::stop_requested()) {
+      kill(pid, last_caught_signal());
+      told = true;
+    }
   }
   return exit_status_of(status);
 }

@@ -2,12 +2,18 @@
 // Running a command on behalf of the user, passing it the signals meant for
 // it. Used by lockrun (and mailsplit --exec).
 //
-// SIGINT, SIGTERM and SIGHUP are caught from construction on: while a lock is
-// still being waited for, a caught signal cancels the wait (see
-// cancel_flag()), so lockrun can release what it holds and exit 128+N instead
-// of dying with a dotlock left behind. While the command runs they are
-// forwarded to it. A signal ignored on entry (a background job's SIGINT) stays
-// ignored, for us and for the command.
+// Every signal that would end the program and can be caught (SIGHUP,
+// SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ,
+// the real-time signals...; not SIGKILL, not the faults) is caught from
+// construction on: while a lock is still being waited for, a caught signal
+// cancels the wait (see cancel_flag()), so lockrun and mailsplit can release
+// what they hold and exit 128+N instead of dying with a dotlock left behind.
+// While the command runs they are forwarded to it, so that it never runs on
+// without the lock. A SIGPIPE of our own write to a closed pipe (a closed
+// stderr) ends nothing: the write fails with EPIPE, handled where it is
+// made; one sent by another process is as the others. A signal
+// ignored on entry (a background job's SIGINT) stays ignored, for us and
+// for the command.
 
 #include <sys/types.h>
 
@@ -52,6 +58,9 @@ class ForwardedSignals {
 // command we start shares our memory until its exec (run_with_input), so
 // these, and only these, are set back to SIG_DFL in it first.
 sigset_t caught_signals();
+
+// The number of the last signal a ForwardedSignals caught; 0 for none.
+int last_caught_signal();
 
 // The shell's convention for a wait status: the exit status, or 128+N.
 int exit_status_of(int wait_status);

@@ -47,34 +47,48 @@ bool is_time(std::string_view t) {
   return rest.size() == 5 && all_digits(rest.substr(0, 2)) && rest[2] == ':' && all_digits(rest.substr(3));
 }
 
-// "+0100", "-0500", "PST", "GMT", "UTC", "MET DST"...
-bool is_zone(std::string_view t) {
-  if (t.size() == 5 && (t[0] == '+' || t[0] == '-') && all_digits(t.substr(1))) return true;
-  if (t.size() < 2 || t.size() > 5) return false;
-  for (char c : t)
+bool all_upper(std::string_view s) {
+  for (char c : s)
     if (c < 'A' || c > 'Z') return false;
   return true;
 }
 
+// "+0100", "-0500"; "PST", "GMT", "UTC", "MET DST" (two tokens), six-letter
+// zones ("WETDST", "MEWT"...); a name with an offset ("GMT+1", "UTC-0500").
+bool is_zone(std::string_view t) {
+  if (t.size() == 5 && (t[0] == '+' || t[0] == '-') && all_digits(t.substr(1))) return true;
+  size_t sign = t.find_first_of("+-");
+  if (sign != std::string_view::npos) {
+    std::string_view offset = t.substr(sign + 1);
+    return sign >= 1 && sign <= 6 && all_upper(t.substr(0, sign)) && offset.size() >= 1 && offset.size() <= 4 &&
+           all_digits(offset);
+  }
+  return t.size() >= 2 && t.size() <= 6 && all_upper(t);
+}
+
+// After the date: nothing but zones, then UUCP's "remote from HOST".
+bool is_date_end(const std::vector<std::string_view>& t, size_t k) {
+  for (; k < t.size(); ++k) {
+    if (is_zone(t[k])) continue;
+    return k + 3 == t.size() && t[k] == "remote" && t[k + 1] == "from";
+  }
+  return true;
+}
+
 // Whether the tokens from `at` on are a date, in one of the two orders, with
-// optional zones; nothing but zones may follow.
+// optional zones; nothing but zones (and "remote from HOST") may follow.
 bool is_date(const std::vector<std::string_view>& t, size_t at) {
-  auto rest_zones = [&](size_t k) {
-    for (; k < t.size(); ++k)
-      if (!is_zone(t[k])) return false;
-    return true;
-  };
   if (at + 4 > t.size() || !one_of(t[at], weekdays)) return false;
   // asctime: Www Mmm dd hh:mm[:ss] [zone...] yyyy [zone...]
   if (one_of(t[at + 1], months) && is_day(t[at + 2]) && is_time(t[at + 3])) {
     size_t k = at + 4;
     while (k < t.size() && !is_year(t[k]) && is_zone(t[k])) ++k;
-    return k < t.size() && is_year(t[k]) && rest_zones(k + 1);
+    return k < t.size() && is_year(t[k]) && is_date_end(t, k + 1);
   }
   // RFC 5322: Www, dd Mmm yyyy hh:mm[:ss] [zone]
   if (at + 5 <= t.size() && is_day(t[at + 1]) && one_of(t[at + 2], months) && is_year(t[at + 3]) &&
       is_time(t[at + 4])) {
-    return rest_zones(at + 5);
+    return is_date_end(t, at + 5);
   }
   return false;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 
@@ -24,7 +25,7 @@ bool LineReader::fill() {
   if (buf_.size() - end_ < chunk / 2) buf_.resize(buf_.size() + chunk);  // a long line
   for (;;) {
     ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && !util::stop_requested()) continue;
     if (n < 0) throw system_error(Exit::ioerr, "cannot read " + name_);
     if (n == 0) {
       eof_ = true;

@@ -10,6 +10,7 @@
 
 #include "spool/from_line.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -41,18 +42,7 @@ size_t quote_depth(std::string_view line) {
 // The line, quoted for a message of the user, with control bytes shown.
 std::string quoted(std::string_view line) {
   line = without_eol(line);
-  std::string out = "\"";
-  for (char c : line.substr(0, 80)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static const char hex[] = "0123456789abcdef";
-      out += "\\x";
-      out += hex[(c >> 4) & 0xf];
-      out += hex[c & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out + (line.size() > 80 ? "...\"" : "\"");
+  return "\"" + util::printable(line.substr(0, 80)) + (line.size() > 80 ? "...\"" : "\"");
 }
 
 }  // namespace
@@ -185,12 +175,6 @@ void MboxReader::read_headers(MboxMessage& m, int64_t& content_length, bool& end
       ended = true;  // end of file inside the header: a truncated message
       return;
     }
-    if (is_from_line(line)) {  // a message with no body, or no blank line
-      pending_from_ = std::string(line);
-      pending_offset_ = in_.offset() - line.size();
-      ended = true;
-      return;
-    }
     if (taking && (line[0] == ' ' || line[0] == '\t')) continue;  // its continuation
     taking = false;
     std::string_view value;
@@ -273,9 +257,13 @@ bool MboxReader::take_by_content_length(MboxMessage& m, uint64_t length) {
 }
 
 // Line by line, but copied in runs: only a line that starts with 'F' (a
-// From_ line ends the message) or '>' (quoting to undo) is looked at.
+// From_ line ends the message) or '>' (quoting to undo) is looked at. A
+// From_ line ends it only after an empty line (RFC 4155): one inside a
+// paragraph is a body line an mboxcl2 writer (or a careless one) left as
+// it was. The body starts after the header's empty line.
 void MboxReader::read_body_lines(MboxMessage& m) {
   const bool unquote = format_ != MboxFormat::mboxcl2;
+  bool after_blank = true;
   for (;;) {
     const std::string_view lines = in_.peek_lines();
     if (lines.empty()) return;
@@ -284,7 +272,10 @@ void MboxReader::read_body_lines(MboxMessage& m) {
       const void* nl = std::memchr(lines.data() + at, '\n', lines.size() - at);
       const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - lines.data()) + 1 : lines.size();
       const char first = lines[at];
-      if (first == 'F' && is_from_line(lines.substr(at, end - at))) {
+      const bool blank = is_blank(lines.substr(at, end - at));
+      const bool may_start = after_blank;
+      after_blank = blank;
+      if (first == 'F' && may_start && is_from_line(lines.substr(at, end - at))) {
         keep(m, lines.substr(copied, at - copied));
         pending_from_ = std::string(lines.substr(at, end - at));
         in_.skip(end);

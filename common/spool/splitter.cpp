@@ -85,9 +85,15 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       fd = lk->fd();
       lseek(fd, 0, SEEK_SET);
     } else {
-      own_fd = ::open(rq.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      own_fd = ::open(rq.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
       if (own_fd < 0) throw system_error(Exit::noinput, "cannot open " + rq.source);
       fd = own_fd;
+      struct stat st {};
+      if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(own_fd);
+        throw Error(Exit::noinput, rq.source + " is " + util::file_kind(st.st_mode) + ", not an mbox file");
+      }
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
       log::warning("reading " + rq.source + " without its locks (it is not writable for us)");
     }
   }
@@ -240,6 +246,12 @@ SplitReport split_spool(const SplitRequest& rq, MessageSink& sink) {
       throw Error(Exit::noinput, rq.source + " is a directory but not a Maildir (no cur/, new/, tmp/)");
     }
     return split_maildir(rq, sink);
+  }
+  // Before any lock is made beside it (no /dev/zero.lock) and before it is
+  // opened: a FIFO's open waits for a writer, a device's may act.
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(Exit::noinput, rq.source + " is " + util::file_kind(st.st_mode) +
+                                   ", not an mbox file or a Maildir (use - for standard input)");
   }
   if (access(rq.source.c_str(), R_OK) != 0) throw system_error(Exit::noinput, "cannot read " + rq.source);
   return split_mbox(rq, sink);

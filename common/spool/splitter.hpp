@@ -3,7 +3,9 @@
 //
 // Sources: an mbox file (read under the MTA's locks, see lock/mailbox_lock.hpp),
 // a Maildir (new/ then cur/), "-" for an mbox on standard input, or a
-// POP3 or IMAP mailbox's URL (remote_source.hpp).
+// POP3 or IMAP mailbox's URL (remote_source.hpp). Anything else (a FIFO, a
+// device, a socket) is refused with 66 before it is opened or locked;
+// standard input is read to its end, whatever it is.
 //
 // The one rule: with drain, the source gives up its messages (an mbox is
 // truncated, Maildir files are unlinked) only after the sink's commit() has

@@ -117,8 +117,11 @@ SpoolState check_mbox(const std::string& spool, Place at, const struct stat& st,
   }
   SpoolState state{SpoolType::mbox, st.st_size > 0, 0};
   if (detail == Detail::count && state.new_mail) {
-    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // Without waiting: a FIFO put where the file was would block the open.
+    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) throw errno_error(spool, errno);
+    struct stat now {};
+    if (fstat(fd.get(), &now) != 0 || !S_ISREG(now.st_mode)) throw errno_error(spool, EINVAL);
     posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     try {
       state.count = count_mbox_messages(fd.get());
@@ -367,6 +370,11 @@ std::uint64_t count_mbox_messages(int fd) {
   std::string line;  // a line that starts with 'F', as far as read
   bool collecting = false;
   bool at_line_start = true;
+  // A From_ line counts at the start of the file or after an empty line
+  // (RFC 4155), as the reader splits (mbox_reader.hpp).
+  bool after_blank = true;
+  size_t line_bytes = 0;  // of the line at hand, its end not counted
+  bool starts_with_cr = false;
   std::uint64_t count = 0;
   for (;;) {
     ssize_t n = read(fd, buf.get(), block);
@@ -376,12 +384,15 @@ std::uint64_t count_mbox_messages(int fd) {
     const char* p = buf.get();
     const char* const end = p + n;
     while (p < end) {
-      if (!collecting && at_line_start && *p == 'F') {
-        collecting = true;
-        line.clear();
+      if (at_line_start) {
+        collecting = after_blank && *p == 'F';
+        if (collecting) line.clear();
+        line_bytes = 0;
+        starts_with_cr = *p == '\r';
       }
       const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       const char* stop = nl ? nl : end;
+      line_bytes += static_cast<size_t>(stop - p);
       if (collecting && line.size() < longest_from_line) {
         line.append(p, std::min(static_cast<size_t>(stop - p), longest_from_line - line.size()));
       }
@@ -390,6 +401,7 @@ std::uint64_t count_mbox_messages(int fd) {
         break;
       }
       if (collecting && is_from_line(line)) ++count;
+      after_blank = line_bytes == 0 || (line_bytes == 1 && starts_with_cr);
       collecting = false;
       at_line_start = true;
       p = nl + 1;

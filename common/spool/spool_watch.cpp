@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 
 #include "spool/spool_check.hpp"
 #include "util/error.hpp"
@@ -18,6 +19,9 @@ namespace {
 
 constexpr unsigned entry_arrives = IN_CREATE | IN_MOVED_TO | IN_ONLYDIR;
 constexpr unsigned mbox_written = IN_MODIFY | IN_CLOSE_WRITE;
+// A watched directory deleted or renamed: what was watched through it must
+// be watched anew, where its path now leads.
+constexpr unsigned gone = IN_DELETE_SELF | IN_MOVE_SELF;
 
 // "dir/box" -> {"dir", "box"}; "box" -> {".", "box"}; "/box" -> {"/", "box"}.
 std::pair<std::string, std::string> split_path(std::string path) {
@@ -58,13 +62,22 @@ void SpoolWatch::watch(std::size_t index, const std::string& spool) {
     // per mailbox): a remote spool is checked from cron, not watched.
     throw SpoolError(Exit::usage, spool, "--watch cannot watch a remote spool; check it without --watch");
   }
+  const bool again = watched_.count(index) > 0;
+  watched_.insert(index);
+  half_made_.erase(index);
   struct stat link {};
   struct stat st {};
   if (lstat(spool.c_str(), &link) != 0) {
     if (errno != ENOENT) return;
   } else if (stat(spool.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    // A Maildir: deliveries into new/; and the Maildir itself, which may
+    // go, or have no new/ yet (maildirmake makes it just after).
     std::string new_dir = spool + "/new";
-    if (access(new_dir.c_str(), F_OK) == 0) add(index, spool, new_dir, "", entry_arrives);
+    const bool has_new = access(new_dir.c_str(), F_OK) == 0;
+    if (has_new) add(index, spool, new_dir, "", entry_arrives | gone);
+    add(index, spool, spool, "new", entry_arrives | gone);
+    if (has_new || !again) half_made_.erase(index);
+    else half_made_.insert(index);
     return;
   } else if (S_ISLNK(link.st_mode)) {
     // Writes to the file a link points to are not events of the link's
@@ -74,7 +87,19 @@ void SpoolWatch::watch(std::size_t index, const std::string& spool) {
   // An mbox, or a missing spool that an mbox may become: its directory tells
   // of writes to it and of its creation, one watch for all its mboxes.
   auto [dir, name] = split_path(spool);
-  add(index, spool, dir, name, entry_arrives | mbox_written);
+  if (again && access(dir.c_str(), F_OK) != 0) {
+    // The directory went (deleted, renamed) while we watched: wait for it
+    // to be made again, on the nearest directory that is still there.
+    std::string missing = dir;
+    auto [parent, child] = split_path(missing);
+    while (access(parent.c_str(), F_OK) != 0 && parent != missing) {
+      missing = parent;
+      std::tie(parent, child) = split_path(missing);
+    }
+    add(index, spool, parent, child, entry_arrives | gone);
+    return;
+  }
+  add(index, spool, dir, name, entry_arrives | mbox_written | gone);
 }
 
 std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
@@ -114,13 +139,19 @@ std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
         }
         auto watched = spools_of_.find(ev.wd);
         if (watched == spools_of_.end()) continue;
+        if (ev.mask & (gone | IN_IGNORED)) {
+          // The directory (or file) itself went: every spool watched through
+          // it is watched again; a renamed one must not speak for them.
+          for (const auto& [key, indices] : watched->second) woken.insert(woken.end(), indices.begin(), indices.end());
+          if (ev.mask & IN_MOVE_SELF) inotify_rm_watch(fd_, ev.wd);
+          spools_of_.erase(watched);
+          continue;
+        }
         for (const std::string& key : {std::string(), name}) {
           auto it = watched->second.find(key);
           if (it != watched->second.end()) woken.insert(woken.end(), it->second.begin(), it->second.end());
           if (name.empty()) break;
         }
-        // What was watched is gone: nothing more comes from this watch.
-        if (ev.mask & IN_IGNORED) spools_of_.erase(watched);
       }
     }
   }

@@ -13,6 +13,13 @@
 #include "util/error.hpp"
 
 namespace forumgate::util {
+namespace {
+const volatile std::sig_atomic_t* stop_flag = nullptr;
+}
+
+void stop_io_when(const volatile std::sig_atomic_t* flag) { stop_flag = flag; }
+
+bool stop_requested() { return errno == EINTR && stop_flag != nullptr && *stop_flag != 0; }
 
 bool read_all(int fd, std::string& out) {
   struct stat st;
@@ -29,7 +36,7 @@ bool read_all(int fd, std::string& out) {
       // each time, for each message mimeparse reads.
       char chunk[16384];
       ssize_t n = ::read(fd, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EINTR && !stop_requested()) continue;
       if (n < 0) return false;
       if (n == 0) break;
       out.append(chunk, static_cast<size_t>(n));
@@ -38,7 +45,7 @@ bool read_all(int fd, std::string& out) {
       continue;
     }
     ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && !stop_requested()) continue;
     if (n < 0) {
       int err = errno;
       out.resize(got);
@@ -83,7 +90,7 @@ std::string read_input(const std::string& name) {
 bool write_fully(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR && !stop_requested()) continue;
     if (n < 0) return false;
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -107,7 +114,7 @@ void write_all(int fd, std::initializer_list<std::string_view> pieces, const std
   iovec* at = iov.data();
   while (n > 0) {
     ssize_t done = ::writev(fd, at, static_cast<int>(n));
-    if (done < 0 && errno == EINTR) continue;
+    if (done < 0 && errno == EINTR && !stop_requested()) continue;
     if (done < 0) throw system_error(Exit::ioerr, "cannot write " + what);
     auto left = static_cast<size_t>(done);
     while (n > 0 && left >= at->iov_len) {  // a short write: on from where it stopped
@@ -126,6 +133,19 @@ std::string file_mode(unsigned mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", mode & 07777);
   return text;
+}
+
+std::string file_kind(unsigned mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFIFO: return "a FIFO";
+    case S_IFSOCK: return "a socket";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFLNK: return "a symbolic link";
+    default: return "not a regular file";
+  }
 }
 
 }  // namespace forumgate::util

@@ -1,6 +1,7 @@
 #pragma once
 // Writing to file descriptors, whole.
 
+#include <csignal>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -9,6 +10,16 @@
 #include "util/exit_status.hpp"
 
 namespace forumgate::util {
+
+// A read or write that a signal interrupted (EINTR) is tried again, unless
+// the program named a flag here (set by its signal handler, see
+// process/signals.hpp) and the flag is set: then it fails with EINTR, so
+// that a pipe that never ends, or never drains, cannot keep a program that
+// was told to stop (and the locks it holds). Every loop in this file, and
+// the readers above it that wait on a descriptor, ask stop_requested().
+void stop_io_when(const volatile std::sig_atomic_t* flag);
+// Whether errno is EINTR and the flag named above is set.
+bool stop_requested();
 
 // Appends all that fd has to out (sized up front for a regular file),
 // retrying EINTR; false (errno set) on a read error.
@@ -24,6 +35,10 @@ std::string read_input(const std::string& name);
 
 // A file's permission bits as chmod(1) takes them: "0640".
 std::string file_mode(unsigned mode);
+
+// What a file of st_mode mode is, for a message: "a regular file", "a
+// directory", "a FIFO", "a socket", "a character device"...
+std::string file_kind(unsigned mode);
 
 // Writes all of data, retrying short writes and EINTR; false (errno set)
 // on an error.

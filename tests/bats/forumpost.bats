@@ -171,6 +171,23 @@ mail() {
   assert_output --partial "version 9 is not supported"
 }
 
+@test "--records: a record with a line break in an id or an address is refused (65), the rest posted" {
+  mimeparse "$D/latin1.eml" > good1
+  mimeparse "$D/reply.eml" > good2
+  # What would put a Bcc: into the confirmation's In-Reply-To:, and split
+  # the log line in two.
+  jq -c '.message_id = "<x@example.org>\nBcc: thief@evil.example" | .subject = "forged"' good1 > bad-id
+  jq -c '.message_id = "<y@example.org>" | .from.address = "amelie@example.org\r\nBcc: thief@evil.example"' good1 > bad-from
+  cat good1 bad-id bad-from good2 > records
+  run fp --records records
+  assert_failure 65
+  assert_line --partial 'records:2: not a post record: message_id "<x@example.org>^JBcc: thief@evil.example" is not a message id'
+  assert_line --partial 'records:3: not a post record: from.address "amelie@example.org^M^JBcc: thief@evil.example" is not an address'
+  refute_line --regexp '^Bcc:'
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+  [ "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject = 'forged'")" = 0 ]
+}
+
 @test "--queue: done into cur/, refused into .failed/ with the reason, a summary line" {
   mkdir -p -m 700 q q/new q/cur q/tmp
   cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h

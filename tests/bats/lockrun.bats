@@ -2,6 +2,7 @@
 # lockrun(1): run a command under a lock.
 
 load ../lib/common
+load ../lib/faults
 
 setup() { common_setup; }
 teardown() { common_teardown; }
@@ -266,4 +267,57 @@ hold() {
   run lockrun -v --syslog cron.lock true
   assert_success
   assert_output --partial "lockrun: locked cron.lock (flock)"
+}
+
+@test "-v with a standard error nobody reads: the command runs, its status passes, no lock stays" {
+  run dead_stderr lockrun -v -k dotlock cron.lock -- sh -c 'echo ran; exit 3'
+  assert_equal "$status" 3
+  assert_output ran
+  assert_file_not_exists cron.lock
+  echo "From a@b Mon Nov 23 10:00:00 2026" > box
+  run dead_stderr lockrun -v --mailbox box -- sh -c 'test -e box.lock && echo held'
+  assert_success
+  assert_output held
+  assert_file_not_exists box.lock
+}
+
+@test "every signal that would end lockrun is forwarded: the command never runs on without the lock" {
+  for sig in USR1 USR2 ALRM QUIT PIPE XCPU VTALRM RTMIN; do
+    rm -f held out
+    # Background jobs start with SIGINT and SIGQUIT ignored: default them.
+    bg env --default-signal=INT,QUIT lockrun -k dotlock cron.lock -- bash -c \
+      "trap 'echo got $sig > out; exit 3' $sig; touch held; for i in \$(seq 400); do sleep 0.05; done"
+    wait_for_file held
+    kill -s "$sig" "$BG_PID"
+    ends_within 120 "$BG_PID"
+    assert_equal "$status" 3
+    assert_file_contains out "got $sig"
+    assert_file_not_exists cron.lock
+  done
+}
+
+@test "a signal the command does not catch ends it, then lockrun, lock released: 128+N" {
+  bg lockrun -k dotlock cron.lock -- sh -c 'touch held; exec sleep 30'
+  wait_for_file held
+  kill -USR1 "$BG_PID"
+  ends_within 120 "$BG_PID"
+  assert_equal "$status" 138
+  assert_file_not_exists cron.lock
+}
+
+@test "--mailbox: a FIFO, a device or a socket is no mailbox: 66, nothing locked or opened for writing" {
+  mkfifo fifo
+  run timeout 20 lockrun --mailbox fifo -- touch ran
+  assert_equal "$status" 66
+  assert_output --partial "mailbox fifo is a FIFO, not a regular file"
+  assert_file_not_exists fifo.lock
+  assert_file_not_exists ran
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+  run lockrun --mailbox sock -- touch ran
+  assert_equal "$status" 66
+  assert_file_not_exists sock.lock
+  run lockrun --mailbox /dev/null -- touch ran
+  assert_equal "$status" 66
+  assert_output --partial "is a character device"
+  assert_file_not_exists ran
 }

@@ -2,6 +2,7 @@
 # mailsplit(1): taking messages out of a spool, safely.
 
 load ../lib/common
+load ../lib/faults
 
 setup() {
   common_setup
@@ -519,5 +520,109 @@ PY
   assert_equal "${#lines[@]}" 3
   for i in 1 2 3; do
     cmp "${lines[$((i - 1))]}" <(printf 'Return-Path: <user%s@example.org>\n' "$i"; cat "msg$i")
+  done
+}
+
+# big N: an mbox of N short messages.
+big() {
+  local i
+  for ((i = 1; i <= $1; i++)); do
+    printf 'From a@example.org Mon Nov 23 10:00:00 2026\nSubject: %d\n\nbody %d\n\n' "$i" "$i"
+  done > big
+}
+
+@test "-v into a standard error nobody reads: all taken and drained, exit 0, no lock left" {
+  run dead_stderr mailsplit -v --drain box queue
+  assert_success
+  assert_equal "$(ls queue/new | wc -l)" 2
+  [ ! -s box ]
+  assert_file_not_exists box.lock
+  # The same as a shell pipeline does it: 2,000 lines of -v fill the pipe,
+  # so a write meets the closed end whatever the timing.
+  big 2000
+  run bash -c 'mailsplit -v --drain big q2 2>&1 | true; echo "${PIPESTATUS[0]}"'
+  assert_output 0
+  assert_equal "$(ls q2/new | wc -l)" 2000
+  [ ! -s big ]
+  assert_file_not_exists big.lock
+}
+
+@test "--stdout into a pipe nobody reads: 74, the mbox whole, no lock left" {
+  big 2000
+  cp big before
+  run bash -c 'mailsplit --stdout big | true; echo "${PIPESTATUS[0]}"'
+  assert_line --partial "cannot write standard output"
+  assert_line 74
+  cmp big before
+  assert_file_not_exists big.lock
+}
+
+@test "every signal that would end mailsplit releases the mailbox: SIGUSR1 while a command runs" {
+  for sig in USR1 HUP ALRM PIPE; do
+    rm -f held
+    cp box before
+    bg mailsplit --drain --exec 'sh -c "touch held; sleep 1; cat > /dev/null"' box
+    wait_for_file held
+    kill -s "$sig" "$BG_PID"
+    ends_within 120 "$BG_PID"
+    assert_equal "$status" "$((128 + $(kill -l "$sig")))"
+    cmp box before
+    assert_file_not_exists box.lock
+  done
+}
+
+@test "SIGTERM ends a wait on a standard input that never ends: 143, nothing queued" {
+  mkfifo input
+  # One whole message, the start of the next, and no end.
+  bg sh -c 'exec > input; printf "From a@b Mon Nov 23 10:00:00 2026\n\none\n\nFrom a@b Mon Nov 23 10:01:00 2026\n"; exec sleep 600'
+  writer=$BG_PID
+  # (A background job's standard input is /dev/null unless its own command
+  # redirects it.)
+  bg sh -c 'exec mailsplit - queue < input'
+  wait_blocked "$BG_PID" pipe_read
+  kill -TERM "$BG_PID"
+  ends_within 120 "$BG_PID"
+  assert_equal "$status" 143
+  assert_equal "$(ls queue/new | wc -l)" 0
+  kill "$writer"
+}
+
+@test "a FIFO, a device or a socket is no source: 66 before anything is opened or locked" {
+  mkfifo fifo
+  run timeout 20 mailsplit fifo queue
+  assert_equal "$status" 66
+  assert_output --partial "fifo is a FIFO, not an mbox file or a Maildir"
+  assert_file_not_exists fifo.lock
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+  run mailsplit --count sock
+  assert_equal "$status" 66
+  assert_output --partial "sock is a socket"
+  assert_file_not_exists sock.lock
+  if [ "$(id -u)" -eq 0 ]; then
+    # /dev/zero's own numbers, in our directory: no /dev/zero.lock is made
+    # even when the test fails.
+    mknod zero c 1 5
+    run bash -c 'ulimit -v 2000000; timeout 20 mailsplit zero queue'
+    assert_equal "$status" 66
+    assert_output --partial "zero is a character device"
+    assert_file_not_exists zero.lock
+  fi
+  run mailsplit /dev/null queue
+  assert_equal "$status" 66
+  assert_file_not_exists queue/new
+}
+
+@test "the mbox corpus splits as written by hand (RFC 4155, the dates real writers wrote); spoolcheck -c agrees" {
+  for box in "$FORUMGATE_SOURCE"/tests/data/mbox/*.mbox; do
+    name=$(basename "$box" .mbox)
+    mkdir "out-$name"
+    mailsplit -o "out-$name" "$box"
+    # Each message's first Subject:, "(none)" for a piece cut off without one.
+    for f in "out-$name"/*; do
+      awk '{ sub(/\r$/, "") } /^Subject: / { sub(/^Subject: /, ""); print; found = 1; exit }
+           END { if (!found) print "(none)" }' "$f"
+    done > "$name.got"
+    diff -u "${box%.mbox}.subjects" "$name.got"
+    [ "$(spoolcheck -c "$box" | cut -d' ' -f1)" = "$(wc -l < "${box%.mbox}.subjects")" ]
   done
 }

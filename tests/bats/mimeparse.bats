@@ -262,3 +262,97 @@ grace@example.com delayed 4.2.2"
   run mimeparse "$FORUMGATE_SOURCE/tests/data/dsn/exim-plain.eml"
   assert_equal "$(jq -r '.bounce' <<< "$output")" "null"
 }
+
+# A message written to take over the administrator's terminal: an ESC
+# sequence and a BEL in a charset, a screen-clearing CSI in a content type,
+# a right-to-left override in a file name, a C1 CSI (U+009B) in a subject;
+# and no end boundary.
+hostile_message() {
+  printf 'From: a@example.org\nSubject: =?utf-8?q?before=1B]2;owned=07=C2=9Bafter?=\nMIME-Version: 1.0\n'
+  printf 'Content-Type: multipart/mixed; boundary=b\n\n--b\n'
+  printf 'Content-Type: text/plain; charset="utf-8\033]2;owned\007"\n\nhi\n--b\n'
+  printf 'Content-Type: application/x-\033[2Jevil\n'
+  printf 'Content-Disposition: attachment; filename="invoice\342\200\256fdp.exe"\n\nx\n'
+}
+
+# No byte a terminal obeys: ESC, BEL, C1 (as UTF-8 or alone), RLO.
+assert_nothing_raw() {
+  ! grep -q -P '[\x00-\x08\x0b-\x1f\x7f]' "$1"
+  ! grep -q -e $'\xe2\x80\xae' -e $'\xc2\x9b' "$1"
+}
+
+@test "--tree shows control bytes and bidi controls escaped, never raw" {
+  hostile_message > evil.eml
+  mimeparse --tree evil.eml > tree
+  assert_nothing_raw tree
+  grep -qF 'charset=utf-8^[]2;owned^G' tree
+  grep -qF '"invoice<U+202E>fdp.exe"' tree
+  grep -qF '1.2 application/x-^[[2jevil 2 bytes attachment' tree
+}
+
+@test "-v lists every defect of the record, escaped: those found decoding too" {
+  hostile_message > evil.eml
+  mimeparse -v evil.eml 2> err > record
+  assert_nothing_raw err
+  # A structure defect (the walker's) and a decoding one (the builder's).
+  grep -qF 'evil.eml: part 1: missing end boundary' err
+  grep -qF 'evil.eml: part 1.1: unknown charset "utf-8^[]2;owned^G"; read as windows-1252' err
+  [ "$(jq '.defects | length' record)" -eq "$(grep -c '^mimeparse: evil.eml: ' err)" ]
+}
+
+@test "an error quoting a file name shows its controls; a log line never splits" {
+  run -66 mimeparse $'no\033[2Jsuch\nmimeparse: forged line'
+  [ "${#lines[@]}" -eq 1 ]
+  assert_output --partial 'cannot open no^[[2Jsuch^Jmimeparse: forged line'
+  ! grep -q $'\033' <<< "$output"
+}
+
+@test "--header and --text on a terminal show controls escaped; a pipe gets the bytes" {
+  hostile_message > evil.eml
+  script -qec "mimeparse -H subject evil.eml" /dev/null > shown
+  grep -qF 'before^[]2;owned^G<U+009B>after' shown
+  ! grep -q $'\033]2' shown
+  mimeparse -H subject evil.eml > piped
+  grep -q $'before\033]2;owned\007\xc2\x9bafter' piped
+}
+
+@test "a boundary that looks like an RFC 2047 word is the boundary as written" {
+  printf '%s\n' 'From: a@example.org' 'Subject: x' 'MIME-Version: 1.0' \
+    'Content-Type: multipart/mixed; boundary="=?utf-8?q?sep?="' '' \
+    '--=?utf-8?q?sep?=' 'Content-Type: text/plain' '' 'the text' \
+    '--=?utf-8?q?sep?=' 'Content-Type: application/octet-stream' 'Content-Transfer-Encoding: base64' \
+    'Content-Disposition: attachment; filename="=?utf-8?q?caf=C3=A9.bin?="' '' 'AAEC' \
+    '--=?utf-8?q?sep?=--' > enc.eml
+  mimeparse enc.eml > record
+  [ "$(jq -r .text record)" = "the text" ]
+  [ "$(jq -r '.attachments[0].filename' record)" = "café.bin" ]
+  [ "$(jq -r '.attachments[0].size' record)" = 3 ]
+  [ "$(jq '.defects | length' record)" = 0 ]
+}
+
+# many N: a message of N attachments all named a.txt.
+many() {
+  python3 - "$1" <<'PY'
+import sys
+n = int(sys.argv[1])
+out = ["From: a@example.org", "Subject: many", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"', ""]
+for i in range(n):
+    out += ["--b", 'Content-Disposition: attachment; filename="a.txt"', "", "x"]
+out += ["--b--", ""]
+sys.stdout.write("\n".join(out))
+PY
+}
+
+@test "10,000 attachments of one name: unique names (in linear time: see FileName.ManyOfOneNameInLinearTime)" {
+  many 10000 > many.eml
+  mimeparse many.eml > record
+  [ "$(jq -r '.attachments | map(.filename) | unique | length' record)" = 10000 ]
+  [ "$(jq -r '.attachments[9999].filename' record)" = a-10000.txt ]
+}
+
+@test "a parameter comment that ends in a backslash is no internal error" {
+  printf 'From: a@example.org\nContent-Type: text/plain; charset=utf-8; x(\\\n\nhi\n' > bs.eml
+  run mimeparse bs.eml
+  assert_success
+  [ "$(jq -r .text <<< "$output")" = hi ]
+}

@@ -2,6 +2,7 @@
 # spoolcheck(1): is there new mail in these spools?
 
 load ../lib/common
+load ../lib/faults
 
 setup() { common_setup; }
 teardown() { common_teardown; }
@@ -120,6 +121,15 @@ deliver() {
   run spoolcheck --json "$name"
   assert_success
   [ "$(jq -r '.spools[0].spool' <<<"$output")" = "$(printf 'odd "name"\\ \xef\xbf\xbd\xef\xbf\xbd box')" ]
+}
+
+@test "a name with controls is shown escaped on a terminal, as it is in a pipe" {
+  mbox $'box\033]2;owned\007' 1
+  script -qec "spoolcheck -c box*" /dev/null > shown
+  grep -qF '1 box^[]2;owned^G' shown
+  ! grep -q $'\033' shown
+  spoolcheck -c box* > piped
+  [ "$(cat piped)" = $'1 box\033]2;owned\007' ]
 }
 
 @test "-f FILE and -f - read spool names, one per line, with those of the command line" {
@@ -248,6 +258,45 @@ watched() {
   watched
   assert_equal "$status" 0
   assert_output "1 box"
+}
+
+@test "--watch: the mbox's directory deleted or renamed, made again, then mail: the wait ends" {
+  for how in delete rename; do
+    rm -rf spool spool.old
+    mkdir spool
+    mbox spool/box
+    watching --timeout 100 spool/box
+    if [ $how = delete ]; then rm -r spool; else mv spool spool.old; fi
+    mkdir spool
+    printf '%s\n\nhi\n' "$FROM_LINE" > spool/box
+    ends_within 120 "$BG_PID"
+    assert_equal "$status" 0
+    assert_equal "$(cat watch.out)" spool/box
+  done
+}
+
+@test "--watch: a Maildir deleted and made again (maildirmake's order), then a delivery: the wait ends" {
+  maildir md
+  watching --timeout 100 md
+  rm -r md
+  mkdir md
+  mkdir md/tmp md/new md/cur
+  deliver md 1.host
+  ends_within 120 "$BG_PID"
+  assert_equal "$status" 0
+  assert_equal "$(cat watch.out)" md
+}
+
+@test "--watch: directories gone two levels up, made again one by one" {
+  mkdir -p a/b
+  watching --timeout 100 a/b/box
+  rm -r a
+  mkdir a
+  mkdir a/b
+  printf '%s\n\nhi\n' "$FROM_LINE" > a/b/box
+  ends_within 120 "$BG_PID"
+  assert_equal "$status" 0
+  assert_equal "$(cat watch.out)" a/b/box
 }
 
 @test "--watch: a dot file in new/ does not end the wait; --timeout then exits 1" {

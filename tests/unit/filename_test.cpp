@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <iostream>
+
+#include "scaling.hpp"
+
 #include "mime/filename.hpp"
 
 using forumgate::mime::FileNames;
@@ -65,6 +69,29 @@ TEST(FileName, LongNamesKeepTheirExtension) {
   EXPECT_EQ(name, std::string(119, 'a'));
   name = one("x." + std::string(200, 'e'));  // no extension: just cut
   EXPECT_EQ(name.size(), 120u);
+}
+
+TEST(FileName, ManyOfOneNameAndNamesThatLookNumbered) {
+  FileNames names;
+  EXPECT_EQ(names.add("a-3.txt", ""), "a-3.txt");  // taken before its turn
+  EXPECT_EQ(names.add("a.txt", ""), "a.txt");
+  EXPECT_EQ(names.add("a.txt", ""), "a-2.txt");
+  EXPECT_EQ(names.add("a.txt", ""), "a-4.txt");
+  EXPECT_EQ(names.add("a-4.txt", ""), "a-4-2.txt");
+  for (int i = 5; i <= 10000; ++i) ASSERT_EQ(names.add("A.txt", ""), "A-" + std::to_string(i) + ".txt");
+}
+
+// 10,000 parts of one name took 50 million steps when each name tried
+// a.txt, a-2.txt, ... from the start again.
+TEST(FileName, ManyOfOneNameInLinearTime) {
+  double growth = forumgate::test::growth(
+      [](int n) {
+        FileNames names;
+        for (int i = 0; i < n; ++i) names.add("a.txt", "text/plain");
+      },
+      500);
+  std::cout << "[ measured ] 16 times the names: " << growth << " times the time\n";
+  EXPECT_LT(growth, forumgate::test::linear_growth);
 }
 
 TEST(FileName, UniqueWithinAMessage) {

@@ -28,6 +28,30 @@ TEST(FromLine, DatesSeenInRealMailboxes) {
   EXPECT_TRUE(is_from_line("From  Mon Nov 23 10:00:00 2026"));            // empty sender
 }
 
+// The forms of the mailboxes in tests/data/mbox.
+TEST(FromLine, ZonesUucpAndArchives) {
+  EXPECT_TRUE(is_from_line("From a@b Tue Jan 20 09:33:11 1998 WETDST"));  // six letters
+  EXPECT_TRUE(is_from_line("From a@b Tue Jan 20 09:33:11 MEWT 1998"));
+  EXPECT_TRUE(is_from_line("From a@b Sat Jan  3 01:05:34 1996 GMT+1"));  // a name with an offset
+  EXPECT_TRUE(is_from_line("From a@b Fri Oct 13 12:00:00 GMT-0500 2000"));
+  EXPECT_TRUE(is_from_line("From uunet!a Mon Nov 23 10:00:00 1992 remote from uunet"));  // UUCP
+  EXPECT_TRUE(is_from_line("From a Mon Nov 23 10:05 EST 1992 remote from decvax"));
+  EXPECT_TRUE(is_from_line("From ???@??? Tue Sep 08 16:36:09 1998"));            // Eudora
+  EXPECT_TRUE(is_from_line("From a at example.org  Mon Nov 23 10:00:00 2026"));  // pipermail
+  EXPECT_TRUE(is_from_line("From a@b Mon Nov 23 10:00:00 98"));
+  EXPECT_EQ(from_line_sender("From a at example.org  Mon Nov 23 10:00:00 2026"), "a at example.org");
+  EXPECT_EQ(from_line_sender("From uunet!a Mon Nov 23 10:00:00 1992 remote from uunet"), "uunet!a");
+}
+
+TEST(FromLine, NotQuiteDates) {
+  EXPECT_FALSE(is_from_line("From a Mon Nov 23 10:10:00 1992 remote from"));  // no host
+  EXPECT_FALSE(is_from_line("From a Mon Nov 23 10:10:00 1992 remote from a b"));
+  EXPECT_FALSE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 WETDSTX"));  // seven letters
+  EXPECT_FALSE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 GMT+12345"));
+  EXPECT_FALSE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 +"));
+  EXPECT_FALSE(is_from_line("From a@b Mon Nov 23 10:00:00 2026 gmt"));
+}
+
 TEST(FromLine, BodyLinesAreNot) {
   EXPECT_FALSE(is_from_line("From here on, all is well.\n"));
   EXPECT_FALSE(is_from_line("From Monday on we meet at 10:00:00 2026"));

@@ -56,6 +56,29 @@ TEST(MboxReader, SplitsAtFromLinesNotAtBodyLinesStartingWithFrom) {
   EXPECT_EQ(m[0].length, m[1].offset);
 }
 
+// RFC 4155: a From_ line starts a message only at the start of the file
+// or after an empty line; elsewhere it is a line of the message.
+TEST(MboxReader, AFromLineStartsAMessageOnlyAfterAnEmptyLine) {
+  auto m = read_all(from1 + "Subject: a\n\nsaid:\n" + from2 + "done\n\n" + from2 + "Subject: b\n\nb\n\n");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].data, "Subject: a\n\nsaid:\n" + from2 + "done\n");
+  EXPECT_EQ(m[1].data, "Subject: b\n\nb\n");
+  // In the header too, and in every variant.
+  for (auto format : {MboxFormat::automatic, MboxFormat::mboxo, MboxFormat::mboxrd, MboxFormat::mboxcl2}) {
+    m = read_all(from1 + "Received: x\n" + from2 + "Subject: a\n\na\n\n" + from2 + "\nb\n", format);
+    ASSERT_EQ(m.size(), 2u);
+    EXPECT_EQ(m[0].data, "Received: x\n" + from2 + "Subject: a\n\na\n");
+  }
+  // A body that starts with a From_ line: the header's empty line is before it.
+  m = read_all(from1 + "Subject: a\n\n" + from2 + "Subject: b\n\nb\n");
+  ASSERT_EQ(m.size(), 2u);
+  // CRLF empty lines count.
+  m = read_all(
+      "From a@b Mon Nov 23 10:00:00 2026\r\nS: a\r\n\r\nx\r\nFrom a@b Mon Nov 23 10:00:00 2026\r\n\r\n"
+      "From a@b Mon Nov 23 10:01:00 2026\r\nS: b\r\n\r\nb\r\n");
+  ASSERT_EQ(m.size(), 2u);
+}
+
 TEST(MboxReader, UnquotesPerVariant) {
   const std::string box = from1 + "S: a\n\n>From x\n>>From y\n>Fromage\n\n";
   EXPECT_EQ(read_all(box, MboxFormat::mboxo)[0].data, "S: a\n\nFrom x\n>>From y\n>Fromage\n");
@@ -104,7 +127,7 @@ TEST(MboxReader, NotAnMboxIsDataErrorQuotingTheLine) {
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.status(), Exit::dataerr);
-    EXPECT_NE(std::string(e.what()).find("\"Subject: no From_ line\\x01\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("\"Subject: no From_ line^A\""), std::string::npos) << e.what();
   }
 }
 

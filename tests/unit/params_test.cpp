@@ -112,6 +112,22 @@ TEST(Params, Rfc2047WordsInValues) {
             "Grüße.txt");
 }
 
+// RFC 2047 5: no encoded word in any parameter. Only the file names, where
+// mailers put them anyway, are decoded; a boundary decoded would be another
+// boundary, never found.
+TEST(Params, Rfc2047WordsOnlyInFileNames) {
+  auto ct = parse_header_value("multipart/mixed; boundary=\"=?utf-8?q?abc?=\"; charset==?us-ascii?q?x?=");
+  EXPECT_EQ(param(ct, "boundary"), "=?utf-8?q?abc?=");
+  EXPECT_EQ(param(ct, "charset"), "=?us-ascii?q?x?=");
+  EXPECT_EQ(param(parse_header_value("multipart/mixed; boundary*0=\"=?utf-8?\"; boundary*1=\"q?x?=\""), "boundary"),
+            "=?utf-8?q?x?=");
+  EXPECT_EQ(param(parse_header_value("multipart/mixed; boundary=\"\xE9t\xE9\""), "boundary"), "\xE9t\xE9");
+  EXPECT_EQ(param(parse_header_value("text/plain; format=\"=?utf-8?q?flowed?=\""), "format"), "=?utf-8?q?flowed?=");
+  EXPECT_EQ(param(parse_header_value("attachment; filename=\"=?utf-8?q?caf=C3=A9.txt?=\""), "filename"), "café.txt");
+  // RFC 2231 applies to every parameter.
+  EXPECT_EQ(param(parse_header_value("multipart/mixed; boundary*=us-ascii''a%20b"), "boundary"), "a b");
+}
+
 TEST(Params, QuotedStrings) {
   EXPECT_EQ(param(parse_header_value("a/b; filename=\"a \\\"quoted\\\" name.txt\""), "filename"),
             "a \"quoted\" name.txt");
@@ -147,6 +163,17 @@ TEST(Params, DuplicatesFirstWins) {
   auto v = parse_header_value("text/plain; charset=utf-8; charset=iso-8859-1");
   EXPECT_EQ(param(v, "charset"), "utf-8");
   EXPECT_EQ(v.params.size(), 1u);
+}
+
+// An unterminated comment that ends in a backslash once took the scanner
+// past the end of the value: std::out_of_range, a message refused as an
+// internal error (found by rfc2231_fuzz).
+TEST(Params, CommentEndingInABackslash) {
+  EXPECT_NO_THROW(parse_header_value("text/plain; a(\\"));
+  const char found[] = "td(;t(plain; ch\0\0d; delsp\x98in; ch\0\0d; delsp\x98=y=yes..\\";
+  EXPECT_NO_THROW(parse_header_value(std::string_view(found, sizeof found - 1)));
+  EXPECT_EQ(parse_header_value("text/plain; charset=utf-8 (a\\").value, "text/plain");
+  EXPECT_EQ(param(parse_header_value("text/plain; charset=utf-8; x(\\"), "charset"), "utf-8");
 }
 
 TEST(Params, EmptyAndJunk) {
