@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "forum/gateway.hpp"
+#include "forum/auth.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);

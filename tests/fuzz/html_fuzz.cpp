@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "forum/body.hpp"
 #include "mime/html.hpp"
 
 namespace {
@@ -28,6 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)html_to_text(s);
   (void)html_to_text_and_sanitized(s);
   (void)html_meta_charset(s);
-  (void)text_to_html(s);
+  (void)forumgate::forum::text_to_html(s);
   return 0;
 }

@@ -1,10 +1,13 @@
 // libFuzzer target: any bytes as a plain-text body: format=flowed unwrapped
-// (with and without DelSp), the reply trimmed off, stub detection.
+// (with and without DelSp), the reply trimmed off, stub detection; and the
+// same bytes as an HTML reply whose quote is cut by its client's structure.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "mime/html_reply.hpp"
+#include "mime/reply.hpp"
 #include "mime/text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -14,5 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)unflow(s, true);
   (void)trim_reply(s);
   (void)is_stub_text(s);
+  (void)split_html_reply(s, "Re: x");
   return 0;
 }
