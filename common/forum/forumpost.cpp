@@ -89,10 +89,10 @@ std::optional<std::string> read_whole(const std::string& path) {
 // parsed here or prepared ahead by the queue, or a record from mimeparse.
 class Poster {
  public:
-  Poster(const ForumpostOptions& options, Profile profile)
+  Poster(const ForumpostOptions& options, Profile profile, GatewayOptions gateway)
       : o_(options),
         db_(ConnectOptions{options.defaults_file}),
-        gateway_(db_, std::move(profile), options_with_attachments(options)) {
+        gateway_(db_, std::move(profile), with_attachments(std::move(gateway))) {
     gateway_.check_schema();
   }
 
@@ -159,8 +159,7 @@ class Poster {
   }
 
  private:
-  GatewayOptions options_with_attachments(const ForumpostOptions& o) {
-    GatewayOptions g = gateway_options(o);
+  GatewayOptions with_attachments(GatewayOptions g) {
     g.attachment_data = [this](const post::Attachment& a) -> std::optional<std::string> {
       if (current_) {
         if (auto it = current_->decoded.find(a.part); it != current_->decoded.end()) return it->second;
@@ -274,6 +273,10 @@ ForumpostStatus run_records(const ForumpostOptions& o, Poster& poster) {
 }  // namespace
 
 ForumpostStatus run_forumpost(const ForumpostOptions& o) {
+  // The command line first: a broken one is 64 whatever the database does.
+  if (o.queue.empty() && !o.records && o.files.size() > 1)
+    throw Error(Exit::usage, "one message at a time (or --queue, --records)");
+  GatewayOptions gateway = gateway_options(o);
   if (!o.attachments_dir.empty()) {
     struct stat st;
     std::string dir = o.attachments_dir + "/" + o.attachment_path;
@@ -284,14 +287,13 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   Profile profile = make_profile(o);
   std::unique_ptr<Poster> poster;
   try {
-    poster = std::make_unique<Poster>(o, std::move(profile));
+    poster = std::make_unique<Poster>(o, std::move(profile), std::move(gateway));
   } catch (const Error& e) {
     log::error(e.what());
     return {e.status()};
   }
   if (!o.queue.empty()) return run_queue(o, *poster);
   if (o.records) return run_records(o, *poster);
-  if (o.files.size() > 1) throw Error(Exit::usage, "one message at a time (or --queue, --records)");
   Result r = poster->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
   bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
   if (failed) std::cerr << "forumpost: " << r.reason << "\n";

@@ -274,17 +274,17 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 }
 
 @test "--sql: a statement with more markers than values is a configuration error (78) that says so" {
-  run fp --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
+  run fp --strict-config --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "has 2 parameters, given 1"
-  run fp --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
+  run fp --strict-config --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "agora_nosuch' doesn't exist"
 }
 
 @test "the schema check names what is missing (78)" {
   sql "ALTER TABLE agora_users DROP COLUMN useraddress; DROP TABLE agora_fg_messages"
-  run fp "$D/latin1.eml"
+  run fp --strict-config "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "column agora_users.useraddress"
   assert_output --partial "table agora_fg_messages"
@@ -333,20 +333,20 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 @test "an option file with a password that everyone may read is refused (78)" {
   printf '[client]\nsocket=%s\nuser=root\npassword=secret\ndatabase=%s\n' "$MDB_SOCK" "$DB" > open.cnf
   chmod 644 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "open.cnf holds a password and everyone may read it (mode 0644)"
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
-  run forumpost --defaults-file missing.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file missing.cnf "$D/latin1.eml"
   assert_failure 78
   # 0640 (root and the MTA's group) is the documented way; writable by the
   # group is not.
   chmod 640 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   refute_output --partial "mode 0640"
   assert_output --partial "Access denied"   # past the check, to the server (root has no password here)
   chmod 660 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "open.cnf may be changed by others than its owner (mode 0660): chmod 600"
 }
@@ -444,4 +444,74 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_failure 65
   assert_output --partial 'cannot send a confirmation to "a@x,b@y"'
   [ ! -e sent ]
+}
+
+@test "the command line is checked before the database: a broken one is 64 with the database down" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  cp "$D/latin1.eml" a.eml
+  cp "$D/latin1.eml" b.eml
+  # The database down, a good command line: try again later.
+  run forumpost --defaults-file down.cnf a.eml
+  assert_failure 75
+  run forumpost --defaults-file down.cnf a.eml b.eml
+  assert_failure 64
+  assert_output --partial "one message at a time"
+  run forumpost --defaults-file down.cnf --action bogus a.eml
+  assert_failure 64
+  run forumpost --defaults-file down.cnf --web-message-id '<web@x>' a.eml
+  assert_failure 64
+  run forumpost --defaults-file down.cnf --forum-policy linux a.eml
+  assert_failure 64
+}
+
+@test "--exit-codes qmail: every status is 0, 100 or 111, usage and configuration too" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  run fp --exit-codes qmail --no-such-option "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail "$D/latin1.eml" "$D/reply.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --commit-every none "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --strict-config --policy nobody "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --policy nobody "$D/latin1.eml"
+  assert_failure 111
+  run fp --exit-codes qmail -r nosuch@forum.example.org "$D/latin1.eml"
+  assert_failure 100
+  run forumpost --defaults-file down.cnf --exit-codes qmail "$D/latin1.eml"
+  assert_failure 111
+  printf '[forumpost]\nexit-codes = qmail\npolicy = membres\n' > bad.conf
+  run fp --config bad.conf --strict-config "$D/latin1.eml"
+  assert_failure 100
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  run fp --exit-codes qmail "$D/latin1.eml"
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 1 ]
+}
+
+@test "one message from the MTA: what the administrator can fix is 75, so the mail waits; --strict-config 78" {
+  printf '[forumpost]\npolicy = membres\n' > bad.conf
+  run fp --config bad.conf "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial 'unknown sender policy "membres"'
+  assert_output --partial "the message waits"
+  run fp --config bad.conf --strict-config "$D/latin1.eml"
+  assert_failure 78
+  printf '[client]\nsocket=%s\nuser=root\npassword=secret\ndatabase=%s\n' "$MDB_SOCK" "$DB" > open.cnf
+  chmod 644 open.cnf
+  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial "everyone may read it"
+  sql "DROP TABLE agora_fg_messages"
+  run fp "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial "table agora_fg_messages"
+  run fp --strict-config "$D/latin1.eml"
+  assert_failure 78
+  # A queue or records are not the MTA's: the problem is said as it is.
+  run fp --records <<< '{"version":1}'
+  assert_failure 78
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
 }
