@@ -160,7 +160,7 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   switch (route->action) {
     case Action::post: r = post(record, *forum); break;
     case Action::subscribe:
-    case Action::unsubscribe: r = request(record, *forum, route->action, routed); break;
+    case Action::unsubscribe: r = request(record, *forum, route->action); break;
     case Action::confirm: r = confirm(record, *forum, route->token); break;
   }
   r.forum = forum->name;

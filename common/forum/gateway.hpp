@@ -156,7 +156,7 @@ class Gateway {
                                                                              const std::vector<Value>& params);
   void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
   // subscription.cpp
-  Result request(const post::Record& record, const Forum& forum, Action action, const std::string& routed);
+  Result request(const post::Record& record, const Forum& forum, Action action);
   Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
 
   Connection& db_;

@@ -36,6 +36,13 @@ AddressPattern::AddressPattern(const std::string& pattern) : pattern_(pattern) {
   suffix_ = mime::to_lower(pattern.substr(at + 7));
 }
 
+std::string AddressPattern::address(std::string_view forum, std::string_view local_suffix) const {
+  auto at = pattern_.find("{forum}");
+  std::string suffix = pattern_.substr(at + 7);
+  if (suffix == "@") suffix.clear();
+  return pattern_.substr(0, at) + std::string(forum) + std::string(local_suffix) + suffix;
+}
+
 std::optional<Route> AddressPattern::match(std::string_view address) const {
   std::string a = mime::to_lower(address);
   if (a.size() < prefix_.size() + suffix_.size() || a.compare(0, prefix_.size(), prefix_) != 0) return std::nullopt;

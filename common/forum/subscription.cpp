@@ -43,7 +43,7 @@ bool plain_address(const std::string& a) {
 
 }  // namespace
 
-Result Gateway::request(const post::Record& record, const Forum& forum, Action action, const std::string& routed) {
+Result Gateway::request(const post::Record& record, const Forum& forum, Action action) {
   const std::string& address = record.from.address;
   if (address.empty() || !record.envelope_sender.value_or("x").size())
     return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
@@ -56,13 +56,14 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   group_.end_message({});
   // A token must be in the database before its mail goes out.
   group_.commit_if_open();
-  // The confirmation address: the address the request came to, its local
-  // part's action replaced by confirm-TOKEN.
-  std::string domain = routed.find('@') == std::string::npos ? std::string() : routed.substr(routed.find('@'));
-  std::string confirm_address = forum.name + "-confirm-" + token + domain;
-  std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " + confirm_address +
-                     "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token +
-                     "]\n" + "Auto-Submitted: auto-replied\n";
+  // Our addresses come from --address alone: the domain a request was
+  // sent to is the sender's to choose, and whoever holds that domain would
+  // read the token.
+  const std::string from = o_.pattern.address(forum.name);
+  const std::string confirm_address = o_.pattern.address(forum.name, "-confirm-" + token);
+  std::string mail = "From: " + from + "\n" + "To: " + address + "\n" + "Reply-To: " + confirm_address + "\n" +
+                     "Subject: Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token + "]\n" +
+                     "Auto-Submitted: auto-replied\n";
   if (!o_.loop_value.empty()) mail += "X-Loop: " + o_.loop_value + "\n";
   if (record.message_id) mail += "In-Reply-To: " + *record.message_id + "\n";
   mail += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n";

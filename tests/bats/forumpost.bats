@@ -293,7 +293,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 @test "subscribing takes a confirmation from the address itself" {
   echo "please" | mail m "Amelie <amelie@example.org>" linux-subscribe@forum.example.org "subscribe" \
     "Message-ID: <sub1@example.org>"
-  run fp --sendmail "tee -a $T/sent" --loop forum@example.org m
+  run fp --address '{forum}@forum.example.org' --sendmail "tee -a $T/sent" --loop forum@example.org m
   assert_success
   assert_output --partial "action=subscribe outcome=confirmation sent"
   grep -q '^To: amelie@example.org$' sent
@@ -303,11 +303,11 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   [[ $confirm == linux-confirm-*@forum.example.org ]]
   [ "$(sql 'SELECT COUNT(*) FROM agora_fg_subscriptions')" = 0 ]
   echo "yes" | mail m "Amelie <amelie@example.org>" "$confirm" "Re: Confirm"
-  run fp m
+  run fp --address '{forum}@forum.example.org' m
   assert_success
   assert_output --partial "outcome=subscribed"
   [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
-  run fp m   # the token is used up
+  run fp --address '{forum}@forum.example.org' m   # the token is used up
   assert_failure 67
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
 }
@@ -514,4 +514,40 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   run fp --records <<< '{"version":1}'
   assert_failure 78
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+}
+
+@test "our addresses come from --address, never from the message: a forged domain never gets the token" {
+  # The victim's address in From, the attacker's domain in To.
+  echo "please" | mail m "Victim <victim@example.org>" linux-subscribe@evil.example "subscribe" \
+    "Message-ID: <forged@evil.example>"
+  # A pattern with our domain: evil.example is no forum address.
+  run fp --address '{forum}@forum.example.org' --sendmail "tee -a $T/sent" m
+  assert_failure 67
+  [ ! -e sent ]
+  # A pattern for any domain: confirmed, but only under ours (the local
+  # MTA's own domain completes an address without one).
+  run fp --sendmail "cat >> $T/sent" m
+  assert_success
+  [ "$(grep -c evil sent)" = 1 ]   # the In-Reply-To of the request only
+  grep -q '^In-Reply-To: <forged@evil.example>$' sent
+  grep -q '^From: linux$' sent
+  grep -Eq '^Reply-To: linux-confirm-[0-9a-f]{32}$' sent
+  grep -Eq '^  linux-confirm-[0-9a-f]{32}$' sent
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_confirmations')" = 1 ]
+}
+
+@test "the alias recipe (--forum, --action) confirms under the domain and prefix --address names" {
+  echo "please" | mail m "Amelie <amelie@example.org>" someone@elsewhere.example "subscribe" \
+    "Message-ID: <sub2@example.org>"
+  run fp --forum linux --action subscribe --address 'forum-{forum}@lists.example.org' --sendmail "tee -a $T/sent" m
+  assert_success
+  grep -q '^From: forum-linux@lists.example.org$' sent
+  confirm=$(sed -n 's/^Reply-To: //p' sent)
+  [[ $confirm =~ ^forum-linux-confirm-[0-9a-f]{32}@lists.example.org$ ]] || fail "confirmation address: $confirm"
+  # The address is one the pattern routes: the reply to it confirms.
+  echo "yes" | mail m "Amelie <amelie@example.org>" "$confirm" "Re: Confirm"
+  run fp --address 'forum-{forum}@lists.example.org' m
+  assert_success
+  assert_output --partial "outcome=subscribed"
+  [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
 }
