@@ -16,7 +16,9 @@
 #include "cli/log.hpp"
 #include "forum/db.hpp"
 #include "forum/gateway.hpp"
+#include "forum/our_mail.hpp"
 #include "forum/queue.hpp"
+#include "mime/header.hpp"
 #include "mime/message.hpp"
 #include "post/builder.hpp"
 #include "process/signals.hpp"
@@ -37,7 +39,11 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   GatewayOptions g;
   g.pattern = AddressPattern(o.address);
   if (!o.recipient.empty()) g.recipient = o.recipient;
-  if (!o.forum.empty()) g.forum = o.forum;
+  if (!o.forum.empty()) {
+    g.forum = mime::to_lower(o.forum);
+    // No forum has such a name (and it would reach the log as it is).
+    if (!valid_forum_name(*g.forum)) throw Error(Exit::nouser, "--forum: no forum has such a name (a-z, 0-9, _ . -)");
+  }
   if (!o.action.empty()) {
     g.action = parse_action(o.action);
     if (!g.action || *g.action == Action::confirm)
@@ -57,6 +63,8 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
   g.sendmail = o.sendmail;
   g.loop_value = o.loop;
+  // It goes into every mail we send, and into no log line unchecked.
+  if (!one_line(o.loop)) throw Error(Exit::usage, "--loop holds a line break or a control character");
   g.attachment_base = o.attachments_dir;
   g.attachment_path = o.attachment_path;
   g.max_attachment = o.max_attachment;
@@ -64,14 +72,24 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   return g;
 }
 
-// One line per message, Postfix style.
-void log_result(const post::Record& r, const Result& result) {
-  std::string line = "message-id=" + r.message_id.value_or("none") + " from=<" + r.from.address + ">";
-  if (!result.forum.empty()) line += " forum=" + result.forum;
-  if (!result.action.empty()) line += " action=" + result.action;
-  line += " outcome=" + std::string(to_string(result.outcome));
+// One line per message, Postfix style; every value on one line,
+// whichever door it came in by (a record, a message, an option). No
+// record: not a message at all.
+std::string record_head(const post::Record& r) {
+  return "message-id=" + as_one_line(r.message_id.value_or("none")) + " from=<" + as_one_line(r.from.address) + "> ";
+}
+
+std::string result_line(const std::string& head, const Result& result) {
+  std::string line = head;
+  if (!result.forum.empty()) line += "forum=" + as_one_line(result.forum) + " ";
+  if (!result.action.empty()) line += "action=" + result.action + " ";
+  line += "outcome=" + std::string(to_string(result.outcome));
   if (result.post) line += " post=" + std::to_string(result.post) + " thread=" + std::to_string(result.thread);
-  if (!result.reason.empty()) line += " (" + result.reason + ")";
+  if (!result.reason.empty()) line += " (" + as_one_line(result.reason) + ")";
+  return line;
+}
+
+void log_line(const Result& result, const std::string& line) {
   if (result.outcome == Outcome::refused || result.outcome == Outcome::deferred) log::warning(line);
   else log::notice(line);
 }
@@ -125,7 +143,7 @@ class Poster {
       Result r;
       r.status = Exit::dataerr;
       r.reason = "not a mail message: no header fields";
-      log::warning("outcome=refused (" + r.reason + ")");
+      log_line(r, result_line("", r));
       return r;
     }
     std::vector<const post::Record*> upcoming;
@@ -141,7 +159,7 @@ class Poster {
       throw;
     }
     current_ = nullptr;
-    log_result(p.record, result);
+    log_line(result, result_line(record_head(p.record), result));
     return result;
   }
 
@@ -154,7 +172,7 @@ class Poster {
   // A record from mimeparse: attachments only when it wrote them out.
   Result record(const post::Record& record) {
     Result result = gateway_.handle(record);
-    log_result(record, result);
+    log_line(result, result_line(record_head(record), result));
     return result;
   }
 
@@ -296,7 +314,7 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   if (o.records) return run_records(o, *poster);
   Result r = poster->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
   bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
-  if (failed) std::cerr << "forumpost: " << r.reason << "\n";
+  if (failed) std::cerr << "forumpost: " << as_one_line(r.reason) << "\n";
   return {failed ? r.status : Exit::ok};
 }
 

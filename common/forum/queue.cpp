@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/log.hpp"
+#include "forum/our_mail.hpp"
 #include "spool/maildir.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
@@ -29,13 +30,6 @@ namespace forumgate::forum {
 namespace {
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-
-// A header field's value on one line: no line breaks from the reason.
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
 
 }  // namespace
 
@@ -292,7 +286,8 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
         // Its writes are undone already: nothing to wait for.
         ++report.refused;
         if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add("X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data);
+        failed->add("X-Forumgate-Failure: " + as_one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n",
+                    data);
         failed->commit();
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         break;

@@ -32,6 +32,9 @@ bool valid_forum_name(std::string_view name) {
 AddressPattern::AddressPattern(const std::string& pattern) : pattern_(pattern) {
   auto at = pattern.find("{forum}");
   if (at == std::string::npos) throw Error(Exit::config, "address pattern \"" + pattern + "\" has no {forum}");
+  // Our own mail's From and Reply-To are made of it.
+  for (unsigned char c : pattern)
+    if (c <= ' ' || c == 0x7f) throw Error(Exit::config, "the address pattern holds a space or a control character");
   prefix_ = mime::to_lower(pattern.substr(0, at));
   suffix_ = mime::to_lower(pattern.substr(at + 7));
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "forum/our_mail.hpp"
 #include "process/command.hpp"
 
 namespace forumgate::forum {
@@ -61,11 +62,15 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   // read the token.
   const std::string from = o_.pattern.address(forum.name);
   const std::string confirm_address = o_.pattern.address(forum.name, "-confirm-" + token);
-  std::string mail = "From: " + from + "\n" + "To: " + address + "\n" + "Reply-To: " + confirm_address + "\n" +
-                     "Subject: Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token + "]\n" +
-                     "Auto-Submitted: auto-replied\n";
-  if (!o_.loop_value.empty()) mail += "X-Loop: " + o_.loop_value + "\n";
-  if (record.message_id) mail += "In-Reply-To: " + *record.message_id + "\n";
+  OurMailHeader header;
+  header.add("From", from);
+  header.add("To", address);
+  header.add("Reply-To", confirm_address);
+  header.add("Subject", "Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token + "]");
+  header.add("Auto-Submitted", "auto-replied");
+  if (!o_.loop_value.empty()) header.add("X-Loop", o_.loop_value);
+  if (record.message_id) header.add_id("In-Reply-To", *record.message_id);
+  std::string mail = header.text();
   mail += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n";
   mail += "Someone, probably you, asked to " + std::string(to_string(action)) + " " + address + " " +
           (action == Action::subscribe ? "to" : "from") + " the forum " + forum.name + ".\n\n" +

@@ -551,3 +551,35 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_output --partial "outcome=subscribed"
   [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
 }
+
+@test "no value reaches our mail's header or the log unchecked, whichever door it came in by" {
+  # A record: an id with a line break and a field after it.
+  printf '%s\n' '{"version":1,"message_id":"<r1@x>\nBcc: spy@evil.example","from":{"name":"","address":"victim@example.org"},"recipient":"linux-subscribe@forum.example.org","subject":"s","text":"t","auto":"none"}' > rec
+  run fp --sendmail "tee -a $T/sent" --records rec
+  ! grep -qi '^Bcc' sent 2> /dev/null || fail "a Bcc: field reached the mail: $(cat sent)"
+  refute_line --regexp '^Bcc'
+  # A message: a bare CR and a NUL in its Message-ID.
+  printf 'From: victim@example.org\nTo: linux-subscribe@forum.example.org\nSubject: s\nMessage-ID: <m1@x>\rBcc: spy@evil.example\n\nhi\n' > m1
+  printf 'From: victim@example.org\nTo: linux-subscribe@forum.example.org\nSubject: s\nMessage-ID: <m2@x\0>\n\nhi\n' > m2
+  for m in m1 m2; do
+    run fp --sendmail "tee -a $T/sent" "$m"
+    assert_success
+    assert_output --partial "outcome=confirmation sent"
+    refute_line --regexp '^Bcc'
+  done
+  [ "$(grep -c '^To: victim@example.org$' sent)" -ge 2 ]
+  run grep -a -c $'\r\|^Bcc' sent
+  assert_output 0
+  run grep -a '^In-Reply-To' sent
+  refute_line --regexp '^In-Reply-To: (.*[^!-~].*|<.*[<>].*>)$'
+
+  # Options: our X-Loop and our addresses.
+  run fp --loop $'forum@example.org\nBcc: spy@evil.example' --sendmail "tee -a $T/sent2" m1
+  assert_failure 64
+  run fp --strict-config --address $'{forum}@example.org\nBcc: spy@evil.example' --sendmail "tee -a $T/sent2" m1
+  assert_failure 78
+  [ ! -e sent2 ]
+  run fp --forum $'linux\nBcc: x' m1
+  assert_failure 67
+  refute_line --regexp '^Bcc' 
+}
