@@ -72,6 +72,7 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   return g;
 }
 
+// One line per message, Postfix style.
 // One line per message, Postfix style; every value on one line,
 // whichever door it came in by (a record, a message, an option). No
 // record: not a message at all.
@@ -138,12 +139,14 @@ class Poster {
 
   // A parsed message handed to the gateway, with those that come next
   // (see Gateway::expect).
-  Result handle(const PreparedMessage& p, const std::vector<PreparedPtr>& next = {}) {
+  // Logged unless log is false: the queue says what became of a message
+  // once that is sure (see QueueOptions::settled).
+  Result handle(const PreparedMessage& p, const std::vector<PreparedPtr>& next = {}, bool log = true) {
     if (!p.message.has_header) {
       Result r;
       r.status = Exit::dataerr;
       r.reason = "not a mail message: no header fields";
-      log_line(r, result_line("", r));
+      if (log) log_line(r, result_line("", r));
       return r;
     }
     std::vector<const post::Record*> upcoming;
@@ -159,7 +162,7 @@ class Poster {
       throw;
     }
     current_ = nullptr;
-    log_line(result, result_line(record_head(p.record), result));
+    if (log) log_line(result, result_line(record_head(p.record), result));
     return result;
   }
 
@@ -230,7 +233,8 @@ Profile make_profile(const ForumpostOptions& o) {
 std::string summary(const QueueReport& r) {
   return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " + std::to_string(r.duplicates) +
          " duplicates, " + std::to_string(r.ignored) + " ignored, " + std::to_string(r.subscriptions) +
-         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred";
+         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred" +
+         (r.skipped ? ", " + std::to_string(r.skipped) + " skipped" : "");
 }
 
 ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
@@ -246,12 +250,20 @@ ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
   }
   // Parsing overlaps the database work of the message before.
   qo.prepare = [&poster](const std::string& data) { return poster.prepare(data); };
+  // Each message's line waits for its fate: "posted" only once committed.
+  std::map<std::string, std::string> heads;  // by path, until settled
+  qo.settled = [&](const std::string& path, const Result& r) {
+    auto it = heads.find(path);
+    log_line(r, result_line(it != heads.end() ? it->second : "", r));
+    if (it != heads.end()) heads.erase(it);
+  };
   auto report = process_queue(
       o.queue, qo,
       [&](const std::string& path, const std::string& data, Prepared prepared, const std::vector<PreparedPtr>& ahead) {
         log::debug(path);
-        if (prepared.empty()) return poster.message(data);
-        return poster.handle(*prepared.get(), ahead);
+        PreparedPtr p = prepared.empty() ? poster.prepare(data) : prepared.get();
+        heads[path] = p->message.has_header ? record_head(p->record) : "";
+        return poster.handle(*p, prepared.empty() ? std::vector<PreparedPtr>{} : ahead, false);
       });
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";

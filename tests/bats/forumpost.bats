@@ -583,3 +583,44 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_failure 67
   refute_line --regexp '^Bcc' 
 }
+
+@test "--queue: a directory, a FIFO or a link in new/ is skipped, never opened; the rest of the queue goes on" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  mkdir q/new/1000000002.M1P1Q1.h
+  mkfifo q/new/1000000003.M1P1Q1.h
+  ln -s "$D/latin1.eml" q/new/1000000004.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000005.M1P1Q1.h
+  # A FIFO opened to be read would block for ever: the timeout ends that.
+  run timeout 120 forumpost --defaults-file "$T/my.cnf" -r linux@forum.example.org --queue q
+  assert_success
+  assert_output --partial "2 taken, 2 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 0 deferred, 3 skipped"
+  assert_output --partial "q/new/1000000003.M1P1Q1.h: not a regular file"
+  [ "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ', ')" = "1,0,1 2,1,1 " ]
+  [ -d q/new/1000000002.M1P1Q1.h ]
+  [ -p q/new/1000000003.M1P1Q1.h ]
+  [ -L q/new/1000000004.M1P1Q1.h ]
+  [ "$(ls q/cur | wc -l)" = 2 ]
+}
+
+@test "--queue: a message is logged as posted only once its group committed" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000002.M1P1Q1.h
+  # The group's Message-ID records are written at its commit: a deadlock
+  # there loses the group.
+  sql "CREATE TRIGGER lose BEFORE INSERT ON agora_fg_messages FOR EACH ROW
+         SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'Deadlock found'"
+  run fp -r linux@forum.example.org --queue q
+  assert_failure 75
+  refute_output --partial "outcome=posted"
+  assert_output --partial "message-id=<20261123.1@example.org> from=<amelie@example.org> forum=linux action=post outcome=deferred"
+  assert_output --partial "2 taken, 0 posted"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  [ "$(ls q/new | wc -l)" = 2 ]
+  sql "DROP TRIGGER lose"
+  run fp -r linux@forum.example.org --queue q
+  assert_success
+  assert_output --partial "message-id=<20261123.1@example.org> from=<amelie@example.org> forum=linux action=post outcome=posted post="
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+}
