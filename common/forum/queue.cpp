@@ -311,6 +311,27 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
   DoneMessages group(dir, o, report);
+  // A refused message into .failed/, its reason with it, durable before
+  // the original goes; false, and r saying why, when .failed/ cannot take
+  // it.
+  auto to_failed = [&](const std::string& path, const std::string& data, Result& r) {
+    try {
+      if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
+      failed->add("X-Forumgate-Failure: " + as_one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n",
+                  data);
+      failed->commit();
+    } catch (const Error& e) {
+      if (failed) failed->rollback();
+      log::warning(path + " stays queued: it cannot go into .failed/: " + e.what());
+      r.outcome = Outcome::deferred;
+      r.status = Exit::tempfail;
+      r.reason = std::string("cannot go into .failed/: ") + e.what() + " (refused: " + r.reason + ")";
+      return false;
+    }
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
+    return true;
+  };
+  // A message put where its outcome says.
   auto settled = [&](const std::string& path, const Result& r) {
     if (o.settled) o.settled(path, r);
   };
@@ -325,12 +346,14 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
         break;
       case Outcome::refused: {
         // Its writes are undone already: nothing to wait for.
+        if (!to_failed(path, data, r)) {
+          // .failed/ cannot take it (a full disk): it stays in new/, for
+          // the next run, and the rest of the queue goes on.
+          ++report.deferred;
+          settled(path, r);
+          break;
+        }
         ++report.refused;
-        if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add("X-Forumgate-Failure: " + as_one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n",
-                    data);
-        failed->commit();
-        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
         settled(path, r);
         break;
       }

@@ -7,6 +7,8 @@
 //                                           saying why, durable before the
 //                                           original goes
 //   deferred (a temporary failure)          left in new/ for the next run
+//   refused, but .failed/ cannot take it    left in new/ (deferred), and the
+//   (a full disk)                           rest of the queue goes on
 // An entry that is no regular file (a directory, a FIFO, a device, a
 // link) is never opened for reading: skipped with a warning, left in new/.
 // A crash at any moment leaves each message posted once or still queued:

@@ -624,3 +624,26 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_output --partial "message-id=<20261123.1@example.org> from=<amelie@example.org> forum=linux action=post outcome=posted post="
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
 }
+
+@test "--queue: when .failed/ cannot take a refused message, it stays queued (75) and the rest is posted" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  # Refused (no such forum), and larger than any file may grow here.
+  { printf 'From: a@example.org\nTo: nosuch@forum.example.org\nSubject: big\nMessage-ID: <big@x>\n\n'
+    head -c 200000 /dev/zero | tr '\0' x; echo; } > q/new/1000000002.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000003.M1P1Q1.h
+  # Files may grow to 64 KiB at most, as on a full disk (EFBIG, not a signal).
+  run bash -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' - forumpost --defaults-file "$T/my.cnf" --queue q
+  assert_failure 75
+  assert_output --partial "q/new/1000000002.M1P1Q1.h stays queued: it cannot go into .failed/"
+  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 1 deferred"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+  assert_file_exists q/new/1000000002.M1P1Q1.h
+  [ "$(find q/.failed -type f 2> /dev/null | wc -l)" = 0 ]
+  # With room again, it goes where it belongs.
+  run fp --queue q
+  assert_success
+  assert_output --partial "1 taken, 0 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
+  [ "$(ls q/new | wc -l)" = 0 ]
+  [ "$(find q/.failed/new -type f | wc -l)" = 1 ]
+}
