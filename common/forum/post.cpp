@@ -226,7 +226,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     }
   }
   if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
-    std::string subject = fit_charset(escape_html(base_subject(record.subject)), forum.charset);
+    std::string subject = fit_charset(escape_html(base_subject(record.subject)), forum.charset_of("subject"));
     auto rows = group_.read("find_thread_by_subject", {subject}, forum.table);
     if (!rows.empty()) {
       parent = to_int(rows[0][0]);
@@ -238,10 +238,14 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   // A guest's name is marked as such: it must never pass for a user's
   // login (a forged "admin"), and it is stored escaped like everything
   // W-Agora prints.
+  // The name is cut where one of its characters ends (never inside an
+  // entity), short enough that the marker always stays.
   std::string author = member ? member->userid : record.from.name;
   if (author.empty()) author = sender.substr(0, sender.find('@'));
-  if (!member) author = truncate_utf8(author, 48) + " (guest)";
-  author = truncate_html(fit_charset(escape_html(author), forum.charset), 64);
+  static const std::string guest = " (guest)";
+  author =
+      truncate_html(fit_charset(escape_html(author), forum.charset_of("userid")), 64 - (member ? 0 : guest.size()));
+  if (!member) author += guest;
   std::string subject = record.subject.empty() ? "(no subject)" : record.subject;
   std::string text = record.text;
   const std::int64_t t = now();
@@ -256,12 +260,12 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
                                       forum.table + ".body takes " + std::to_string(forum.body_max));
 
   group_.begin_message();
-  std::uint64_t id =
-      group_.write("insert_post",
-                   {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255), body,
-                    truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255), author, t,
-                    std::string(), std::int64_t{hidden}},
-                   forum.table);
+  std::uint64_t id = group_.write(
+      "insert_post",
+      {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset_of("subject")), 255), body,
+       truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset_of("summary")), 255), author, t,
+       std::string(), std::int64_t{hidden}},
+      forum.table);
   // Grouped, a thread's start and the record are written with the
   // group's (see write_records), unless each message must be undoable
   // alone (a replay) or the user replaced the statement.

@@ -647,3 +647,23 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   [ "$(ls q/new | wc -l)" = 0 ]
   [ "$(find q/.failed/new -type f | wc -l)" = 1 ]
 }
+
+@test "each column's own charset decides what is stored; a guest's long name keeps its marker" {
+  sql "ALTER TABLE agora_linux MODIFY subject VARCHAR(255) CHARACTER SET utf8mb3 NOT NULL DEFAULT '',
+         MODIFY body MEDIUMTEXT CHARACTER SET utf8mb4, MODIFY userid VARCHAR(64) CHARACTER SET ascii NOT NULL DEFAULT ''"
+  printf 'Grinning \xf0\x9f\x98\x80 and \xe2\x82\xac\n' |
+    mail m "=?UTF-8?Q?=C5=81ukasz?= <l@example.org>" linux@x "=?UTF-8?B?8J+YgCDigqwgw6k=?=" "Message-ID: <cs1@x>"
+  run fp m
+  assert_success
+  # utf8mb3 holds the euro sign and é, not the emoji; utf8mb4 holds all;
+  # ascii none of them; the summary is latin1 (the table's default).
+  [ "$(sql 'SELECT subject FROM agora_linux')" = "&#128512; € é" ]
+  [ "$(sql 'SELECT HEX(body) FROM agora_linux')" = "$(printf '<p>Grinning \xf0\x9f\x98\x80 and \xe2\x82\xac</p>' | xxd -p -u)" ]
+  [ "$(sql 'SELECT summary FROM agora_linux')" = "Grinning &#128512; and €" ]
+  [ "$(sql 'SELECT userid FROM agora_linux')" = "&#321;ukasz (guest)" ]
+  # A name of 60 ampersands: escaped, it is 300 bytes; cut, it keeps the marker.
+  echo x | mail m2 "\"$(printf '&%.0s' $(seq 60))\" <g@example.org>" linux@x "long name" "Message-ID: <cs2@x>"
+  run fp m2
+  assert_success
+  [ "$(sql 'SELECT userid FROM agora_linux WHERE subject = "long name"')" = "$(printf '&amp;%.0s' $(seq 11)) (guest)" ]
+}
