@@ -112,11 +112,15 @@ int main(int argc, char** argv) {
                  "The Message-ID of the forum's mails about web posts, with {forum} and {post}")
       ->type_name("PATTERN");
   app.add_option("--sendmail", o.post.sendmail,
-                 "The command that sends confirmations (reads the mail, like sendmail -t)")
+                 "The command that sends confirmations and notices (reads the mail, like sendmail -t)")
       ->capture_default_str()
       ->type_name("COMMAND");
   app.add_option("--loop", o.post.loop, "Our X-Loop value: set on our mail, a message with it is ignored")
       ->type_name("VALUE");
+  app.add_flag("--no-notices", o.post.no_notices, "Send no rejection notices to the senders of refused messages");
+  app.add_option("--notice-dir", o.post.notice_dir,
+                 "Rejection notices' texts: DIR/FORUM/REASON.txt, then DIR/REASON.txt, then the built-in ones")
+      ->type_name("DIR");
   app.add_option("--attachments-dir", o.post.attachments_dir, "W-Agora's base directory: store attachments under it")
       ->type_name("DIR");
   app.add_option("--attachment-path", o.post.attachment_path, "The attachments' directory within DIR (att_path)")

@@ -63,6 +63,8 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
   g.sendmail = o.sendmail;
   g.loop_value = o.loop;
+  g.notices = !o.no_notices;
+  g.notice_dir = o.notice_dir;
   // It goes into every mail we send, and into no log line unchecked.
   if (!one_line(o.loop)) throw Error(Exit::usage, "--loop holds a line break or a control character");
   g.attachment_base = o.attachments_dir;

@@ -35,6 +35,8 @@ struct ForumpostOptions {
   std::string web_message_id;
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop;
+  bool no_notices = false;
+  std::string notice_dir;
   std::string attachments_dir;
   std::string attachment_path = "attachments";
   std::uint64_t max_attachment = 4 << 20;

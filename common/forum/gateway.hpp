@@ -65,6 +65,10 @@ struct GatewayOptions {
   std::vector<std::string> attachment_types = {
       "image/png",       "image/jpeg",      "image/gif",        "image/webp",         "text/plain",
       "application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
+  // Rejection notices (notice.hpp): off with --no-notices; texts from
+  // notice_dir first, when set.
+  bool notices = true;
+  std::string notice_dir;
   // The decoded bytes of an attachment of the record, when they can be had.
   std::function<std::optional<std::string>(const post::Attachment&)> attachment_data = nullptr;
 };
@@ -78,6 +82,7 @@ struct Result {
   std::string forum;
   std::string action;
   std::string reason;      // why it was ignored, refused or deferred
+  std::string notice;      // refused: the notice its sender may get ("": none)
   std::uint64_t post = 0;  // the post's id (cle)
   std::uint64_t thread = 0;
   // Deferred because the group was rolled back to undo this message's
@@ -141,7 +146,7 @@ class Gateway {
   };
 
   static std::int64_t now();
-  static Result refused(Exit status, std::string reason);
+  static Result refused(Exit status, std::string reason, std::string notice = "");
   Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
@@ -158,6 +163,8 @@ class Gateway {
   // subscription.cpp
   Result request(const post::Record& record, const Forum& forum, Action action);
   Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
+  // notice.cpp
+  void send_notice(const post::Record& record, const Result& result, const std::string& recipient);
 
   Connection& db_;
   Profile profile_;

@@ -24,6 +24,15 @@ bool well_formed_id(std::string_view id) {
   return true;
 }
 
+bool sendable_address(std::string_view a) {
+  if (a.empty() || a.size() > 254 || a.find('@') == std::string::npos || a.find('@') != a.rfind('@')) return false;
+  for (unsigned char c : a)
+    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' || c == '\\' ||
+        c == 127)
+      return false;
+  return true;
+}
+
 void OurMailHeader::add(std::string_view name, std::string_view value) {
   if (!one_line(name) || !one_line(value))
     throw Error(Exit::software, "a value for the " + std::string(name) + " field holds a line break or a control");

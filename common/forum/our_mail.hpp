@@ -23,6 +23,10 @@ std::string as_one_line(std::string_view value);
 // '>'.
 bool well_formed_id(std::string_view id);
 
+// An address we may send mail to with sendmail -t: one local@domain, no
+// list, no comment, no header syntax.
+bool sendable_address(std::string_view address);
+
 class OurMailHeader {
  public:
   // Error(70) when value is not one_line(): a caller checks what it can

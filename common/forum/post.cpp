@@ -182,8 +182,9 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     return refused(Exit::noperm, "no DMARC or DKIM pass for " + sender + " from " + o_.require_auth);
   std::optional<Member> member = find_member(sender);
   if (policy == Policy::members) {
-    if (!member) return refused(Exit::noperm, sender + " is not a member of " + forum.name);
-    if (!may_write(*member, forum)) return refused(Exit::noperm, member->userid + " may not write to " + forum.name);
+    if (!member) return refused(Exit::noperm, sender + " is not a member of " + forum.name, "not-member");
+    if (!may_write(*member, forum))
+      return refused(Exit::noperm, member->userid + " may not write to " + forum.name, "not-permitted");
   }
 
   // The message's own key (a duplicate?) and its possible parents': what
@@ -255,9 +256,11 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   // non-strict mode would cut it anywhere, in the middle of a tag.
   std::string body = fit_charset(text_to_html(text), forum.charset);
   if (forum.body_max && stored_size(body, forum.charset) > forum.body_max)
-    return refused(Exit::dataerr, "the message is too large for " + forum.name + ": " +
-                                      std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " +
-                                      forum.table + ".body takes " + std::to_string(forum.body_max));
+    return refused(Exit::dataerr,
+                   "the message is too large for " + forum.name + ": " +
+                       std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " + forum.table +
+                       ".body takes " + std::to_string(forum.body_max),
+                   "too-large");
 
   group_.begin_message();
   std::uint64_t id = group_.write(

@@ -31,24 +31,13 @@ std::string random_token() {
   return token;
 }
 
-// An address we may send mail to with sendmail -t: one local@domain, no
-// list, no comment, no header syntax.
-bool plain_address(const std::string& a) {
-  if (a.empty() || a.size() > 254 || a.find('@') == std::string::npos || a.find('@') != a.rfind('@')) return false;
-  for (unsigned char c : a)
-    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' || c == '\\' ||
-        c == 127)
-      return false;
-  return true;
-}
-
 }  // namespace
 
 Result Gateway::request(const post::Record& record, const Forum& forum, Action action) {
   const std::string& address = record.from.address;
   if (address.empty() || !record.envelope_sender.value_or("x").size())
     return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
-  if (!plain_address(address)) return refused(Exit::dataerr, "cannot send a confirmation to \"" + address + "\"");
+  if (!sendable_address(address)) return refused(Exit::dataerr, "cannot send a confirmation to \"" + address + "\"");
   const std::string token = random_token();
   const std::int64_t t = now();
   group_.begin_message();
@@ -97,7 +86,7 @@ Result Gateway::confirm(const post::Record& record, const Forum& forum, const st
   auto rows = group_.read("take_confirmation", {token});
   if (rows.empty() || !rows[0][0] || *rows[0][0] != forum.name || to_int(rows[0][3]) < t) {
     group_.undo_message();
-    return refused(Exit::nouser, "no such confirmation, or it has expired");
+    return refused(Exit::nouser, "no such confirmation, or it has expired", "confirmation");
   }
   const std::string address = rows[0][1].value_or("");
   const bool subscribe = rows[0][2].value_or("") == "subscribe";

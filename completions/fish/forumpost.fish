@@ -25,6 +25,8 @@ complete -c forumpost -l subject-fallback -d "A reply with no known parent joins
 complete -c forumpost -l web-message-id -x -d "The Message-ID of the forum's mails about web posts"
 complete -c forumpost -l sendmail -x -d 'The command that sends confirmations'
 complete -c forumpost -l loop -x -d 'Our X-Loop value'
+complete -c forumpost -l no-notices -d 'Send no rejection notices'
+complete -c forumpost -l notice-dir -x -a '(__fish_complete_directories)' -d 'The rejection notices texts'
 complete -c forumpost -l attachments-dir -x -a '(__fish_complete_directories)' -d 'Store attachments under DIR'
 complete -c forumpost -l attachment-path -x -d "The attachments' directory within DIR"
 complete -c forumpost -l max-attachment -x -d 'The largest attachment stored'

@@ -132,6 +132,15 @@ CREATE TABLE agora_fg_confirmations (
   KEY address (bn_name, address)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
+-- Rejection notices sent: at most one per address and reason a day.
+CREATE TABLE agora_fg_notices (
+  id      INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  address VARCHAR(255) NOT NULL,
+  reason  VARCHAR(32)  CHARACTER SET ascii NOT NULL,
+  day     INT UNSIGNED NOT NULL,  -- days since 1970-01-01, UTC
+  UNIQUE KEY once_a_day (address, reason, day)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
 -- Messages refused or ignored, and why (for the forum's administrator).
 CREATE TABLE agora_fg_rejections (
   id         INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,

@@ -521,7 +521,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   echo "please" | mail m "Victim <victim@example.org>" linux-subscribe@evil.example "subscribe" \
     "Message-ID: <forged@evil.example>"
   # A pattern with our domain: evil.example is no forum address.
-  run fp --address '{forum}@forum.example.org' --sendmail "tee -a $T/sent" m
+  run fp --address '{forum}@forum.example.org' --no-notices --sendmail "tee -a $T/sent" m
   assert_failure 67
   [ ! -e sent ]
   # A pattern for any domain: confirmed, but only under ours (the local
@@ -666,4 +666,80 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   run fp m2
   assert_success
   [ "$(sql 'SELECT userid FROM agora_linux WHERE subject = "long name"')" = "$(printf '&amp;%.0s' $(seq 11)) (guest)" ]
+}
+
+@test "a refused sender gets one notice a day per reason, from the administrator's text or the built-in one" {
+  n() { echo "hello" | mail "$1" "Bob <bob@example.org>" "$2" "$3" "Message-ID: <$4@example.org>"; }
+  fpn() { fp --address '{forum}@forum.example.org' --loop forum@forum.example.org --sendmail "cat >> $T/sent" "$@"; }
+  n m1 linux@forum.example.org "first try" n1
+  run fpn --policy members m1
+  assert_failure 77
+  [ "$(grep -c '^To: bob@example.org$' sent)" = 1 ]
+  grep -q '^From: linux@forum.example.org$' sent
+  grep -q '^Subject: Not posted to linux: only its members may write$' sent
+  grep -q '^Auto-Submitted: auto-replied$' sent
+  grep -q '^X-Loop: forum@forum.example.org$' sent
+  grep -q '^In-Reply-To: <n1@example.org>$' sent
+  grep -q '^  Subject: first try$' sent
+  grep -q '^bob@example.org is not the address of a member.$' sent
+  # The same reason the same day: no second notice; another reason: one.
+  n m2 linux@forum.example.org "second try" n2
+  run fpn --policy members m2
+  assert_failure 77
+  [ "$(grep -c '^To: ' sent)" = 1 ]
+  n m3 nosuch@forum.example.org "elsewhere" n3
+  run fpn m3
+  assert_failure 67
+  [ "$(grep -c '^To: ' sent)" = 2 ]
+  grep -q '^From: postmaster@forum.example.org$' sent
+  grep -q '^  linux@forum.example.org$' sent   # the forums there are
+  [ "$(sql 'SELECT address, reason FROM agora_fg_notices ORDER BY id' | tr '\t\n' ',;')" = \
+    "bob@example.org,not-member;bob@example.org,unknown-forum;" ]
+  # The administrator's texts: the forum's own first, then the general one.
+  sql "DELETE FROM agora_fg_notices"
+  mkdir -p texts/linux
+  printf 'Subject: Pas publi\xc3\xa9 dans {forum}\n\nVotre message \xc2\xab {subject} \xc2\xbb n%sa pas \xc3\xa9t\xc3\xa9 publi\xc3\xa9.\n' "'" > texts/linux/not-member.txt
+  printf 'Subject: Nothing for {recipient}\n\n{reason}\n' > texts/unknown-forum.txt
+  : > sent
+  run fpn --notice-dir texts --policy members m1
+  run fpn --notice-dir texts m3
+  grep -q '^Subject: =?UTF-8?B?UGFzIHB1Ymxpw6kgZGFucyBsaW51eA==?=$' sent
+  grep -q '^Votre message « first try » n.a pas été publié.$' sent
+  grep -q '^Subject: Nothing for nosuch@forum.example.org$' sent
+  grep -q '^no forum is named "nosuch"$' sent
+  # The off switch; and --dry-run shows the notice, sends and records nothing.
+  sql "DELETE FROM agora_fg_notices"
+  : > sent
+  run fpn --no-notices --policy members m1
+  assert_failure 77
+  [ ! -s sent ]
+  run fpn --dry-run --policy members m1
+  assert_output --partial "notice: cat >> $T/sent"
+  assert_output --partial "Subject: Not posted to linux: only its members may write"
+  [ ! -s sent ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_notices')" = 0 ]
+}
+
+@test "no notice to a bounce, an auto-reply, a list, a loop, a null or robot sender, or a sender unchecked by --require-auth" {
+  fpn() { fp --address '{forum}@forum.example.org' --loop forum@forum.example.org --sendmail "cat >> $T/sent" "$@"; }
+  echo x | mail m1 "Bob <bob@example.org>" nosuch@forum.example.org "away" "Auto-Submitted: auto-replied"
+  echo x | mail m2 "Bob <bob@example.org>" nosuch@forum.example.org "list" "List-Id: <l.example.org>"
+  echo x | mail m3 "Bob <bob@example.org>" nosuch@forum.example.org "loop" "X-Loop: forum@forum.example.org"
+  echo x | mail m4 "Bob <bob@example.org>" nosuch@forum.example.org "null" "Return-Path: <>"
+  echo x | mail m5 "MAILER-DAEMON@example.org" nosuch@forum.example.org "robot"
+  echo x | mail m6 "owner-list@example.org" nosuch@forum.example.org "robot"
+  echo x | mail m7 "linux@forum.example.org" nosuch@forum.example.org "ours"
+  for m in m1 m2 m3 m4 m5 m6 m7; do run fpn "$m"; done
+  [ ! -e sent ] || fail "a notice went: $(cat sent)"
+  # With --require-auth, only to a sender whose address passed.
+  echo x | mail m8 "Bob <bob@example.org>" linux@forum.example.org "forged?" "Message-ID: <f1@example.org>"
+  run fpn --require-auth mx.forum.example.org --policy members m8
+  assert_failure 77
+  [ ! -e sent ]
+  echo x | mail m9 "Bob <bob@example.org>" linux@forum.example.org "signed" "Message-ID: <f2@example.org>" \
+    "Authentication-Results: mx.forum.example.org; dmarc=pass header.from=example.org"
+  run fpn --require-auth mx.forum.example.org --policy members m9
+  assert_failure 77
+  [ "$(grep -c '^To: bob@example.org$' sent)" = 1 ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
 }

@@ -29,6 +29,9 @@ e2e_setup_forum() {
   mariadb_forum_user "$T/forumgate.my.cnf" "$DB"
   sed "s|/etc/forumgate/forumgate.my.cnf|$T/forumgate.my.cnf|" \
     "$FORUMGATE_SOURCE/examples/forumgate.conf" > "$T/forumgate.conf"
+  # In forumpost's section: the mail it sends (notices, confirmations)
+  # never leaves through the machine's own sendmail.
+  sed -i '/^\[forumpost\]/a sendmail = "cat > /dev/null"' "$T/forumgate.conf"
 }
 
 # example FILE: a file of examples/ with its paths made the test's.
