@@ -117,6 +117,24 @@ int main(int argc, char** argv) {
       ->type_name("COMMAND");
   app.add_option("--loop", o.post.loop, "Our X-Loop value: set on our mail, a message with it is ignored")
       ->type_name("VALUE");
+  app.add_option("--sender-limit", o.post.sender_limit,
+                 "A sender's posts in any hour; past them its messages wait (0: no limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option(
+         "--sender-hide", o.post.sender_hide,
+         "A sender's posts and waiting messages in an hour past which the rest is posted hidden (0: twice the limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option("--forum-limit", o.post.forum_limit,
+                 "A forum's posts in any hour; past them its messages wait (0: no limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option(
+         "--forum-hide", o.post.forum_hide,
+         "A forum's posts and waiting messages in an hour past which the rest is posted hidden (0: twice the limit)")
+      ->capture_default_str()
+      ->type_name("N");
   app.add_flag("--no-notices", o.post.no_notices, "Send no rejection notices to the senders of refused messages");
   app.add_option("--notice-dir", o.post.notice_dir,
                  "Rejection notices' texts: DIR/FORUM/REASON.txt, then DIR/REASON.txt, then the built-in ones")

@@ -64,6 +64,10 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   g.sendmail = o.sendmail;
   g.loop_value = o.loop;
   g.notices = !o.no_notices;
+  g.sender_limit = o.sender_limit;
+  g.sender_hide = o.sender_hide;
+  g.forum_limit = o.forum_limit;
+  g.forum_hide = o.forum_hide;
   g.notice_dir = o.notice_dir;
   // It goes into every mail we send, and into no log line unchecked.
   if (!one_line(o.loop)) throw Error(Exit::usage, "--loop holds a line break or a control character");

@@ -36,6 +36,7 @@ struct ForumpostOptions {
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop;
   bool no_notices = false;
+  unsigned sender_limit = 20, sender_hide = 0, forum_limit = 0, forum_hide = 0;
   std::string notice_dir;
   std::string attachments_dir;
   std::string attachment_path = "attachments";

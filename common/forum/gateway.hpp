@@ -65,6 +65,11 @@ struct GatewayOptions {
   std::vector<std::string> attachment_types = {
       "image/png",       "image/jpeg",      "image/gif",        "image/webp",         "text/plain",
       "application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
+  // Flood control (flood.cpp): posts in any 60 minutes, per sender (its
+  // From address) and per forum, 0 for no limit; the hide limits (0:
+  // twice the limit) count posts and waits.
+  unsigned sender_limit = 20, sender_hide = 0;
+  unsigned forum_limit = 0, forum_hide = 0;
   // Rejection notices (notice.hpp): off with --no-notices; texts from
   // notice_dir first, when set.
   bool notices = true;
@@ -72,6 +77,11 @@ struct GatewayOptions {
   // The decoded bytes of an attachment of the record, when they can be had.
   std::function<std::optional<std::string>(const post::Attachment&)> attachment_data = nullptr;
 };
+
+// What the flood limits say of a message: post it, let it wait, or post
+// it hidden (ordered: a later one wins).
+enum class Flood { post, wait, hide };
+std::string_view to_string(Flood flood);
 
 enum class Outcome { posted, duplicate, ignored, requested, subscribed, unsubscribed, refused, deferred };
 std::string_view to_string(Outcome outcome);
@@ -163,6 +173,12 @@ class Gateway {
   // subscription.cpp
   Result request(const post::Record& record, const Forum& forum, Action action);
   Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
+  // flood.cpp
+  static std::string rate_name(const std::string& sender);
+  std::pair<std::int64_t, std::int64_t> rate_counts(const std::string& scope, const std::string& name);
+  Flood flood(const std::string& sender, const std::string& forum);
+  // A post (in the message's transaction) or a wait counted.
+  void count_rate(const std::string& sender, const std::string& forum, bool posted);
   // notice.cpp
   void send_notice(const post::Record& record, const Result& result, const std::string& recipient);
 
@@ -175,6 +191,7 @@ class Gateway {
   std::map<std::string, std::optional<Member>> members_;         // by address
   std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
   std::vector<const post::Record*> upcoming_;                    // see expect()
+  bool rates_expired_ = false;                                   // old rate rows deleted this run
 };
 
 // The key that makes a message unique in a forum: SHA-256 of its

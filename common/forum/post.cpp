@@ -250,7 +250,17 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   std::string subject = record.subject.empty() ? "(no subject)" : record.subject;
   std::string text = record.text;
   const std::int64_t t = now();
-  const bool hidden = policy == Policy::moderated;
+  // A flood waits, or, once it goes on, goes to the moderators.
+  const Flood flood = this->flood(sender, forum.name);
+  if (flood == Flood::wait) {
+    count_rate(sender, forum.name, false);
+    Result r;
+    r.outcome = Outcome::deferred;
+    r.status = Exit::tempfail;
+    r.reason = "over the limit of posts an hour (--sender-limit, --forum-limit): it waits";
+    return r;
+  }
+  const bool hidden = policy == Policy::moderated || flood == Flood::hide;
 
   // A body the column cannot hold is refused, whole: a legacy server in
   // non-strict mode would cut it anywhere, in the middle of a tag.
@@ -301,9 +311,11 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     group_.defer_record(forum.name, key, std::move(message_record), static_cast<std::int64_t>(id), thread);
   }
   group_.count_post(forum.name, member ? member->userid : std::string(), parent == 0, t);
+  count_rate(sender, forum.name, true);
   group_.end_message(std::move(files));
   Result r;
   r.outcome = Outcome::posted;
+  if (flood == Flood::hide) r.reason = "hidden for moderation: over the limit of posts an hour";
   r.post = id;
   r.thread = static_cast<std::uint64_t>(thread);
   return r;

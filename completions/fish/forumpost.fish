@@ -25,6 +25,10 @@ complete -c forumpost -l subject-fallback -d "A reply with no known parent joins
 complete -c forumpost -l web-message-id -x -d "The Message-ID of the forum's mails about web posts"
 complete -c forumpost -l sendmail -x -d 'The command that sends confirmations'
 complete -c forumpost -l loop -x -d 'Our X-Loop value'
+complete -c forumpost -l sender-limit -x -d 'A sender'"'"'s posts an hour'
+complete -c forumpost -l sender-hide -x -d 'A sender'"'"'s posts and waits an hour before hiding'
+complete -c forumpost -l forum-limit -x -d 'A forum'"'"'s posts an hour'
+complete -c forumpost -l forum-hide -x -d 'A forum'"'"'s posts and waits an hour before hiding'
 complete -c forumpost -l no-notices -d 'Send no rejection notices'
 complete -c forumpost -l notice-dir -x -a '(__fish_complete_directories)' -d 'The rejection notices texts'
 complete -c forumpost -l attachments-dir -x -a '(__fish_complete_directories)' -d 'Store attachments under DIR'

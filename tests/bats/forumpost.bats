@@ -743,3 +743,60 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   [ "$(grep -c '^To: bob@example.org$' sent)" = 1 ]
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
 }
+
+# flood DIR N SENDER_FORMAT: N messages in the queue DIR, the i-th from
+# printf SENDER_FORMAT i.
+flood() {
+  mkdir -p -m 700 "$1" "$1/new" "$1/cur" "$1/tmp"
+  local i
+  for ((i = 1; i <= $2; i++)); do
+    echo "post $i" | mail "$1/new/$((1000000000 + i)).M${i}P1Q1.h" "$(printf "$3" "$i")" linux@forum.example.org \
+      "flood $i" "Message-ID: <flood.$i@example.org>"
+  done
+}
+
+@test "100 messages from one sender in a minute: 20 posted, 20 wait, the rest hidden; none lost, none twice" {
+  flood q 100 'flood@example.org'
+  run fp --sender-limit 20 --sender-hide 40 --queue q
+  assert_failure 75
+  assert_output --partial "100 taken, 80 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 20 deferred"
+  assert_output --partial "message-id=<flood.21@example.org> from=<flood@example.org> forum=linux action=post outcome=deferred (over the limit"
+  assert_output --partial "message-id=<flood.41@example.org> from=<flood@example.org> forum=linux action=post outcome=posted post=21 thread=21 (hidden for moderation"
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,20;1,60;" ]
+  [ "$(sql 'SELECT MIN(subject), MAX(subject) FROM agora_linux WHERE hidden = 0' | tr '\t' ',')" = "flood 1,flood 9" ]
+  [ "$(ls q/new | wc -l)" = 20 ]
+  [ "$(sql "SELECT SUM(posts), SUM(waits) FROM agora_fg_rates WHERE scope = 'sender'" | tr '\t' ',')" = "80,20" ]
+  # A new run, as after a restart: the counts hold, the waiting ones go
+  # to the moderators; another sender is not held back.
+  echo "hi" | mail q/new/2000000000.M1P2Q1.h other@example.org linux@forum.example.org "other" "Message-ID: <other@example.org>"
+  run fp --sender-limit 20 --sender-hide 40 --queue q
+  assert_success
+  assert_output --partial "21 taken, 21 posted"
+  [ "$(ls q/new | wc -l)" = 0 ]
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,21;1,80;" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT subject), COUNT(*) FROM agora_linux' | tr '\t' ',')" = "101,101" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT message_id), COUNT(*) FROM agora_fg_messages' | tr '\t' ',')" = "101,101" ]
+  [ "$(sql 'SELECT hidden FROM agora_linux WHERE subject = "other"')" = 0 ]
+}
+
+@test "a forum flooded from many senders: its limit holds, each sender's does not bite; one message from the MTA waits (75)" {
+  flood q 60 'sender%d@example.org'
+  run fp --sender-limit 5 --forum-limit 30 --forum-hide 50 --queue q
+  assert_failure 75
+  assert_output --partial "60 taken, 40 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 20 deferred"
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,30;1,10;" ]
+  run fp --sender-limit 5 --forum-limit 30 --forum-hide 50 --queue q
+  assert_success
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,30;1,30;" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT message_id) FROM agora_fg_messages')" = 60 ]
+  [ "$(ls q/new | wc -l)" = 0 ]
+  # One message at a time, as an MTA hands them: the second one waits.
+  echo one | mail m1 solo@example.org linux@forum.example.org "solo 1" "Message-ID: <solo1@example.org>"
+  echo two | mail m2 solo@example.org linux@forum.example.org "solo 2" "Message-ID: <solo2@example.org>"
+  run fp --sender-limit 1 m1
+  assert_success
+  run fp --sender-limit 1 m2
+  assert_failure 75
+  assert_output --partial "over the limit of posts an hour"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux WHERE subject LIKE "solo%"')" = 1 ]
+}

@@ -30,8 +30,9 @@ e2e_setup_forum() {
   sed "s|/etc/forumgate/forumgate.my.cnf|$T/forumgate.my.cnf|" \
     "$FORUMGATE_SOURCE/examples/forumgate.conf" > "$T/forumgate.conf"
   # In forumpost's section: the mail it sends (notices, confirmations)
-  # never leaves through the machine's own sendmail.
-  sed -i '/^\[forumpost\]/a sendmail = "cat > /dev/null"' "$T/forumgate.conf"
+  # never leaves through the machine's own sendmail, and the suites post
+  # many messages from one sender.
+  sed -i -e '/^\[forumpost\]/a sendmail = "cat > /dev/null"' -e '/^\[forumpost\]/a sender-limit = 0' "$T/forumgate.conf"
 }
 
 # example FILE: a file of examples/ with its paths made the test's.
