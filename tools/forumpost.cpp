@@ -39,7 +39,7 @@ bool present(const CLI::App& app, const std::string& name) {
 // styles: 0 delivered, 100 permanent failure (bounce), 111 temporary
 // failure (try again); a signal's 128+N is a temporary one.
 int exit_edge(const CLI::App& app, int code) {
-  const bool pipe = !present(app, "--queue") && !present(app, "--records");
+  const bool pipe = !present(app, "--queue") && !present(app, "--records") && !present(app, "--policy-service");
   if (code == status(Exit::config) && pipe && !present(app, "--strict-config")) {
     log::notice("a configuration problem: the message waits (75) until it is fixed; --strict-config exits 78");
     code = status(Exit::tempfail);
@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  app.add_flag("--policy-service", o.post.policy_service,
+               "Answer Postfix's policy requests (check_policy_service, under spawn(8)) on standard input");
   app.add_flag("--records", o.post.records, "Read post records (JSON Lines from mimeparse) instead of a message");
   app.add_flag("-n,--dry-run", o.post.dry_run,
                "Print the statements that would write, and their values; write nothing");

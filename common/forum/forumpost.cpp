@@ -17,6 +17,7 @@
 #include "forum/db.hpp"
 #include "forum/gateway.hpp"
 #include "forum/our_mail.hpp"
+#include "forum/policy_service.hpp"
 #include "forum/queue.hpp"
 #include "mime/header.hpp"
 #include "mime/message.hpp"
@@ -312,6 +313,8 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   // The command line first: a broken one is 64 whatever the database does.
   if (o.queue.empty() && !o.records && o.files.size() > 1)
     throw Error(Exit::usage, "one message at a time (or --queue, --records)");
+  if (o.policy_service && (!o.queue.empty() || o.records || !o.files.empty() || o.dry_run))
+    throw Error(Exit::usage, "--policy-service takes no FILE, --queue, --records or --dry-run");
   GatewayOptions gateway = gateway_options(o);
   if (!o.attachments_dir.empty()) {
     struct stat st;
@@ -321,6 +324,8 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   }
   check_defaults_file(o.defaults_file);
   Profile profile = make_profile(o);
+  if (o.policy_service)
+    return {run_policy_service({o.defaults_file, std::move(profile), std::move(gateway)}, std::cin, std::cout)};
   std::unique_ptr<Poster> poster;
   try {
     poster = std::make_unique<Poster>(o, std::move(profile), std::move(gateway));

@@ -21,6 +21,7 @@ struct ForumpostOptions {
   bool stop_on_tempfail = false;
   std::size_t commit_every = 100;
   bool records = false;
+  bool policy_service = false;  // answer Postfix's policy requests on standard input
   bool dry_run = false;
   std::string recipient;
   std::string forum;

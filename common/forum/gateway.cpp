@@ -162,12 +162,8 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   if (!route)
     return refused(Exit::nouser, "no recipient is a forum address (" + o_.pattern.pattern() + ")", "unknown-forum");
   if (o_.action) route->action = *o_.action;
-  auto forum = find_forum(route->forum);
-  if (!forum) {
-    Result r = refused(Exit::nouser, "no forum is named \"" + route->forum + "\"", "unknown-forum");
-    r.forum = route->forum;
-    return r;
-  }
+  std::optional<Forum> forum;
+  if (auto r = unknown_forum(route->forum, forum)) return *r;
   Result r;
   switch (route->action) {
     case Action::post: r = post(record, *forum); break;

@@ -100,6 +100,18 @@ struct Result {
   bool replay = false;
 };
 
+// What the envelope alone says of a message at RCPT time (see admit()):
+// go on (the message's own checks come later), refuse it for good (the
+// result says why), or let it wait (over its rate).
+struct Admission {
+  enum class Verdict { go_on, reject, wait } verdict = Verdict::go_on;
+  Result result;
+};
+
+// Whether recipient is one the envelope check may judge: a forum address,
+// or another in the pattern's own domain, never postmaster (door.cpp).
+bool ours_to_judge(const AddressPattern& pattern, const std::string& recipient);
+
 // GatewayOptions::web_message_id, made a regular expression once.
 class WebMessageId {
  public:
@@ -119,6 +131,10 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
+  // What the envelope says (door.cpp): the same checks handle() makes of
+  // a message's route, forum, sender policy and rate, with the envelope
+  // sender. Throws Error for the database's problems.
+  Admission admit(const std::string& sender, const std::string& recipient);
   // Group commit (forumpost --queue): from begin_group() on, the messages
   // handled share one transaction until commit_group(). Their posts are
   // durable only when it returns: the caller moves their files after it.
@@ -173,6 +189,10 @@ class Gateway {
   // subscription.cpp
   Result request(const post::Record& record, const Forum& forum, Action action);
   Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
+  // door.cpp
+  Policy policy_of(const Forum& forum) const;
+  std::optional<Result> unknown_forum(const std::string& name, std::optional<Forum>& forum);
+  std::optional<Result> sender_refused(const std::string& sender, const Forum& forum, std::optional<Member>& member);
   // flood.cpp
   static std::string rate_name(const std::string& sender);
   std::pair<std::int64_t, std::int64_t> rate_counts(const std::string& scope, const std::string& name);

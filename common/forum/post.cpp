@@ -176,16 +176,11 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messa
 Result Gateway::post(const post::Record& record, const Forum& forum) {
   const std::string& sender = record.from.address;
   if (sender.empty()) return refused(Exit::dataerr, "the message has no sender (From)");
-  Policy policy = o_.default_policy;
-  if (auto it = o_.policies.find(forum.name); it != o_.policies.end()) policy = it->second;
+  const Policy policy = policy_of(forum);
   if (!o_.require_auth.empty() && !authenticated(record.authentication_results, o_.require_auth, sender))
     return refused(Exit::noperm, "no DMARC or DKIM pass for " + sender + " from " + o_.require_auth);
-  std::optional<Member> member = find_member(sender);
-  if (policy == Policy::members) {
-    if (!member) return refused(Exit::noperm, sender + " is not a member of " + forum.name, "not-member");
-    if (!may_write(*member, forum))
-      return refused(Exit::noperm, member->userid + " may not write to " + forum.name, "not-permitted");
-  }
+  std::optional<Member> member;
+  if (auto r = sender_refused(sender, forum, member)) return *r;
 
   // The message's own key (a duplicate?) and its possible parents': what
   // In-Reply-To names, else the newest of References that this forum has

@@ -800,3 +800,53 @@ flood() {
   assert_output --partial "over the limit of posts an hour"
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux WHERE subject LIKE "solo%"')" = 1 ]
 }
+
+@test "--policy-service answers request after request, as forumpost decides the same cases" {
+  sql "CREATE TABLE agora_talk LIKE agora_linux;
+       INSERT INTO agora (bn_name, bn_db, bn_title, descr, category) VALUES ('talk', 'agora_talk', 'Talk', '', 0);
+       INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org'), ('bob', 'bob@example.org');
+       INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1), ('bob', 'linux', 0)"
+  opts=(--address '{forum}@forum.example.org' --forum-policy linux=members --sender-limit 1)
+  # sender recipient what-both-say: each asked of the service, then the
+  # message posted by forumpost; in this order (the flood sender's second).
+  cases=(
+    "bob@example.org nosuch@forum.example.org REJECT-5.1.1/67"
+    "stranger@example.org linux@forum.example.org REJECT-5.7.1/77"
+    "bob@example.org linux@forum.example.org REJECT-5.7.1/77"
+    "amelie@example.org linux@forum.example.org DUNNO/0"
+    "stranger@example.org talk@forum.example.org DUNNO/0"
+    "stranger@example.org talk@forum.example.org DEFER_IF_PERMIT-4.7.1/75"
+  )
+  local i=0 c sender recipient want answer
+  for c in "${cases[@]}"; do
+    read -r sender recipient want <<< "$c"
+    i=$((i + 1))
+    answer=$(printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=%s\nrecipient=%s\n\n' "$sender" "$recipient" |
+      fp "${opts[@]}" --policy-service | sed -n 's/^action=\([A-Z_]*\) \([0-9.]*\) .*/\1-\2/p; s/^action=DUNNO$/DUNNO/p')
+    echo hi | mail m "$sender" "$recipient" "case $i" "Message-ID: <case.$i@example.org>"
+    run fp "${opts[@]}" m
+    [ "$answer/$status" = "$want" ] || fail "$sender to $recipient: the service said $answer, forumpost $status; both should say $want"
+  done
+  # Request after request on one connection; what is not ours is DUNNO.
+  run fp "${opts[@]}" --policy-service < <(
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=postmaster@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=someone@elsewhere.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=DATA\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n')
+  assert_success
+  assert_equal "$(grep -c '^action=' <<< "$output")" 4
+  assert_line --index 0 'action=REJECT 5.1.1 <nosuch@forum.example.org>: no forum is named "nosuch"'
+  [ "$(grep '^action=' <<< "$output" | tail -3 | sort -u)" = "action=DUNNO" ]
+}
+
+@test "--policy-service: the database down is DEFER_IF_PERMIT, never REJECT" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  run forumpost --defaults-file down.cnf --address '{forum}@forum.example.org' --policy-service < <(
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=linux@forum.example.org\n\n')
+  assert_success
+  [ "$(grep '^action=' <<< "$output" | sort -u)" = "action=DEFER_IF_PERMIT 4.3.0 the forum cannot be asked now" ]
+  run forumpost --defaults-file down.cnf --policy-service m
+  assert_failure 64
+}
