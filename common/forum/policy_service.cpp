@@ -37,16 +37,17 @@ std::string deferred(const std::string& why) { return "action=DEFER_IF_PERMIT 4.
 
 }  // namespace
 
-std::string policy_answer(const Admission& a, const std::string& recipient) {
+// Postfix says the recipient itself ("<rcpt>: Recipient address
+// rejected: ..."): the text says why.
+std::string policy_answer(const Admission& a) {
   switch (a.verdict) {
     case Admission::Verdict::go_on: return "action=DUNNO";
     case Admission::Verdict::wait:
-      return "action=DEFER_IF_PERMIT 4.7.1 <" + as_one_line(recipient) +
-             ">: too many posts in the last hour, try again later";
+      return "action=DEFER_IF_PERMIT 4.7.1 too many posts in the last hour, try again later";
     case Admission::Verdict::reject: break;
   }
   const char* code = a.result.status == Exit::nouser ? "5.1.1" : "5.7.1";
-  return std::string("action=REJECT ") + code + " <" + as_one_line(recipient) + ">: " + as_one_line(a.result.reason);
+  return std::string("action=REJECT ") + code + " " + as_one_line(a.result.reason);
 }
 
 Exit run_policy_service(const PolicyServiceOptions& o, std::istream& in, std::ostream& out) {
@@ -67,7 +68,7 @@ Exit run_policy_service(const PolicyServiceOptions& o, std::istream& in, std::os
       try {
         if (!db) db = std::make_unique<Connection>(ConnectOptions{o.defaults_file});
         Gateway gateway(*db, o.profile, o.gateway);
-        answer = policy_answer(gateway.admit(sender, recipient), recipient);
+        answer = policy_answer(gateway.admit(sender, recipient));
       } catch (const Error& e) {
         // Ours, not the sender's: the mail waits. A connection that may be
         // gone is made again next time.

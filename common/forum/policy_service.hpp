@@ -31,8 +31,7 @@ struct PolicyServiceOptions {
 // is not one (too long, no empty line before the end).
 Exit run_policy_service(const PolicyServiceOptions& options, std::istream& in, std::ostream& out);
 
-// The answer, "action=..." without the empty line, to one request's
-// attributes (what admit() or the database said).
-std::string policy_answer(const Admission& admission, const std::string& recipient);
+// The answer, "action=..." without the empty line, to what admit() said.
+std::string policy_answer(const Admission& admission);
 
 }  // namespace forumgate::forum
