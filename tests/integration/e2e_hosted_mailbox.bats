@@ -84,10 +84,8 @@ recipe_setup() {
   mkdir lock && chmod 1777 lock
   mkdir -p queue/new queue/cur queue/tmp && chown -R nobody:nogroup queue && chmod -R 700 queue
   touch outbox && chown nobody:nogroup netrc outbox
-  # Confirmations go to the outbox, not to this machine's MTA: in place of
-  # the sendmail e2e_setup_forum gave forumpost's section.
-  sed -i "/^\[forumpost\]/,/^\[/ s|^sendmail = .*|sendmail = \"tee -a $T/outbox\"|" forumgate.conf
-  grep -q "^sendmail = \"tee -a $T/outbox\"$" forumgate.conf
+  # Confirmations go to the outbox, not to this machine's MTA.
+  forumpost_config sendmail "\"tee -a $T/outbox\""
 }
 
 # hosted_example FILE: a file of examples/hosted with the test's paths, the

@@ -24,30 +24,20 @@ teardown() {
   common_teardown
 }
 
-# free_port: a loopback TCP port nobody listens on now.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # start_smtp_postfix: Postfix with the policy service and the pipe
-# transport, its smtpd on a free loopback port ($PORT). A port taken
-# between the choice and the bind is given up for another.
+# transport, its smtpd on a loopback port free when chosen ($PF_SMTP_PORT);
+# a port taken between the choice and the bind is given up for another.
 start_smtp_postfix() {
-  local try i
+  local try
   for ((try = 0; try < 5; try++)); do
-    PORT=$(free_port)
     { example postfix/main.cf; example postfix/policy.main.cf; } > main.cf.in
-    { example postfix/master.cf; example postfix/policy.master.cf
-      echo "127.0.0.1:$PORT inet n - n - - smtpd"; } > master.cf.in
+    { example postfix/master.cf; example postfix/policy.master.cf; } > master.cf.in
+    postfix_listen "$T"
     example postfix/transport > transport
     postmap transport
     echo "postmaster: root" > aliases.in
     postfix_start "$T" || return 1
-    for ((i = 0; i < 1200; i++)); do
-      python3 -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1).close()" 2>/dev/null && return 0
-      grep -q "bind 127.0.0.1 port $PORT" "$PF_LOG" 2>/dev/null && break
-      sleep 0.1
-    done
+    postfix_wait_listening && return 0
     postfix_stop
   done
   echo "no smtpd listening after 5 ports" >&2
@@ -57,7 +47,7 @@ start_smtp_postfix() {
 # smtp FROM TO: one message over SMTP; prints the server's answer to RCPT
 # ("250" when it was accepted and sent, else the code and text refused).
 smtp() {
-  python3 - "$PORT" "$1" "$2" <<'PY'
+  python3 - "$PF_SMTP_PORT" "$1" "$2" <<'PY'
 import smtplib, sys
 port, sender, rcpt = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 msg = (f"From: {sender}\r\nTo: {rcpt}\r\nSubject: from {sender} to {rcpt}\r\n"
@@ -80,7 +70,7 @@ PY
        INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org');
        INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1)"
   mariadb_sql -e "GRANT SELECT, INSERT, UPDATE ON \`$DB\`.agora_talk TO 'forumgate'@'localhost'"
-  echo 'forum-policy = linux=members' >> forumgate.conf
+  forumpost_config forum-policy linux=members
   start_smtp_postfix
   run smtp stranger@example.org nosuch@forum.example.org
   assert_output --regexp '^5[0-9][0-9] 5\.1\.1 <nosuch@forum\.example\.org>: .*no forum is named "nosuch"'
