@@ -47,7 +47,9 @@ bool ours_to_judge(const AddressPattern& pattern, const std::string& recipient) 
 
 Admission Gateway::admit(const std::string& sender, const std::string& recipient) {
   Admission a;
-  if (!ours_to_judge(o_.pattern, recipient)) return a;
+  // A bounce (null sender) is the message's to tell, whatever address it
+  // comes back to (a VERP address is no forum's): forumpost reads it.
+  if (sender.empty() || !ours_to_judge(o_.pattern, recipient)) return a;
   std::optional<Route> route = o_.pattern.match(recipient);
   if (!route) {
     a.verdict = Admission::Verdict::reject;
@@ -60,9 +62,8 @@ Admission Gateway::admit(const std::string& sender, const std::string& recipient
     a.result = *r;
     return a;
   }
-  // Only posts are checked further, and only with a sender to check: a
-  // bounce (null sender) is the message's to tell.
-  if (route->action != Action::post || sender.empty()) return a;
+  // Only posts are checked further.
+  if (route->action != Action::post) return a;
   std::optional<Member> member;
   if (auto r = sender_refused(sender, *forum, member)) {
     a.verdict = Admission::Verdict::reject;

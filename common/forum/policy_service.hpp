@@ -9,7 +9,8 @@
 //   DEFER_IF_PERMIT 4.7.1  a sender or forum over its rate
 //   DEFER_IF_PERMIT 4.3.0  the database down, or another problem of ours:
 //                          never REJECT for what is not the sender's
-//   DUNNO           anything else (the message's own checks come later)
+//   DUNNO           anything else (the message's own checks come later),
+//                   a bounce (null sender) among them
 // Each request gets a Gateway of its own over the one connection, so that
 // nothing it learned (members, forums) outlives the request; a connection
 // lost is made again at the next one.

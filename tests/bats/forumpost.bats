@@ -832,11 +832,12 @@ flood() {
     printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
     printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=postmaster@forum.example.org\n\n'
     printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=someone@elsewhere.org\n\n'
-    printf 'request=smtpd_access_policy\nprotocol_state=DATA\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n')
+    printf 'request=smtpd_access_policy\nprotocol_state=DATA\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=\nrecipient=linux-bounces+ghost=example.org@forum.example.org\n\n')
   assert_success
-  assert_equal "$(grep -c '^action=' <<< "$output")" 4
+  assert_equal "$(grep -c '^action=' <<< "$output")" 5
   assert_line --index 0 'action=REJECT 5.1.1 no forum is named "nosuch"'
-  [ "$(grep '^action=' <<< "$output" | tail -3 | sort -u)" = "action=DUNNO" ]
+  [ "$(grep '^action=' <<< "$output" | tail -4 | sort -u)" = "action=DUNNO" ]
 }
 
 @test "--policy-service: the database down is DEFER_IF_PERMIT, never REJECT" {
