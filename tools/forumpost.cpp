@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "cli/log.hpp"
 #include "cli/program.hpp"
 #include "forum/forumpost.hpp"
 #include "util/error.hpp"
@@ -14,24 +15,51 @@ namespace {
 struct Options {
   forum::ForumpostOptions post;
   std::string exit_codes = "sysexits";
+  bool strict_config = false;
 };
 
-// qmail-command(8): 0 delivered, 100 permanent failure (bounce), 111
-// temporary failure (try again).
-int exit_code(const Options& o, Exit status) {
-  int code = forumgate::status(status);
-  if (o.exit_codes != "qmail" || code == 0) return code;
-  return status == Exit::tempfail ? 111 : 100;
+// The value an option was given last (on the command line or in the
+// config file), read from what the parser saw: the edge must know it even
+// when the parse itself failed.
+std::string given(const CLI::App& app, const std::string& name) {
+  const CLI::Option* option = app.get_option_no_throw(name);
+  if (!option || option->results().empty()) return "";
+  return option->results().back();
 }
 
-int run(const Options& o) {
+bool present(const CLI::App& app, const std::string& name) {
+  const CLI::Option* option = app.get_option_no_throw(name);
+  return option && option->count() > 0;
+}
+
+// The one exit edge: every status passes here, whatever ended the run.
+// One message from an MTA (no --queue, no --records): a configuration
+// problem is the administrator's to fix, and the MTA bounces on 78, so the
+// mail waits instead (75), unless --strict-config. Then qmail-command(8)'s
+// styles: 0 delivered, 100 permanent failure (bounce), 111 temporary
+// failure (try again); a signal's 128+N is a temporary one.
+int exit_edge(const CLI::App& app, int code) {
+  const bool pipe = !present(app, "--queue") && !present(app, "--records") && !present(app, "--policy-service");
+  if (code == status(Exit::config) && pipe && !present(app, "--strict-config")) {
+    log::notice("a configuration problem: the message waits (75) until it is fixed; --strict-config exits 78");
+    code = status(Exit::tempfail);
+  }
+  if (given(app, "--exit-codes") != "qmail" || code == 0) return code;
+  return code == status(Exit::tempfail) || code > 128 ? 111 : 100;
+}
+
+void check_usage(const Options& o) {
   if (!o.post.queue.empty() && (o.post.records || !o.post.files.empty()))
     throw Error(Exit::usage, "--queue takes no FILE and no --records");
   if (o.exit_codes != "sysexits" && o.exit_codes != "qmail")
     throw Error(Exit::usage, "--exit-codes " + o.exit_codes + ": sysexits or qmail");
+}
+
+int run(const Options& o) {
+  check_usage(o);
   forum::ForumpostStatus done = forum::run_forumpost(o.post);
   if (done.signal) return 128 + done.signal;
-  return exit_code(o, done.status);
+  return status(done.status);
 }
 
 }  // namespace
@@ -52,6 +80,8 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  app.add_flag("--policy-service", o.post.policy_service,
+               "Answer Postfix's policy requests (check_policy_service, under spawn(8)) on standard input");
   app.add_flag("--records", o.post.records, "Read post records (JSON Lines from mimeparse) instead of a message");
   app.add_flag("-n,--dry-run", o.post.dry_run,
                "Print the statements that would write, and their values; write nothing");
@@ -84,11 +114,33 @@ int main(int argc, char** argv) {
                  "The Message-ID of the forum's mails about web posts, with {forum} and {post}")
       ->type_name("PATTERN");
   app.add_option("--sendmail", o.post.sendmail,
-                 "The command that sends confirmations (reads the mail, like sendmail -t)")
+                 "The command that sends confirmations and notices (reads the mail, like sendmail -t)")
       ->capture_default_str()
       ->type_name("COMMAND");
   app.add_option("--loop", o.post.loop, "Our X-Loop value: set on our mail, a message with it is ignored")
       ->type_name("VALUE");
+  app.add_option("--sender-limit", o.post.sender_limit,
+                 "A sender's posts in any hour; past them its messages wait (0: no limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option(
+         "--sender-hide", o.post.sender_hide,
+         "A sender's posts and waiting messages in an hour past which the rest is posted hidden (0: twice the limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option("--forum-limit", o.post.forum_limit,
+                 "A forum's posts in any hour; past them its messages wait (0: no limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_option(
+         "--forum-hide", o.post.forum_hide,
+         "A forum's posts and waiting messages in an hour past which the rest is posted hidden (0: twice the limit)")
+      ->capture_default_str()
+      ->type_name("N");
+  app.add_flag("--no-notices", o.post.no_notices, "Send no rejection notices to the senders of refused messages");
+  app.add_option("--notice-dir", o.post.notice_dir,
+                 "Rejection notices' texts: DIR/FORUM/REASON.txt, then DIR/REASON.txt, then the built-in ones")
+      ->type_name("DIR");
   app.add_option("--attachments-dir", o.post.attachments_dir, "W-Agora's base directory: store attachments under it")
       ->type_name("DIR");
   app.add_option("--attachment-path", o.post.attachment_path, "The attachments' directory within DIR (att_path)")
@@ -107,8 +159,12 @@ int main(int argc, char** argv) {
   app.add_option("--exit-codes", o.exit_codes, "sysexits, or qmail (0, 100, 111) for qmail-command(8)")
       ->capture_default_str()
       ->type_name("STYLE");
+  app.add_flag("--strict-config", o.strict_config,
+               "One message: a configuration problem exits 78 (the MTA bounces) instead of 75 (it waits)");
   app.footer(
-      "Exit status: 0 posted (or a duplicate, or ignored), 65 not a message, 67 no such\n"
-      "forum, 75 try again later, 77 sender not permitted, 78 configuration. See forumpost(1).");
-  return program.run(argc, argv, [&] { return run(o); });
+      "Exit status: 0 posted (or a duplicate, or ignored), 64 usage, 65 not a message, 67 no\n"
+      "such forum, 75 try again later (one message: configuration too), 77 sender not\n"
+      "permitted, 78 configuration. See forumpost(1).");
+  return program.run(
+      argc, argv, [&] { return run(o); }, [&](int code) { return exit_edge(app, code); });
 }

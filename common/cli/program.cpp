@@ -86,7 +86,17 @@ void Program::setup_logging() const {
   log::configure(s);
 }
 
-int Program::run(int argc, char** argv, const std::function<int()>& body) {
+int Program::run(int argc, char** argv, const std::function<int()>& body, const std::function<int(int)>& exit_edge) {
+  int code = run_body(argc, argv, body);
+  if (!exit_edge) return code;
+  try {
+    return exit_edge(code);
+  } catch (...) {
+    return code;
+  }
+}
+
+int Program::run_body(int argc, char** argv, const std::function<int()>& body) {
   log::configure({name_, log::Level::notice, false});
   try {
     try {

@@ -31,11 +31,14 @@ class Program {
   const std::string& name() const { return name_; }
 
   // Parses argv, sets up logging, then runs body and returns the exit status
-  // it chose. Never throws.
-  int run(int argc, char** argv, const std::function<int()>& body);
+  // it chose. Never throws. exit_edge, when given, sees every status before
+  // it is returned, whatever ended the run (a bad option, the config file,
+  // an Error, body's own), and returns the one to exit with.
+  int run(int argc, char** argv, const std::function<int()>& body, const std::function<int(int)>& exit_edge = nullptr);
 
  private:
   void setup_logging() const;
+  int run_body(int argc, char** argv, const std::function<int()>& body);
 
   std::string name_;
   CLI::App app_;

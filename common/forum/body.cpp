@@ -60,9 +60,12 @@ std::uint32_t decode(std::string_view s, size_t i, size_t& len) {
 }  // namespace
 
 std::string fit_charset(std::string_view utf8, std::string_view charset) {
-  if (charset == "utf8mb4") return std::string(utf8);
+  // Bytes are stored as they come, and the UTF-16 and UTF-32 sets hold
+  // every code point; ucs2 only those below U+10000, as utf8mb3.
+  if (charset == "utf8mb4" || charset == "binary" || charset == "utf16" || charset == "utf16le" || charset == "utf32")
+    return std::string(utf8);
   const bool latin1 = charset == "latin1";
-  const bool utf8mb3 = charset == "utf8" || charset == "utf8mb3";
+  const bool utf8mb3 = charset == "utf8" || charset == "utf8mb3" || charset == "ucs2";
   std::string out;
   out.reserve(utf8.size());
   for (size_t i = 0; i < utf8.size();) {

@@ -19,9 +19,10 @@ std::string escape_html(std::string_view text);
 std::string text_to_html(std::string_view text);
 
 // Code points that the MySQL charset cannot hold as &#N; references. Known:
-// latin1 (which MySQL means as windows-1252), ascii, utf8/utf8mb3 (no code
-// point above U+FFFF), utf8mb4 (everything); any other charset is treated as
-// ascii, which is safe if wasteful.
+// latin1 (which MySQL means as windows-1252), ascii, utf8/utf8mb3 and ucs2
+// (no code point above U+FFFF), utf8mb4, utf16, utf16le, utf32 and binary
+// (everything); any other charset is treated as ascii, which is safe if
+// wasteful.
 std::string fit_charset(std::string_view utf8, std::string_view mysql_charset);
 
 // At most max_bytes of utf8, cut at a character boundary.

@@ -16,7 +16,10 @@
 #include "cli/log.hpp"
 #include "forum/db.hpp"
 #include "forum/gateway.hpp"
+#include "forum/our_mail.hpp"
+#include "forum/policy_service.hpp"
 #include "forum/queue.hpp"
+#include "mime/header.hpp"
 #include "mime/message.hpp"
 #include "post/builder.hpp"
 #include "process/signals.hpp"
@@ -37,7 +40,11 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   GatewayOptions g;
   g.pattern = AddressPattern(o.address);
   if (!o.recipient.empty()) g.recipient = o.recipient;
-  if (!o.forum.empty()) g.forum = o.forum;
+  if (!o.forum.empty()) {
+    g.forum = mime::to_lower(o.forum);
+    // No forum has such a name (and it would reach the log as it is).
+    if (!valid_forum_name(*g.forum)) throw Error(Exit::nouser, "--forum: no forum has such a name (a-z, 0-9, _ . -)");
+  }
   if (!o.action.empty()) {
     g.action = parse_action(o.action);
     if (!g.action || *g.action == Action::confirm)
@@ -57,6 +64,14 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   g.print = [](const std::string& s) { std::cout << s << std::flush; };
   g.sendmail = o.sendmail;
   g.loop_value = o.loop;
+  g.notices = !o.no_notices;
+  g.sender_limit = o.sender_limit;
+  g.sender_hide = o.sender_hide;
+  g.forum_limit = o.forum_limit;
+  g.forum_hide = o.forum_hide;
+  g.notice_dir = o.notice_dir;
+  // It goes into every mail we send, and into no log line unchecked.
+  if (!one_line(o.loop)) throw Error(Exit::usage, "--loop holds a line break or a control character");
   g.attachment_base = o.attachments_dir;
   g.attachment_path = o.attachment_path;
   g.max_attachment = o.max_attachment;
@@ -65,13 +80,24 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
 }
 
 // One line per message, Postfix style.
-void log_result(const post::Record& r, const Result& result) {
-  std::string line = "message-id=" + r.message_id.value_or("none") + " from=<" + r.from.address + ">";
-  if (!result.forum.empty()) line += " forum=" + result.forum;
-  if (!result.action.empty()) line += " action=" + result.action;
-  line += " outcome=" + std::string(to_string(result.outcome));
+// One line per message, Postfix style; every value on one line,
+// whichever door it came in by (a record, a message, an option). No
+// record: not a message at all.
+std::string record_head(const post::Record& r) {
+  return "message-id=" + as_one_line(r.message_id.value_or("none")) + " from=<" + as_one_line(r.from.address) + "> ";
+}
+
+std::string result_line(const std::string& head, const Result& result) {
+  std::string line = head;
+  if (!result.forum.empty()) line += "forum=" + as_one_line(result.forum) + " ";
+  if (!result.action.empty()) line += "action=" + result.action + " ";
+  line += "outcome=" + std::string(to_string(result.outcome));
   if (result.post) line += " post=" + std::to_string(result.post) + " thread=" + std::to_string(result.thread);
-  if (!result.reason.empty()) line += " (" + result.reason + ")";
+  if (!result.reason.empty()) line += " (" + as_one_line(result.reason) + ")";
+  return line;
+}
+
+void log_line(const Result& result, const std::string& line) {
   if (result.outcome == Outcome::refused || result.outcome == Outcome::deferred) log::warning(line);
   else log::notice(line);
 }
@@ -89,10 +115,10 @@ std::optional<std::string> read_whole(const std::string& path) {
 // parsed here or prepared ahead by the queue, or a record from mimeparse.
 class Poster {
  public:
-  Poster(const ForumpostOptions& options, Profile profile)
+  Poster(const ForumpostOptions& options, Profile profile, GatewayOptions gateway)
       : o_(options),
         db_(ConnectOptions{options.defaults_file}),
-        gateway_(db_, std::move(profile), options_with_attachments(options)) {
+        gateway_(db_, std::move(profile), with_attachments(std::move(gateway))) {
     gateway_.check_schema();
   }
 
@@ -120,12 +146,14 @@ class Poster {
 
   // A parsed message handed to the gateway, with those that come next
   // (see Gateway::expect).
-  Result handle(const PreparedMessage& p, const std::vector<PreparedPtr>& next = {}) {
+  // Logged unless log is false: the queue says what became of a message
+  // once that is sure (see QueueOptions::settled).
+  Result handle(const PreparedMessage& p, const std::vector<PreparedPtr>& next = {}, bool log = true) {
     if (!p.message.has_header) {
       Result r;
       r.status = Exit::dataerr;
       r.reason = "not a mail message: no header fields";
-      log::warning("outcome=refused (" + r.reason + ")");
+      if (log) log_line(r, result_line("", r));
       return r;
     }
     std::vector<const post::Record*> upcoming;
@@ -141,7 +169,7 @@ class Poster {
       throw;
     }
     current_ = nullptr;
-    log_result(p.record, result);
+    if (log) log_line(result, result_line(record_head(p.record), result));
     return result;
   }
 
@@ -154,13 +182,12 @@ class Poster {
   // A record from mimeparse: attachments only when it wrote them out.
   Result record(const post::Record& record) {
     Result result = gateway_.handle(record);
-    log_result(record, result);
+    log_line(result, result_line(record_head(record), result));
     return result;
   }
 
  private:
-  GatewayOptions options_with_attachments(const ForumpostOptions& o) {
-    GatewayOptions g = gateway_options(o);
+  GatewayOptions with_attachments(GatewayOptions g) {
     g.attachment_data = [this](const post::Attachment& a) -> std::optional<std::string> {
       if (current_) {
         if (auto it = current_->decoded.find(a.part); it != current_->decoded.end()) return it->second;
@@ -213,7 +240,8 @@ Profile make_profile(const ForumpostOptions& o) {
 std::string summary(const QueueReport& r) {
   return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " + std::to_string(r.duplicates) +
          " duplicates, " + std::to_string(r.ignored) + " ignored, " + std::to_string(r.subscriptions) +
-         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred";
+         " subscriptions, " + std::to_string(r.refused) + " refused, " + std::to_string(r.deferred) + " deferred" +
+         (r.skipped ? ", " + std::to_string(r.skipped) + " skipped" : "");
 }
 
 ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
@@ -229,12 +257,20 @@ ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
   }
   // Parsing overlaps the database work of the message before.
   qo.prepare = [&poster](const std::string& data) { return poster.prepare(data); };
+  // Each message's line waits for its fate: "posted" only once committed.
+  std::map<std::string, std::string> heads;  // by path, until settled
+  qo.settled = [&](const std::string& path, const Result& r) {
+    auto it = heads.find(path);
+    log_line(r, result_line(it != heads.end() ? it->second : "", r));
+    if (it != heads.end()) heads.erase(it);
+  };
   auto report = process_queue(
       o.queue, qo,
       [&](const std::string& path, const std::string& data, Prepared prepared, const std::vector<PreparedPtr>& ahead) {
         log::debug(path);
-        if (prepared.empty()) return poster.message(data);
-        return poster.handle(*prepared.get(), ahead);
+        PreparedPtr p = prepared.empty() ? poster.prepare(data) : prepared.get();
+        heads[path] = p->message.has_header ? record_head(p->record) : "";
+        return poster.handle(*p, prepared.empty() ? std::vector<PreparedPtr>{} : ahead, false);
       });
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";
@@ -274,6 +310,12 @@ ForumpostStatus run_records(const ForumpostOptions& o, Poster& poster) {
 }  // namespace
 
 ForumpostStatus run_forumpost(const ForumpostOptions& o) {
+  // The command line first: a broken one is 64 whatever the database does.
+  if (o.queue.empty() && !o.records && o.files.size() > 1)
+    throw Error(Exit::usage, "one message at a time (or --queue, --records)");
+  if (o.policy_service && (!o.queue.empty() || o.records || !o.files.empty() || o.dry_run))
+    throw Error(Exit::usage, "--policy-service takes no FILE, --queue, --records or --dry-run");
+  GatewayOptions gateway = gateway_options(o);
   if (!o.attachments_dir.empty()) {
     struct stat st;
     std::string dir = o.attachments_dir + "/" + o.attachment_path;
@@ -282,19 +324,20 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   }
   check_defaults_file(o.defaults_file);
   Profile profile = make_profile(o);
+  if (o.policy_service)
+    return {run_policy_service({o.defaults_file, std::move(profile), std::move(gateway)}, std::cin, std::cout)};
   std::unique_ptr<Poster> poster;
   try {
-    poster = std::make_unique<Poster>(o, std::move(profile));
+    poster = std::make_unique<Poster>(o, std::move(profile), std::move(gateway));
   } catch (const Error& e) {
     log::error(e.what());
     return {e.status()};
   }
   if (!o.queue.empty()) return run_queue(o, *poster);
   if (o.records) return run_records(o, *poster);
-  if (o.files.size() > 1) throw Error(Exit::usage, "one message at a time (or --queue, --records)");
   Result r = poster->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
   bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
-  if (failed) std::cerr << "forumpost: " << r.reason << "\n";
+  if (failed) std::cerr << "forumpost: " << as_one_line(r.reason) << "\n";
   return {failed ? r.status : Exit::ok};
 }
 

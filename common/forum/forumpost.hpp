@@ -21,6 +21,7 @@ struct ForumpostOptions {
   bool stop_on_tempfail = false;
   std::size_t commit_every = 100;
   bool records = false;
+  bool policy_service = false;  // answer Postfix's policy requests on standard input
   bool dry_run = false;
   std::string recipient;
   std::string forum;
@@ -35,6 +36,9 @@ struct ForumpostOptions {
   std::string web_message_id;
   std::string sendmail = "/usr/sbin/sendmail -t -i";
   std::string loop;
+  bool no_notices = false;
+  unsigned sender_limit = 20, sender_hide = 0, forum_limit = 0, forum_hide = 0;
+  std::string notice_dir;
   std::string attachments_dir;
   std::string attachment_path = "attachments";
   std::uint64_t max_attachment = 4 << 20;

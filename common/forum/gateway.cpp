@@ -41,11 +41,12 @@ std::int64_t Gateway::now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Result Gateway::refused(Exit status, std::string reason) {
+Result Gateway::refused(Exit status, std::string reason, std::string notice) {
   Result r;
   r.outcome = Outcome::refused;
   r.status = status;
   r.reason = std::move(reason);
+  r.notice = std::move(notice);
   return r;
 }
 
@@ -92,6 +93,16 @@ Result Gateway::handle_undoable(const post::Record& record) {
       } catch (const Error& e) {
         if (e.status() == Exit::tempfail && group_.grouped()) throw;
         log::warning("the rejection could not be recorded: " + std::string(e.what()));
+      }
+    }
+    if (r.outcome == Outcome::refused && !group_.replay() && !r.notice.empty()) {
+      try {
+        std::string recipient = o_.recipient.value_or(record.recipient.value_or(""));
+        if (recipient.empty() && !record.to.empty()) recipient = record.to[0].address;
+        send_notice(record, r, recipient);
+      } catch (const Error& e) {
+        if (e.status() == Exit::tempfail && group_.grouped()) throw;
+        log::warning("no notice could be sent: " + std::string(e.what()));
       }
     }
     return r;
@@ -148,19 +159,16 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   std::optional<Route> route;
   if (o_.forum) route = Route{mime::to_lower(*o_.forum), Action::post, ""};
   else route = this->route(record, routed);
-  if (!route) return refused(Exit::nouser, "no recipient is a forum address (" + o_.pattern.pattern() + ")");
+  if (!route)
+    return refused(Exit::nouser, "no recipient is a forum address (" + o_.pattern.pattern() + ")", "unknown-forum");
   if (o_.action) route->action = *o_.action;
-  auto forum = find_forum(route->forum);
-  if (!forum) {
-    Result r = refused(Exit::nouser, "no forum is named \"" + route->forum + "\"");
-    r.forum = route->forum;
-    return r;
-  }
+  std::optional<Forum> forum;
+  if (auto r = unknown_forum(route->forum, forum)) return *r;
   Result r;
   switch (route->action) {
     case Action::post: r = post(record, *forum); break;
     case Action::subscribe:
-    case Action::unsubscribe: r = request(record, *forum, route->action, routed); break;
+    case Action::unsubscribe: r = request(record, *forum, route->action); break;
     case Action::confirm: r = confirm(record, *forum, route->token); break;
   }
   r.forum = forum->name;

@@ -65,9 +65,23 @@ struct GatewayOptions {
   std::vector<std::string> attachment_types = {
       "image/png",       "image/jpeg",      "image/gif",        "image/webp",         "text/plain",
       "application/pdf", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar"};
+  // Flood control (flood.cpp): posts in any 60 minutes, per sender (its
+  // From address) and per forum, 0 for no limit; the hide limits (0:
+  // twice the limit) count posts and waits.
+  unsigned sender_limit = 20, sender_hide = 0;
+  unsigned forum_limit = 0, forum_hide = 0;
+  // Rejection notices (notice.hpp): off with --no-notices; texts from
+  // notice_dir first, when set.
+  bool notices = true;
+  std::string notice_dir;
   // The decoded bytes of an attachment of the record, when they can be had.
   std::function<std::optional<std::string>(const post::Attachment&)> attachment_data = nullptr;
 };
+
+// What the flood limits say of a message: post it, let it wait, or post
+// it hidden (ordered: a later one wins).
+enum class Flood { post, wait, hide };
+std::string_view to_string(Flood flood);
 
 enum class Outcome { posted, duplicate, ignored, requested, subscribed, unsubscribed, refused, deferred };
 std::string_view to_string(Outcome outcome);
@@ -78,12 +92,25 @@ struct Result {
   std::string forum;
   std::string action;
   std::string reason;      // why it was ignored, refused or deferred
+  std::string notice;      // refused: the notice its sender may get ("": none)
   std::uint64_t post = 0;  // the post's id (cle)
   std::uint64_t thread = 0;
   // Deferred because the group was rolled back to undo this message's
   // writes: the group's messages are to be handled again, then this one.
   bool replay = false;
 };
+
+// What the envelope alone says of a message at RCPT time (see admit()):
+// go on (the message's own checks come later), refuse it for good (the
+// result says why), or let it wait (over its rate).
+struct Admission {
+  enum class Verdict { go_on, reject, wait } verdict = Verdict::go_on;
+  Result result;
+};
+
+// Whether recipient is one the envelope check may judge: a forum address,
+// or another in the pattern's own domain, never postmaster (door.cpp).
+bool ours_to_judge(const AddressPattern& pattern, const std::string& recipient);
 
 // GatewayOptions::web_message_id, made a regular expression once.
 class WebMessageId {
@@ -104,6 +131,10 @@ class Gateway {
   Gateway& operator=(const Gateway&) = delete;
   // Never throws for a message's own problems: they are the Result.
   Result handle(const post::Record& record);
+  // What the envelope says (door.cpp): the same checks handle() makes of
+  // a message's route, forum, sender policy and rate, with the envelope
+  // sender. Throws Error for the database's problems.
+  Admission admit(const std::string& sender, const std::string& recipient);
   // Group commit (forumpost --queue): from begin_group() on, the messages
   // handled share one transaction until commit_group(). Their posts are
   // durable only when it returns: the caller moves their files after it.
@@ -141,7 +172,7 @@ class Gateway {
   };
 
   static std::int64_t now();
-  static Result refused(Exit status, std::string reason);
+  static Result refused(Exit status, std::string reason, std::string notice = "");
   Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
@@ -156,8 +187,20 @@ class Gateway {
                                                                              const std::vector<Value>& params);
   void add_upcoming_keys(const Forum& forum, std::vector<Value>& params) const;
   // subscription.cpp
-  Result request(const post::Record& record, const Forum& forum, Action action, const std::string& routed);
+  Result request(const post::Record& record, const Forum& forum, Action action);
   Result confirm(const post::Record& record, const Forum& forum, const std::string& token);
+  // door.cpp
+  Policy policy_of(const Forum& forum) const;
+  std::optional<Result> unknown_forum(const std::string& name, std::optional<Forum>& forum);
+  std::optional<Result> sender_refused(const std::string& sender, const Forum& forum, std::optional<Member>& member);
+  // flood.cpp
+  static std::string rate_name(const std::string& sender);
+  std::pair<std::int64_t, std::int64_t> rate_counts(const std::string& scope, const std::string& name);
+  Flood flood(const std::string& sender, const std::string& forum);
+  // A post (in the message's transaction) or a wait counted.
+  void count_rate(const std::string& sender, const std::string& forum, bool posted);
+  // notice.cpp
+  void send_notice(const post::Record& record, const Result& result, const std::string& recipient);
 
   Connection& db_;
   Profile profile_;
@@ -168,6 +211,7 @@ class Gateway {
   std::map<std::string, std::optional<Member>> members_;         // by address
   std::map<std::pair<std::string, std::string>, bool> writers_;  // (userid, forum): may write
   std::vector<const post::Record*> upcoming_;                    // see expect()
+  bool rates_expired_ = false;                                   // old rate rows deleted this run
 };
 
 // The key that makes a message unique in a forum: SHA-256 of its

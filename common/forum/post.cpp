@@ -176,15 +176,11 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messa
 Result Gateway::post(const post::Record& record, const Forum& forum) {
   const std::string& sender = record.from.address;
   if (sender.empty()) return refused(Exit::dataerr, "the message has no sender (From)");
-  Policy policy = o_.default_policy;
-  if (auto it = o_.policies.find(forum.name); it != o_.policies.end()) policy = it->second;
+  const Policy policy = policy_of(forum);
   if (!o_.require_auth.empty() && !authenticated(record.authentication_results, o_.require_auth, sender))
     return refused(Exit::noperm, "no DMARC or DKIM pass for " + sender + " from " + o_.require_auth);
-  std::optional<Member> member = find_member(sender);
-  if (policy == Policy::members) {
-    if (!member) return refused(Exit::noperm, sender + " is not a member of " + forum.name);
-    if (!may_write(*member, forum)) return refused(Exit::noperm, member->userid + " may not write to " + forum.name);
-  }
+  std::optional<Member> member;
+  if (auto r = sender_refused(sender, forum, member)) return *r;
 
   // The message's own key (a duplicate?) and its possible parents': what
   // In-Reply-To names, else the newest of References that this forum has
@@ -226,7 +222,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     }
   }
   if (parent == 0 && o_.subject_fallback && base_subject(record.subject) != record.subject) {
-    std::string subject = fit_charset(escape_html(base_subject(record.subject)), forum.charset);
+    std::string subject = fit_charset(escape_html(base_subject(record.subject)), forum.charset_of("subject"));
     auto rows = group_.read("find_thread_by_subject", {subject}, forum.table);
     if (!rows.empty()) {
       parent = to_int(rows[0][0]);
@@ -238,30 +234,46 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
   // A guest's name is marked as such: it must never pass for a user's
   // login (a forged "admin"), and it is stored escaped like everything
   // W-Agora prints.
+  // The name is cut where one of its characters ends (never inside an
+  // entity), short enough that the marker always stays.
   std::string author = member ? member->userid : record.from.name;
   if (author.empty()) author = sender.substr(0, sender.find('@'));
-  if (!member) author = truncate_utf8(author, 48) + " (guest)";
-  author = truncate_html(fit_charset(escape_html(author), forum.charset), 64);
+  static const std::string guest = " (guest)";
+  author =
+      truncate_html(fit_charset(escape_html(author), forum.charset_of("userid")), 64 - (member ? 0 : guest.size()));
+  if (!member) author += guest;
   std::string subject = record.subject.empty() ? "(no subject)" : record.subject;
   std::string text = record.text;
   const std::int64_t t = now();
-  const bool hidden = policy == Policy::moderated;
+  // A flood waits, or, once it goes on, goes to the moderators.
+  const Flood flood = this->flood(sender, forum.name);
+  if (flood == Flood::wait) {
+    count_rate(sender, forum.name, false);
+    Result r;
+    r.outcome = Outcome::deferred;
+    r.status = Exit::tempfail;
+    r.reason = "over the limit of posts an hour (--sender-limit, --forum-limit): it waits";
+    return r;
+  }
+  const bool hidden = policy == Policy::moderated || flood == Flood::hide;
 
   // A body the column cannot hold is refused, whole: a legacy server in
   // non-strict mode would cut it anywhere, in the middle of a tag.
   std::string body = fit_charset(text_to_html(text), forum.charset);
   if (forum.body_max && stored_size(body, forum.charset) > forum.body_max)
-    return refused(Exit::dataerr, "the message is too large for " + forum.name + ": " +
-                                      std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " +
-                                      forum.table + ".body takes " + std::to_string(forum.body_max));
+    return refused(Exit::dataerr,
+                   "the message is too large for " + forum.name + ": " +
+                       std::to_string(stored_size(body, forum.charset)) + " bytes of HTML, its " + forum.table +
+                       ".body takes " + std::to_string(forum.body_max),
+                   "too-large");
 
   group_.begin_message();
-  std::uint64_t id =
-      group_.write("insert_post",
-                   {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset), 255), body,
-                    truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset), 255), author, t,
-                    std::string(), std::int64_t{hidden}},
-                   forum.table);
+  std::uint64_t id = group_.write(
+      "insert_post",
+      {parent, thread, truncate_html(fit_charset(escape_html(subject), forum.charset_of("subject")), 255), body,
+       truncate_html(fit_charset(escape_html(truncate_utf8(text, 200)), forum.charset_of("summary")), 255), author, t,
+       std::string(), std::int64_t{hidden}},
+      forum.table);
   // Grouped, a thread's start and the record are written with the
   // group's (see write_records), unless each message must be undoable
   // alone (a replay) or the user replaced the statement.
@@ -294,9 +306,11 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     group_.defer_record(forum.name, key, std::move(message_record), static_cast<std::int64_t>(id), thread);
   }
   group_.count_post(forum.name, member ? member->userid : std::string(), parent == 0, t);
+  count_rate(sender, forum.name, true);
   group_.end_message(std::move(files));
   Result r;
   r.outcome = Outcome::posted;
+  if (flood == Flood::hide) r.reason = "hidden for moderation: over the limit of posts an hour";
   r.post = id;
   r.thread = static_cast<std::uint64_t>(thread);
   return r;

@@ -137,6 +137,18 @@ Profile Profile::wagora(const std::string& site) {
   s["record_rejection"] = {
       "INSERT INTO `{site}_fg_rejections` (unixdate, bn_name, sender, message_id, reason) VALUES (?, ?, ?, ?, ?)",
       {{"{site}_fg_rejections", {"unixdate", "bn_name", "sender", "message_id", "reason"}}}};
+  s["record_notice"] = {"INSERT INTO `{site}_fg_notices` (address, reason, day) VALUES (?, ?, ?)",
+                        {{"{site}_fg_notices", {"address", "reason", "day"}}}};
+  s["rate_count"] = {
+      "SELECT COALESCE(SUM(posts), 0), COALESCE(SUM(waits), 0) FROM `{site}_fg_rates` "
+      "WHERE scope = ? AND name = ? AND minute > ?",
+      {{"{site}_fg_rates", {"scope", "name", "minute", "posts", "waits"}}}};
+  s["rate_add"] = {
+      "INSERT INTO `{site}_fg_rates` (scope, name, minute, posts, waits) VALUES (?, ?, ?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE posts = posts + VALUES(posts), waits = waits + VALUES(waits)",
+      {}};
+  s["rate_expire"] = {"DELETE FROM `{site}_fg_rates` WHERE minute <= ?", {}};
+  s["list_forums"] = {"SELECT bn_name FROM `{site}` WHERE category = 0 ORDER BY bn_name", {{"{site}", {"category"}}}};
   s["body_charset"] = {
       "SELECT CHARACTER_SET_NAME, CHARACTER_OCTET_LENGTH FROM information_schema.COLUMNS "
       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'body'",

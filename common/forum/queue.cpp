@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/log.hpp"
+#include "forum/our_mail.hpp"
 #include "spool/maildir.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
@@ -29,13 +30,6 @@ namespace forumgate::forum {
 namespace {
 
 std::string base_name(const std::string& path) { return path.substr(path.rfind('/') + 1); }
-
-// A header field's value on one line: no line breaks from the reason.
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
 
 }  // namespace
 
@@ -47,9 +41,9 @@ class DoneMessages {
   DoneMessages(const std::string& dir, const QueueOptions& o, QueueReport& report)
       : dir_(dir), o_(o), report_(report) {}
 
-  void add(const std::string& path, Outcome outcome) {
+  void add(const std::string& path, const Result& result) {
     if (pending_.empty()) started_ = std::chrono::steady_clock::now();
-    pending_.emplace_back(path, outcome);
+    pending_.emplace_back(path, result);
     if (!o_.commit || pending_.size() >= o_.group_size || std::chrono::steady_clock::now() - started_ >= o_.group_time)
       commit();
   }
@@ -83,11 +77,19 @@ class DoneMessages {
         // They must wait: with --stop-on-tempfail nothing more is tried.
         if (!pending_.empty() && o_.stop_on_tempfail) report_.stopped = true;
         report_.deferred += pending_.size();
+        for (auto& [path, result] : pending_) {
+          result.outcome = Outcome::deferred;
+          result.status = Exit::tempfail;
+          result.reason = e.what();
+          result.post = result.thread = 0;
+          if (o_.settled) o_.settled(path, result);
+        }
         pending_.clear();
         return;
       }
     }
-    for (const auto& [path, outcome] : pending_) {
+    for (const auto& [path, result] : pending_) {
+      const Outcome outcome = result.outcome;
       if (outcome == Outcome::posted) ++report_.posted;
       else if (outcome == Outcome::duplicate) ++report_.duplicates;
       else if (outcome == Outcome::ignored) ++report_.ignored;
@@ -95,6 +97,8 @@ class DoneMessages {
       int rc = o_.delete_done ? ::unlink(path.c_str())
                               : ::rename(path.c_str(), (dir_ + "/cur/" + base_name(path) + ":2,S").c_str());
       if (rc != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot move " + path + " out of new/");
+      // Said only now that it is durable.
+      if (o_.settled) o_.settled(path, result);
     }
     pending_.clear();
   }
@@ -103,7 +107,7 @@ class DoneMessages {
   const std::string& dir_;
   const QueueOptions& o_;
   QueueReport& report_;
-  std::vector<std::pair<std::string, Outcome>> pending_;
+  std::vector<std::pair<std::string, Result>> pending_;
   std::chrono::steady_clock::time_point started_;
   std::function<void(const std::vector<std::string>&)> replay_;
 };
@@ -113,8 +117,37 @@ class DoneMessages {
 struct ReadMessage {
   std::optional<std::string> data;
   Prepared prepared;
-  bool left = false;  // not read ahead (not a regular file, or an error)
+  bool left = false;        // not read ahead (not a regular file, or an error)
+  bool not_a_file = false;  // a directory, a FIFO, a device, a link: never read
 };
+
+// A queue entry's bytes, or nullopt when it is gone (taken by a concurrent
+// run). Opened without blocking and without following a link, so that a
+// FIFO or a device never holds the run, and read only when it is a
+// regular file.
+ReadMessage read_entry(const std::string& path) {
+  ReadMessage m;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT) return m;
+  if (fd < 0 && (errno == ELOOP || errno == ENXIO || errno == EOPNOTSUPP)) {
+    m.not_a_file = true;
+    return m;
+  }
+  if (fd < 0) throw system_error(Exit::noinput, "cannot read " + path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    m.not_a_file = true;
+    return m;
+  }
+  std::string data;
+  bool ok = util::read_all(fd, data);
+  int err = errno;
+  ::close(fd);
+  if (!ok) throw system_error(Exit::noinput, "cannot read " + path, err);
+  m.data = std::move(data);
+  return m;
+}
 
 // The queue's messages read and prepared on a thread of its own, a few
 // ahead of the handler: a bounded window (read_ahead messages, and about
@@ -194,8 +227,7 @@ class ReadAhead {
   bool has_room() const { return ready_.empty() || (ready_.size() <= o_.read_ahead / 2 && bytes_ <= max_bytes / 2); }
 
   ReadMessage read(const std::string& path) const {
-    ReadMessage m;
-    m.data = util::read_file(path, Exit::noinput);
+    ReadMessage m = read_entry(path);
     if (m.data && o_.prepare) {
       try {
         m.prepared = Prepared(o_.prepare(*m.data));
@@ -279,36 +311,64 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
   DoneMessages group(dir, o, report);
+  // A refused message into .failed/, its reason with it, durable before
+  // the original goes; false, and r saying why, when .failed/ cannot take
+  // it.
+  auto to_failed = [&](const std::string& path, const std::string& data, Result& r) {
+    try {
+      if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
+      failed->add("X-Forumgate-Failure: " + as_one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n",
+                  data);
+      failed->commit();
+    } catch (const Error& e) {
+      if (failed) failed->rollback();
+      log::warning(path + " stays queued: it cannot go into .failed/: " + e.what());
+      r.outcome = Outcome::deferred;
+      r.status = Exit::tempfail;
+      r.reason = std::string("cannot go into .failed/: ") + e.what() + " (refused: " + r.reason + ")";
+      return false;
+    }
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
+    return true;
+  };
   // A message put where its outcome says.
-  auto settle = [&](const std::string& path, const std::string& data, const Result& r) {
+  auto settled = [&](const std::string& path, const Result& r) {
+    if (o.settled) o.settled(path, r);
+  };
+  auto settle = [&](const std::string& path, const std::string& data, Result r) {
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
         // The group may be lost with it: settle it now.
         group.commit();
+        settled(path, r);
         if (o.stop_on_tempfail) report.stopped = true;
         break;
       case Outcome::refused: {
         // Its writes are undone already: nothing to wait for.
+        if (!to_failed(path, data, r)) {
+          // .failed/ cannot take it (a full disk): it stays in new/, for
+          // the next run, and the rest of the queue goes on.
+          ++report.deferred;
+          settled(path, r);
+          break;
+        }
         ++report.refused;
-        if (!failed) failed = std::make_unique<spool::MaildirWriter>(dir + "/.failed");
-        failed->add("X-Forumgate-Failure: " + one_line(std::to_string(status(r.status)) + " " + r.reason) + "\n", data);
-        failed->commit();
-        if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw system_error(Exit::ioerr, "cannot remove " + path);
+        settled(path, r);
         break;
       }
       case Outcome::requested:
         // Its confirmation is sent, its token committed: it must not be
         // handed in again.
-        group.add(path, r.outcome);
+        group.add(path, r);
         group.commit();
         break;
-      default: group.add(path, r.outcome);
+      default: group.add(path, r);
     }
   };
   auto replay = [&](const std::vector<std::string>& paths) {
     for (const auto& done : paths) {
-      std::optional<std::string> again = util::read_file(done, Exit::noinput);
+      std::optional<std::string> again = read_entry(done).data;
       if (again) settle(done, *again, handler(done, *again, Prepared(), {}));
     }
   };
@@ -325,9 +385,14 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
       break;
     }
     // nullopt: taken by a concurrent run.
-    ReadMessage m;
-    if (reader) m = reader->next();
-    else m.data = util::read_file(path, Exit::noinput);
+    ReadMessage m = reader ? reader->next() : read_entry(path);
+    if (m.not_a_file) {
+      // Nothing a queue writer makes: never opened for reading, left for
+      // the administrator, and the rest of the queue goes on.
+      log::warning(as_one_line(path) + ": not a regular file (a directory, a FIFO, a device or a link): skipped");
+      ++report.skipped;
+      continue;
+    }
     if (!m.data) continue;
     // Read ahead, it may have been taken since: as when it is read now.
     if (reader && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT) continue;
@@ -335,7 +400,10 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     Result r = handler(path, *m.data, std::move(m.prepared), reader ? reader->ahead() : std::vector<PreparedPtr>());
     if (r.replay) {
       // The group was rolled back to undo this message's writes: its
-      // messages again, then this one (see Gateway::begin_group).
+      // messages again, then this one (see Gateway::begin_group). Its
+      // line waits for its fate, as every line does; this says why the
+      // group goes again.
+      log::notice(as_one_line(path) + ": " + as_one_line(r.reason) + "; the group is handed in again");
       replay(group.take());
       r = handler(path, *m.data, Prepared(), {});
     }

@@ -7,6 +7,10 @@
 //                                           saying why, durable before the
 //                                           original goes
 //   deferred (a temporary failure)          left in new/ for the next run
+//   refused, but .failed/ cannot take it    left in new/ (deferred), and the
+//   (a full disk)                           rest of the queue goes on
+// An entry that is no regular file (a directory, a FIFO, a device, a
+// link) is never opened for reading: skipped with a warning, left in new/.
 // A crash at any moment leaves each message posted once or still queued:
 // a message whose post committed but which is still in new/ is a duplicate
 // next time, and moves on then.
@@ -62,6 +66,10 @@ struct QueueOptions {
   // Without it, or with read_ahead 0, there is no thread.
   std::function<PreparedPtr(const std::string& data)> prepare = nullptr;
   std::size_t read_ahead = 8;
+  // Told each message's fate once it is sure: a done message's only once
+  // the commit made its post durable, with the outcome it has then (a
+  // lost group's messages are deferred after all).
+  std::function<void(const std::string& path, const Result& result)> settled = nullptr;
 };
 
 // What prepare made of a message. get() gives it, or throws what prepare
@@ -88,7 +96,8 @@ class Prepared {
 struct QueueReport {
   // subscriptions: subscribe and unsubscribe requests, and confirmations.
   std::size_t taken = 0, posted = 0, duplicates = 0, ignored = 0, subscriptions = 0, refused = 0, deferred = 0;
-  bool stopped = false;  // by --stop-on-tempfail or a signal
+  std::size_t skipped = 0;  // entries that are no regular file, left in new/
+  bool stopped = false;     // by --stop-on-tempfail or a signal
 };
 
 // handler gets the path and content of each message, and what prepare made

@@ -32,8 +32,18 @@ bool valid_forum_name(std::string_view name) {
 AddressPattern::AddressPattern(const std::string& pattern) : pattern_(pattern) {
   auto at = pattern.find("{forum}");
   if (at == std::string::npos) throw Error(Exit::config, "address pattern \"" + pattern + "\" has no {forum}");
+  // Our own mail's From and Reply-To are made of it.
+  for (unsigned char c : pattern)
+    if (c <= ' ' || c == 0x7f) throw Error(Exit::config, "the address pattern holds a space or a control character");
   prefix_ = mime::to_lower(pattern.substr(0, at));
   suffix_ = mime::to_lower(pattern.substr(at + 7));
+}
+
+std::string AddressPattern::address(std::string_view forum, std::string_view local_suffix) const {
+  auto at = pattern_.find("{forum}");
+  std::string suffix = pattern_.substr(at + 7);
+  if (suffix == "@") suffix.clear();
+  return pattern_.substr(0, at) + std::string(forum) + std::string(local_suffix) + suffix;
 }
 
 std::optional<Route> AddressPattern::match(std::string_view address) const {

@@ -37,6 +37,12 @@ class AddressPattern {
   explicit AddressPattern(const std::string& pattern = "{forum}@");
   std::optional<Route> match(std::string_view address) const;
   const std::string& pattern() const { return pattern_; }
+  // One of our own addresses, from the pattern alone: forum's, its local
+  // part followed by local_suffix ("-confirm-TOKEN"), in the pattern's
+  // domain. A pattern ending in "@" names no domain: the address is then
+  // unqualified, for the local MTA to complete with its own (Postfix's
+  // myorigin), never a domain a message named.
+  std::string address(std::string_view forum, std::string_view local_suffix = "") const;
 
  private:
   std::string pattern_;

@@ -97,7 +97,7 @@ void check_schema(Connection& db, const Profile& profile) {
 std::optional<Forum> read_forum(Connection& db, const Profile& profile, const std::string& name) {
   auto rows = db.query(profile.sql("find_forum"), {name});
   if (rows.empty() || !rows[0][1]) return std::nullopt;
-  Forum f{name, *rows[0][1], "utf8mb4"};
+  Forum f{name, *rows[0][1], "utf8mb4", 0, {}};
   check_identifier(f.table, "forum " + name + "'s message table (bn_db)");
   std::vector<Row> columns;
   if (auto missing = missing_columns(db, profile, {{"{messages}", f.table}}, &columns); !missing.empty()) {
@@ -108,8 +108,10 @@ std::optional<Forum> read_forum(Connection& db, const Profile& profile, const st
   // The body column's character set and size came with the check, unless
   // the user says how to find them.
   std::optional<Row> body;
-  for (const auto& row : columns)
+  for (const auto& row : columns) {
     if (row[1] && mime::iequals(*row[1], "body")) body = Row{row[2], row[3]};
+    if (row[1]) f.charsets[mime::to_lower(*row[1])] = row[2].value_or("binary");
+  }
   if (profile.statements().at("body_charset").replaced) {
     auto found = db.query(profile.sql("body_charset"), {f.table});
     body.reset();

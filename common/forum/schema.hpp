@@ -4,6 +4,7 @@
 // message table is and what its body column holds.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,14 @@ struct Forum {
   std::string table;           // its message table
   std::string charset;         // of its body column
   std::uint64_t body_max = 0;  // the bytes its body column takes (0: unknown)
+  // Each column's own character set (lower-case names): a subject may be
+  // utf8mb3 where the body is utf8mb4. "binary" for a column of bytes.
+  std::map<std::string, std::string> charsets;
+  // The charset of column, or the body's when it is not known.
+  const std::string& charset_of(const std::string& column) const {
+    auto it = charsets.find(column);
+    return it == charsets.end() ? charset : it->second;
+  }
 };
 
 // Checks that every table and column the statements use exists;

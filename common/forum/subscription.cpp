@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "forum/our_mail.hpp"
 #include "process/command.hpp"
 
 namespace forumgate::forum {
@@ -30,24 +31,13 @@ std::string random_token() {
   return token;
 }
 
-// An address we may send mail to with sendmail -t: one local@domain, no
-// list, no comment, no header syntax.
-bool plain_address(const std::string& a) {
-  if (a.empty() || a.size() > 254 || a.find('@') == std::string::npos || a.find('@') != a.rfind('@')) return false;
-  for (unsigned char c : a)
-    if (c <= ' ' || c == ',' || c == ';' || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' || c == '\\' ||
-        c == 127)
-      return false;
-  return true;
-}
-
 }  // namespace
 
-Result Gateway::request(const post::Record& record, const Forum& forum, Action action, const std::string& routed) {
+Result Gateway::request(const post::Record& record, const Forum& forum, Action action) {
   const std::string& address = record.from.address;
   if (address.empty() || !record.envelope_sender.value_or("x").size())
     return refused(Exit::dataerr, "no address to confirm with (no From, or a null sender)");
-  if (!plain_address(address)) return refused(Exit::dataerr, "cannot send a confirmation to \"" + address + "\"");
+  if (!sendable_address(address)) return refused(Exit::dataerr, "cannot send a confirmation to \"" + address + "\"");
   const std::string token = random_token();
   const std::int64_t t = now();
   group_.begin_message();
@@ -56,15 +46,20 @@ Result Gateway::request(const post::Record& record, const Forum& forum, Action a
   group_.end_message({});
   // A token must be in the database before its mail goes out.
   group_.commit_if_open();
-  // The confirmation address: the address the request came to, its local
-  // part's action replaced by confirm-TOKEN.
-  std::string domain = routed.find('@') == std::string::npos ? std::string() : routed.substr(routed.find('@'));
-  std::string confirm_address = forum.name + "-confirm-" + token + domain;
-  std::string mail = "From: " + forum.name + domain + "\n" + "To: " + address + "\n" + "Reply-To: " + confirm_address +
-                     "\n" + "Subject: Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token +
-                     "]\n" + "Auto-Submitted: auto-replied\n";
-  if (!o_.loop_value.empty()) mail += "X-Loop: " + o_.loop_value + "\n";
-  if (record.message_id) mail += "In-Reply-To: " + *record.message_id + "\n";
+  // Our addresses come from --address alone: the domain a request was
+  // sent to is the sender's to choose, and whoever holds that domain would
+  // read the token.
+  const std::string from = o_.pattern.address(forum.name);
+  const std::string confirm_address = o_.pattern.address(forum.name, "-confirm-" + token);
+  OurMailHeader header;
+  header.add("From", from);
+  header.add("To", address);
+  header.add("Reply-To", confirm_address);
+  header.add("Subject", "Confirm: " + std::string(to_string(action)) + " " + forum.name + " [" + token + "]");
+  header.add("Auto-Submitted", "auto-replied");
+  if (!o_.loop_value.empty()) header.add("X-Loop", o_.loop_value);
+  if (record.message_id) header.add_id("In-Reply-To", *record.message_id);
+  std::string mail = header.text();
   mail += "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n";
   mail += "Someone, probably you, asked to " + std::string(to_string(action)) + " " + address + " " +
           (action == Action::subscribe ? "to" : "from") + " the forum " + forum.name + ".\n\n" +
@@ -91,7 +86,7 @@ Result Gateway::confirm(const post::Record& record, const Forum& forum, const st
   auto rows = group_.read("take_confirmation", {token});
   if (rows.empty() || !rows[0][0] || *rows[0][0] != forum.name || to_int(rows[0][3]) < t) {
     group_.undo_message();
-    return refused(Exit::nouser, "no such confirmation, or it has expired");
+    return refused(Exit::nouser, "no such confirmation, or it has expired", "confirmation");
   }
   const std::string address = rows[0][1].value_or("");
   const bool subscribe = rows[0][2].value_or("") == "subscribe";

@@ -23,6 +23,8 @@ GRANT SELECT, INSERT ON agora_fg_messages TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON agora_fg_subscriptions TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON agora_fg_confirmations TO 'forumgate'@'localhost';
 GRANT INSERT, SELECT ON agora_fg_rejections TO 'forumgate'@'localhost';
+GRANT INSERT, SELECT ON agora_fg_notices TO 'forumgate'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON agora_fg_rates TO 'forumgate'@'localhost';
 -- forumnotify's state, and the bounces forumpost counts.
 GRANT SELECT, INSERT, UPDATE ON agora_fg_notify TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, DELETE ON agora_fg_outbox TO 'forumgate'@'localhost';

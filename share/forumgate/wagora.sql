@@ -132,6 +132,27 @@ CREATE TABLE agora_fg_confirmations (
   KEY address (bn_name, address)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
+-- Rejection notices sent: at most one per address and reason a day.
+CREATE TABLE agora_fg_notices (
+  id      INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  address VARCHAR(255) NOT NULL,
+  reason  VARCHAR(32)  CHARACTER SET ascii NOT NULL,
+  day     INT UNSIGNED NOT NULL,  -- days since 1970-01-01, UTC
+  UNIQUE KEY once_a_day (address, reason, day)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
+-- Flood control: posts and messages left waiting, per sender and per
+-- forum and minute (forumpost deletes what is older than an hour).
+CREATE TABLE agora_fg_rates (
+  scope  VARCHAR(6)   CHARACTER SET ascii NOT NULL,  -- sender or forum
+  name   VARCHAR(255) NOT NULL,                      -- its address or name
+  minute INT UNSIGNED NOT NULL,                      -- minutes since 1970-01-01
+  posts  INT UNSIGNED NOT NULL DEFAULT 0,
+  waits  INT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, name, minute),
+  KEY minute (minute)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
 -- Messages refused or ignored, and why (for the forum's administrator).
 CREATE TABLE agora_fg_rejections (
   id         INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,

@@ -137,7 +137,8 @@ install_stage() {
 @test "forumgate(7) shows the shipped examples line for line" {
   local f line
   mandoc -Tascii "$FORUMGATE_SOURCE/man/forumgate.7" | col -bx | sed 's/^ *//' > page
-  for f in postfix/aliases postfix/master.cf postfix/main.cf postfix/transport procmail/procmailrc \
+  for f in postfix/aliases postfix/master.cf postfix/main.cf postfix/transport postfix/policy.master.cf \
+    postfix/policy.main.cf procmail/procmailrc \
     maildrop/mailfilter qmail/.qmail-forum-default cron/forumgate.cron systemd/forumgate.service \
     hosted/forumgate-hosted.cron hosted/forumgate-hosted.service cron/forumnotify.cron systemd/forumnotify.service; do
     while IFS= read -r line; do

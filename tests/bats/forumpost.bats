@@ -291,17 +291,17 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 }
 
 @test "--sql: a statement with more markers than values is a configuration error (78) that says so" {
-  run fp --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
+  run fp --strict-config --sql "find_user=SELECT userid FROM agora_users WHERE useraddress = ? AND userid = ?" "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "has 2 parameters, given 1"
-  run fp --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
+  run fp --strict-config --sql "find_user=SELECT userid FROM agora_nosuch WHERE useraddress = ?" "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "agora_nosuch' doesn't exist"
 }
 
 @test "the schema check names what is missing (78)" {
   sql "ALTER TABLE agora_users DROP COLUMN useraddress; DROP TABLE agora_fg_messages"
-  run fp "$D/latin1.eml"
+  run fp --strict-config "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "column agora_users.useraddress"
   assert_output --partial "table agora_fg_messages"
@@ -310,7 +310,7 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 @test "subscribing takes a confirmation from the address itself" {
   echo "please" | mail m "Amelie <amelie@example.org>" linux-subscribe@forum.example.org "subscribe" \
     "Message-ID: <sub1@example.org>"
-  run fp --sendmail "tee -a $T/sent" --loop forum@example.org m
+  run fp --address '{forum}@forum.example.org' --sendmail "tee -a $T/sent" --loop forum@example.org m
   assert_success
   assert_output --partial "action=subscribe outcome=confirmation sent"
   grep -q '^To: amelie@example.org$' sent
@@ -320,11 +320,11 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   [[ $confirm == linux-confirm-*@forum.example.org ]]
   [ "$(sql 'SELECT COUNT(*) FROM agora_fg_subscriptions')" = 0 ]
   echo "yes" | mail m "Amelie <amelie@example.org>" "$confirm" "Re: Confirm"
-  run fp m
+  run fp --address '{forum}@forum.example.org' m
   assert_success
   assert_output --partial "outcome=subscribed"
   [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
-  run fp m   # the token is used up
+  run fp --address '{forum}@forum.example.org' m   # the token is used up
   assert_failure 67
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
 }
@@ -350,20 +350,20 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
 @test "an option file with a password that everyone may read is refused (78)" {
   printf '[client]\nsocket=%s\nuser=root\npassword=secret\ndatabase=%s\n' "$MDB_SOCK" "$DB" > open.cnf
   chmod 644 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "open.cnf holds a password and everyone may read it (mode 0644)"
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
-  run forumpost --defaults-file missing.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file missing.cnf "$D/latin1.eml"
   assert_failure 78
   # 0640 (root and the MTA's group) is the documented way; writable by the
   # group is not.
   chmod 640 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   refute_output --partial "mode 0640"
   assert_output --partial "Access denied"   # past the check, to the server (root has no password here)
   chmod 660 open.cnf
-  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  run forumpost --strict-config --defaults-file open.cnf "$D/latin1.eml"
   assert_failure 78
   assert_output --partial "open.cnf may be changed by others than its owner (mode 0660): chmod 600"
 }
@@ -461,4 +461,410 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
   assert_failure 65
   assert_output --partial 'cannot send a confirmation to "a@x,b@y"'
   [ ! -e sent ]
+}
+
+@test "the command line is checked before the database: a broken one is 64 with the database down" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  cp "$D/latin1.eml" a.eml
+  cp "$D/latin1.eml" b.eml
+  # The database down, a good command line: try again later.
+  run forumpost --defaults-file down.cnf a.eml
+  assert_failure 75
+  run forumpost --defaults-file down.cnf a.eml b.eml
+  assert_failure 64
+  assert_output --partial "one message at a time"
+  run forumpost --defaults-file down.cnf --action bogus a.eml
+  assert_failure 64
+  run forumpost --defaults-file down.cnf --web-message-id '<web@x>' a.eml
+  assert_failure 64
+  run forumpost --defaults-file down.cnf --forum-policy linux a.eml
+  assert_failure 64
+}
+
+@test "--exit-codes qmail: every status is 0, 100 or 111, usage and configuration too" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  run fp --exit-codes qmail --no-such-option "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail "$D/latin1.eml" "$D/reply.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --commit-every none "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --strict-config --policy nobody "$D/latin1.eml"
+  assert_failure 100
+  run fp --exit-codes qmail --policy nobody "$D/latin1.eml"
+  assert_failure 111
+  run fp --exit-codes qmail -r nosuch@forum.example.org "$D/latin1.eml"
+  assert_failure 100
+  run forumpost --defaults-file down.cnf --exit-codes qmail "$D/latin1.eml"
+  assert_failure 111
+  printf '[forumpost]\nexit-codes = qmail\npolicy = membres\n' > bad.conf
+  run fp --config bad.conf --strict-config "$D/latin1.eml"
+  assert_failure 100
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  run fp --exit-codes qmail "$D/latin1.eml"
+  assert_success
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 1 ]
+}
+
+@test "one message from the MTA: what the administrator can fix is 75, so the mail waits; --strict-config 78" {
+  printf '[forumpost]\npolicy = membres\n' > bad.conf
+  run fp --config bad.conf "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial 'unknown sender policy "membres"'
+  assert_output --partial "the message waits"
+  run fp --config bad.conf --strict-config "$D/latin1.eml"
+  assert_failure 78
+  printf '[client]\nsocket=%s\nuser=root\npassword=secret\ndatabase=%s\n' "$MDB_SOCK" "$DB" > open.cnf
+  chmod 644 open.cnf
+  run forumpost --defaults-file open.cnf "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial "everyone may read it"
+  sql "DROP TABLE agora_fg_messages"
+  run fp "$D/latin1.eml"
+  assert_failure 75
+  assert_output --partial "table agora_fg_messages"
+  run fp --strict-config "$D/latin1.eml"
+  assert_failure 78
+  # A queue or records are not the MTA's: the problem is said as it is.
+  run fp --records <<< '{"version":1}'
+  assert_failure 78
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+}
+
+@test "our addresses come from --address, never from the message: a forged domain never gets the token" {
+  # The victim's address in From, the attacker's domain in To.
+  echo "please" | mail m "Victim <victim@example.org>" linux-subscribe@evil.example "subscribe" \
+    "Message-ID: <forged@evil.example>"
+  # A pattern with our domain: evil.example is no forum address.
+  run fp --address '{forum}@forum.example.org' --no-notices --sendmail "tee -a $T/sent" m
+  assert_failure 67
+  [ ! -e sent ]
+  # A pattern for any domain: confirmed, but only under ours (the local
+  # MTA's own domain completes an address without one).
+  run fp --sendmail "cat >> $T/sent" m
+  assert_success
+  [ "$(grep -c evil sent)" = 1 ]   # the In-Reply-To of the request only
+  grep -q '^In-Reply-To: <forged@evil.example>$' sent
+  grep -q '^From: linux$' sent
+  grep -Eq '^Reply-To: linux-confirm-[0-9a-f]{32}$' sent
+  grep -Eq '^  linux-confirm-[0-9a-f]{32}$' sent
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_confirmations')" = 1 ]
+}
+
+@test "the alias recipe (--forum, --action) confirms under the domain and prefix --address names" {
+  echo "please" | mail m "Amelie <amelie@example.org>" someone@elsewhere.example "subscribe" \
+    "Message-ID: <sub2@example.org>"
+  run fp --forum linux --action subscribe --address 'forum-{forum}@lists.example.org' --sendmail "tee -a $T/sent" m
+  assert_success
+  grep -q '^From: forum-linux@lists.example.org$' sent
+  confirm=$(sed -n 's/^Reply-To: //p' sent)
+  [[ $confirm =~ ^forum-linux-confirm-[0-9a-f]{32}@lists.example.org$ ]] || fail "confirmation address: $confirm"
+  # The address is one the pattern routes: the reply to it confirms.
+  echo "yes" | mail m "Amelie <amelie@example.org>" "$confirm" "Re: Confirm"
+  run fp --address 'forum-{forum}@lists.example.org' m
+  assert_success
+  assert_output --partial "outcome=subscribed"
+  [ "$(sql 'SELECT bn_name, address FROM agora_fg_subscriptions')" = "linux	amelie@example.org" ]
+}
+
+@test "no value reaches our mail's header or the log unchecked, whichever door it came in by" {
+  # A record: an id with a line break and a field after it.
+  printf '%s\n' '{"version":1,"message_id":"<r1@x>\nBcc: spy@evil.example","from":{"name":"","address":"victim@example.org"},"recipient":"linux-subscribe@forum.example.org","subject":"s","text":"t","auto":"none"}' > rec
+  run fp --sendmail "tee -a $T/sent" --records rec
+  ! grep -qi '^Bcc' sent 2> /dev/null || fail "a Bcc: field reached the mail: $(cat sent)"
+  refute_line --regexp '^Bcc'
+  # A message: a bare CR and a NUL in its Message-ID.
+  printf 'From: victim@example.org\nTo: linux-subscribe@forum.example.org\nSubject: s\nMessage-ID: <m1@x>\rBcc: spy@evil.example\n\nhi\n' > m1
+  printf 'From: victim@example.org\nTo: linux-subscribe@forum.example.org\nSubject: s\nMessage-ID: <m2@x\0>\n\nhi\n' > m2
+  for m in m1 m2; do
+    run fp --sendmail "tee -a $T/sent" "$m"
+    assert_success
+    assert_output --partial "outcome=confirmation sent"
+    refute_line --regexp '^Bcc'
+  done
+  [ "$(grep -c '^To: victim@example.org$' sent)" -ge 2 ]
+  run grep -a -c $'\r\|^Bcc' sent
+  assert_output 0
+  run grep -a '^In-Reply-To' sent
+  refute_line --regexp '^In-Reply-To: (.*[^!-~].*|<.*[<>].*>)$'
+
+  # Options: our X-Loop and our addresses.
+  run fp --loop $'forum@example.org\nBcc: spy@evil.example' --sendmail "tee -a $T/sent2" m1
+  assert_failure 64
+  run fp --strict-config --address $'{forum}@example.org\nBcc: spy@evil.example' --sendmail "tee -a $T/sent2" m1
+  assert_failure 78
+  [ ! -e sent2 ]
+  run fp --forum $'linux\nBcc: x' m1
+  assert_failure 67
+  refute_line --regexp '^Bcc' 
+}
+
+@test "--queue: a directory, a FIFO or a link in new/ is skipped, never opened; the rest of the queue goes on" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  mkdir q/new/1000000002.M1P1Q1.h
+  mkfifo q/new/1000000003.M1P1Q1.h
+  ln -s "$D/latin1.eml" q/new/1000000004.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000005.M1P1Q1.h
+  # A FIFO opened to be read would block for ever: the timeout ends that.
+  run timeout 120 forumpost --defaults-file "$T/my.cnf" -r linux@forum.example.org --queue q
+  assert_success
+  assert_output --partial "2 taken, 2 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 0 deferred, 3 skipped"
+  assert_output --partial "q/new/1000000003.M1P1Q1.h: not a regular file"
+  [ "$(sql 'SELECT cle, parent, thread FROM agora_linux ORDER BY cle' | tr '\t\n' ', ')" = "1,0,1 2,1,1 " ]
+  [ -d q/new/1000000002.M1P1Q1.h ]
+  [ -p q/new/1000000003.M1P1Q1.h ]
+  [ -L q/new/1000000004.M1P1Q1.h ]
+  [ "$(ls q/cur | wc -l)" = 2 ]
+}
+
+@test "--queue: a message is logged as posted only once its group committed" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000002.M1P1Q1.h
+  # The group's Message-ID records are written at its commit: a deadlock
+  # there loses the group.
+  sql "CREATE TRIGGER lose BEFORE INSERT ON agora_fg_messages FOR EACH ROW
+         SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'Deadlock found'"
+  run fp -r linux@forum.example.org --queue q
+  assert_failure 75
+  refute_output --partial "outcome=posted"
+  assert_output --partial "message-id=<20261123.1@example.org> from=<amelie@example.org> forum=linux action=post outcome=deferred"
+  assert_output --partial "2 taken, 0 posted"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+  [ "$(ls q/new | wc -l)" = 2 ]
+  sql "DROP TRIGGER lose"
+  run fp -r linux@forum.example.org --queue q
+  assert_success
+  assert_output --partial "message-id=<20261123.1@example.org> from=<amelie@example.org> forum=linux action=post outcome=posted post="
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+}
+
+@test "--queue: when .failed/ cannot take a refused message, it stays queued (75) and the rest is posted" {
+  mkdir -p -m 700 q q/new q/cur q/tmp
+  cp "$D/latin1.eml" q/new/1000000001.M1P1Q1.h
+  # Refused (no such forum), and larger than any file may grow here.
+  { printf 'From: a@example.org\nTo: nosuch@forum.example.org\nSubject: big\nMessage-ID: <big@x>\n\n'
+    head -c 200000 /dev/zero | tr '\0' x; echo; } > q/new/1000000002.M1P1Q1.h
+  cp "$D/reply.eml" q/new/1000000003.M1P1Q1.h
+  # Files may grow to 64 KiB at most, as on a full disk (EFBIG, not a signal).
+  run bash -c 'trap "" XFSZ; ulimit -f 64; exec "$@"' - forumpost --defaults-file "$T/my.cnf" --queue q
+  assert_failure 75
+  assert_output --partial "q/new/1000000002.M1P1Q1.h stays queued: it cannot go into .failed/"
+  assert_output --partial "3 taken, 2 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 1 deferred"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
+  assert_file_exists q/new/1000000002.M1P1Q1.h
+  [ "$(find q/.failed -type f 2> /dev/null | wc -l)" = 0 ]
+  # With room again, it goes where it belongs.
+  run fp --queue q
+  assert_success
+  assert_output --partial "1 taken, 0 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused, 0 deferred"
+  [ "$(ls q/new | wc -l)" = 0 ]
+  [ "$(find q/.failed/new -type f | wc -l)" = 1 ]
+}
+
+@test "each column's own charset decides what is stored; a guest's long name keeps its marker" {
+  sql "ALTER TABLE agora_linux MODIFY subject VARCHAR(255) CHARACTER SET utf8mb3 NOT NULL DEFAULT '',
+         MODIFY body MEDIUMTEXT CHARACTER SET utf8mb4, MODIFY userid VARCHAR(64) CHARACTER SET ascii NOT NULL DEFAULT ''"
+  printf 'Grinning \xf0\x9f\x98\x80 and \xe2\x82\xac\n' |
+    mail m "=?UTF-8?Q?=C5=81ukasz?= <l@example.org>" linux@x "=?UTF-8?B?8J+YgCDigqwgw6k=?=" "Message-ID: <cs1@x>"
+  run fp m
+  assert_success
+  # utf8mb3 holds the euro sign and é, not the emoji; utf8mb4 holds all;
+  # ascii none of them; the summary is latin1 (the table's default).
+  [ "$(sql 'SELECT subject FROM agora_linux')" = "&#128512; € é" ]
+  [ "$(sql 'SELECT HEX(body) FROM agora_linux')" = "$(printf '<p>Grinning \xf0\x9f\x98\x80 and \xe2\x82\xac</p>' | xxd -p -u)" ]
+  [ "$(sql 'SELECT summary FROM agora_linux')" = "Grinning &#128512; and €" ]
+  [ "$(sql 'SELECT userid FROM agora_linux')" = "&#321;ukasz (guest)" ]
+  # A name of 60 ampersands: escaped, it is 300 bytes; cut, it keeps the marker.
+  echo x | mail m2 "\"$(printf '&%.0s' $(seq 60))\" <g@example.org>" linux@x "long name" "Message-ID: <cs2@x>"
+  run fp m2
+  assert_success
+  [ "$(sql 'SELECT userid FROM agora_linux WHERE subject = "long name"')" = "$(printf '&amp;%.0s' $(seq 11)) (guest)" ]
+}
+
+@test "a refused sender gets one notice a day per reason, from the administrator's text or the built-in one" {
+  n() { echo "hello" | mail "$1" "Bob <bob@example.org>" "$2" "$3" "Message-ID: <$4@example.org>"; }
+  fpn() { fp --address '{forum}@forum.example.org' --loop forum@forum.example.org --sendmail "cat >> $T/sent" "$@"; }
+  n m1 linux@forum.example.org "first try" n1
+  run fpn --policy members m1
+  assert_failure 77
+  [ "$(grep -c '^To: bob@example.org$' sent)" = 1 ]
+  grep -q '^From: linux@forum.example.org$' sent
+  grep -q '^Subject: Not posted to linux: only its members may write$' sent
+  grep -q '^Auto-Submitted: auto-replied$' sent
+  grep -q '^X-Loop: forum@forum.example.org$' sent
+  grep -q '^In-Reply-To: <n1@example.org>$' sent
+  grep -q '^  Subject: first try$' sent
+  grep -q '^bob@example.org is not the address of a member.$' sent
+  # The same reason the same day: no second notice; another reason: one.
+  n m2 linux@forum.example.org "second try" n2
+  run fpn --policy members m2
+  assert_failure 77
+  [ "$(grep -c '^To: ' sent)" = 1 ]
+  n m3 nosuch@forum.example.org "elsewhere" n3
+  run fpn m3
+  assert_failure 67
+  [ "$(grep -c '^To: ' sent)" = 2 ]
+  grep -q '^From: postmaster@forum.example.org$' sent
+  grep -q '^  linux@forum.example.org$' sent   # the forums there are
+  [ "$(sql 'SELECT address, reason FROM agora_fg_notices ORDER BY id' | tr '\t\n' ',;')" = \
+    "bob@example.org,not-member;bob@example.org,unknown-forum;" ]
+  # The administrator's texts: the forum's own first, then the general one.
+  sql "DELETE FROM agora_fg_notices"
+  mkdir -p texts/linux
+  printf 'Subject: Pas publi\xc3\xa9 dans {forum}\n\nVotre message \xc2\xab {subject} \xc2\xbb n%sa pas \xc3\xa9t\xc3\xa9 publi\xc3\xa9.\n' "'" > texts/linux/not-member.txt
+  printf 'Subject: Nothing for {recipient}\n\n{reason}\n' > texts/unknown-forum.txt
+  : > sent
+  run fpn --notice-dir texts --policy members m1
+  run fpn --notice-dir texts m3
+  grep -q '^Subject: =?UTF-8?B?UGFzIHB1Ymxpw6kgZGFucyBsaW51eA==?=$' sent
+  grep -q '^Votre message « first try » n.a pas été publié.$' sent
+  grep -q '^Subject: Nothing for nosuch@forum.example.org$' sent
+  grep -q '^no forum is named "nosuch"$' sent
+  # The off switch; and --dry-run shows the notice, sends and records nothing.
+  sql "DELETE FROM agora_fg_notices"
+  : > sent
+  run fpn --no-notices --policy members m1
+  assert_failure 77
+  [ ! -s sent ]
+  run fpn --dry-run --policy members m1
+  assert_output --partial "notice: cat >> $T/sent"
+  assert_output --partial "Subject: Not posted to linux: only its members may write"
+  [ ! -s sent ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_fg_notices')" = 0 ]
+}
+
+@test "no notice to a bounce, an auto-reply, a list, a loop, a null or robot sender, or a sender unchecked by --require-auth" {
+  fpn() { fp --address '{forum}@forum.example.org' --loop forum@forum.example.org --sendmail "cat >> $T/sent" "$@"; }
+  echo x | mail m1 "Bob <bob@example.org>" nosuch@forum.example.org "away" "Auto-Submitted: auto-replied"
+  echo x | mail m2 "Bob <bob@example.org>" nosuch@forum.example.org "list" "List-Id: <l.example.org>"
+  echo x | mail m3 "Bob <bob@example.org>" nosuch@forum.example.org "loop" "X-Loop: forum@forum.example.org"
+  echo x | mail m4 "Bob <bob@example.org>" nosuch@forum.example.org "null" "Return-Path: <>"
+  echo x | mail m5 "MAILER-DAEMON@example.org" nosuch@forum.example.org "robot"
+  echo x | mail m6 "owner-list@example.org" nosuch@forum.example.org "robot"
+  echo x | mail m7 "linux@forum.example.org" nosuch@forum.example.org "ours"
+  for m in m1 m2 m3 m4 m5 m6 m7; do run fpn "$m"; done
+  [ ! -e sent ] || fail "a notice went: $(cat sent)"
+  # With --require-auth, only to a sender whose address passed.
+  echo x | mail m8 "Bob <bob@example.org>" linux@forum.example.org "forged?" "Message-ID: <f1@example.org>"
+  run fpn --require-auth mx.forum.example.org --policy members m8
+  assert_failure 77
+  [ ! -e sent ]
+  echo x | mail m9 "Bob <bob@example.org>" linux@forum.example.org "signed" "Message-ID: <f2@example.org>" \
+    "Authentication-Results: mx.forum.example.org; dmarc=pass header.from=example.org"
+  run fpn --require-auth mx.forum.example.org --policy members m9
+  assert_failure 77
+  [ "$(grep -c '^To: bob@example.org$' sent)" = 1 ]
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
+}
+
+# flood DIR N SENDER_FORMAT: N messages in the queue DIR, the i-th from
+# printf SENDER_FORMAT i.
+flood() {
+  mkdir -p -m 700 "$1" "$1/new" "$1/cur" "$1/tmp"
+  local i
+  for ((i = 1; i <= $2; i++)); do
+    echo "post $i" | mail "$1/new/$((1000000000 + i)).M${i}P1Q1.h" "$(printf "$3" "$i")" linux@forum.example.org \
+      "flood $i" "Message-ID: <flood.$i@example.org>"
+  done
+}
+
+@test "100 messages from one sender in a minute: 20 posted, 20 wait, the rest hidden; none lost, none twice" {
+  flood q 100 'flood@example.org'
+  run fp --sender-limit 20 --sender-hide 40 --queue q
+  assert_failure 75
+  assert_output --partial "100 taken, 80 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 20 deferred"
+  assert_output --partial "message-id=<flood.21@example.org> from=<flood@example.org> forum=linux action=post outcome=deferred (over the limit"
+  assert_output --partial "message-id=<flood.41@example.org> from=<flood@example.org> forum=linux action=post outcome=posted post=21 thread=21 (hidden for moderation"
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,20;1,60;" ]
+  [ "$(sql 'SELECT MIN(subject), MAX(subject) FROM agora_linux WHERE hidden = 0' | tr '\t' ',')" = "flood 1,flood 9" ]
+  [ "$(ls q/new | wc -l)" = 20 ]
+  [ "$(sql "SELECT SUM(posts), SUM(waits) FROM agora_fg_rates WHERE scope = 'sender'" | tr '\t' ',')" = "80,20" ]
+  # A new run, as after a restart: the counts hold, the waiting ones go
+  # to the moderators; another sender is not held back.
+  echo "hi" | mail q/new/2000000000.M1P2Q1.h other@example.org linux@forum.example.org "other" "Message-ID: <other@example.org>"
+  run fp --sender-limit 20 --sender-hide 40 --queue q
+  assert_success
+  assert_output --partial "21 taken, 21 posted"
+  [ "$(ls q/new | wc -l)" = 0 ]
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,21;1,80;" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT subject), COUNT(*) FROM agora_linux' | tr '\t' ',')" = "101,101" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT message_id), COUNT(*) FROM agora_fg_messages' | tr '\t' ',')" = "101,101" ]
+  [ "$(sql 'SELECT hidden FROM agora_linux WHERE subject = "other"')" = 0 ]
+}
+
+@test "a forum flooded from many senders: its limit holds, each sender's does not bite; one message from the MTA waits (75)" {
+  flood q 60 'sender%d@example.org'
+  run fp --sender-limit 5 --forum-limit 30 --forum-hide 50 --queue q
+  assert_failure 75
+  assert_output --partial "60 taken, 40 posted, 0 duplicates, 0 ignored, 0 subscriptions, 0 refused, 20 deferred"
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,30;1,10;" ]
+  run fp --sender-limit 5 --forum-limit 30 --forum-hide 50 --queue q
+  assert_success
+  [ "$(sql 'SELECT hidden, COUNT(*) FROM agora_linux GROUP BY hidden' | tr '\t\n' ',;')" = "0,30;1,30;" ]
+  [ "$(sql 'SELECT COUNT(DISTINCT message_id) FROM agora_fg_messages')" = 60 ]
+  [ "$(ls q/new | wc -l)" = 0 ]
+  # One message at a time, as an MTA hands them: the second one waits.
+  echo one | mail m1 solo@example.org linux@forum.example.org "solo 1" "Message-ID: <solo1@example.org>"
+  echo two | mail m2 solo@example.org linux@forum.example.org "solo 2" "Message-ID: <solo2@example.org>"
+  run fp --sender-limit 1 m1
+  assert_success
+  run fp --sender-limit 1 m2
+  assert_failure 75
+  assert_output --partial "over the limit of posts an hour"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux WHERE subject LIKE "solo%"')" = 1 ]
+}
+
+@test "--policy-service answers request after request, as forumpost decides the same cases" {
+  sql "CREATE TABLE agora_talk LIKE agora_linux;
+       INSERT INTO agora (bn_name, bn_db, bn_title, descr, category) VALUES ('talk', 'agora_talk', 'Talk', '', 0);
+       INSERT INTO agora_users (userid, useraddress) VALUES ('amelie', 'amelie@example.org'), ('bob', 'bob@example.org');
+       INSERT INTO agora_userforum (userid, bn_name, writepriv) VALUES ('amelie', 'linux', 1), ('bob', 'linux', 0)"
+  opts=(--address '{forum}@forum.example.org' --forum-policy linux=members --sender-limit 1)
+  # sender recipient what-both-say: each asked of the service, then the
+  # message posted by forumpost; in this order (the flood sender's second).
+  cases=(
+    "bob@example.org nosuch@forum.example.org REJECT-5.1.1/67"
+    "stranger@example.org linux@forum.example.org REJECT-5.7.1/77"
+    "bob@example.org linux@forum.example.org REJECT-5.7.1/77"
+    "amelie@example.org linux@forum.example.org DUNNO/0"
+    "stranger@example.org talk@forum.example.org DUNNO/0"
+    "stranger@example.org talk@forum.example.org DEFER_IF_PERMIT-4.7.1/75"
+  )
+  local i=0 c sender recipient want answer
+  for c in "${cases[@]}"; do
+    read -r sender recipient want <<< "$c"
+    i=$((i + 1))
+    answer=$(printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=%s\nrecipient=%s\n\n' "$sender" "$recipient" |
+      fp "${opts[@]}" --policy-service | sed -n 's/^action=\([A-Z_]*\) \([0-9.]*\) .*/\1-\2/p; s/^action=DUNNO$/DUNNO/p')
+    echo hi | mail m "$sender" "$recipient" "case $i" "Message-ID: <case.$i@example.org>"
+    run fp "${opts[@]}" m
+    [ "$answer/$status" = "$want" ] || fail "$sender to $recipient: the service said $answer, forumpost $status; both should say $want"
+  done
+  # Request after request on one connection; what is not ours is DUNNO.
+  run fp "${opts[@]}" --policy-service < <(
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=postmaster@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=someone@elsewhere.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=DATA\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=\nrecipient=linux-bounces+ghost=example.org@forum.example.org\n\n')
+  assert_success
+  assert_equal "$(grep -c '^action=' <<< "$output")" 5
+  assert_line --index 0 'action=REJECT 5.1.1 no forum is named "nosuch"'
+  [ "$(grep '^action=' <<< "$output" | tail -4 | sort -u)" = "action=DUNNO" ]
+}
+
+@test "--policy-service: the database down is DEFER_IF_PERMIT, never REJECT" {
+  printf '[client]\nsocket=%s/nosuch.sock\n' "$T" > down.cnf
+  chmod 600 down.cnf
+  run forumpost --defaults-file down.cnf --address '{forum}@forum.example.org' --policy-service < <(
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=nosuch@forum.example.org\n\n'
+    printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=a@example.org\nrecipient=linux@forum.example.org\n\n')
+  assert_success
+  [ "$(grep '^action=' <<< "$output" | sort -u)" = "action=DEFER_IF_PERMIT 4.3.0 the forum cannot be asked now" ]
+  run forumpost --defaults-file down.cnf --policy-service m
+  assert_failure 64
 }

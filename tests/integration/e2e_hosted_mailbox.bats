@@ -85,7 +85,7 @@ recipe_setup() {
   mkdir -p queue/new queue/cur queue/tmp && chown -R nobody:nogroup queue && chmod -R 700 queue
   touch outbox && chown nobody:nogroup netrc outbox
   # Confirmations go to the outbox, not to this machine's MTA.
-  sed -i "/^\[forumpost\]/a sendmail = \"tee -a $T/outbox\"" forumgate.conf
+  forumpost_config sendmail "\"tee -a $T/outbox\""
 }
 
 # hosted_example FILE: a file of examples/hosted with the test's paths, the

@@ -46,7 +46,7 @@ CF
   postfix_wait_listening
   # forumpost's confirmations go out through this Postfix too, over SMTP:
   # its sendmail -C is for root only, and forumpost runs as nobody.
-  sed -i "/^\[forumpost\]/a sendmail = \"python3 $FORUMGATE_SOURCE/tests/lib/smtp_sendmail.py $PF_SMTP_PORT -t -i\"" forumgate.conf
+  forumpost_config sendmail "\"python3 $FORUMGATE_SOURCE/tests/lib/smtp_sendmail.py $PF_SMTP_PORT -t -i\""
   sql "INSERT INTO agora_users (userid, useraddress, username) VALUES
          ('amelie', 'amelie@example.org', 'Amélie Durand'), ('bob', 'bob@example.net', 'Bob'),
          ('carol', 'carol@example.com', 'Carol')"

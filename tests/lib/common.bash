@@ -12,8 +12,9 @@ FORUMGATE_BIN=${FORUMGATE_BIN:-$FORUMGATE_SOURCE/build/bin}
 PATH=$FORUMGATE_BIN:$PATH
 export FORUMGATE_SOURCE FORUMGATE_BIN PATH
 
-# No /etc/forumgate.conf of the machine may change what a test sees.
-export FORUMGATE_CONFIG=/nonexistent/forumgate.conf
+# No /etc/forumgate.conf of the machine may change what a test sees, and no
+# mail a test makes leaves through the machine's sendmail.
+export FORUMGATE_CONFIG=$FORUMGATE_SOURCE/tests/lib/forumgate.conf
 
 common_setup() {
   T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/forumgate.XXXXXX")

@@ -29,6 +29,19 @@ e2e_setup_forum() {
   mariadb_forum_user "$T/forumgate.my.cnf" "$DB"
   sed "s|/etc/forumgate/forumgate.my.cnf|$T/forumgate.my.cnf|" \
     "$FORUMGATE_SOURCE/examples/forumgate.conf" > "$T/forumgate.conf"
+  # The mail forumpost sends (notices, confirmations) never leaves through
+  # the machine's own sendmail, and the suites post many messages from one
+  # sender.
+  forumpost_config sendmail '"cat > /dev/null"'
+  forumpost_config sender-limit 0
+}
+
+# forumpost_config KEY VALUE: "KEY = VALUE" in the [forumpost] section of
+# $T/forumgate.conf, in place of the KEY there (a key given twice is an
+# error).
+forumpost_config() {
+  sed -i -e "/^\[forumpost\]/,/^\[/{/^$1 = /d}" "$T/forumgate.conf"
+  sed -i -e "/^\[forumpost\]/a $1 = $2" "$T/forumgate.conf"
 }
 
 # example FILE: a file of examples/ with its paths made the test's.
