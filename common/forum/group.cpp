@@ -8,6 +8,7 @@
 
 #include "cli/log.hpp"
 #include "forum/body.hpp"
+#include "util/printable.hpp"
 
 namespace forumgate::forum {
 
@@ -22,7 +23,8 @@ std::string render_params(const std::vector<Value>& params) {
     else {
       std::string s = std::get<std::string>(v);
       if (s.size() > 60) s = truncate_utf8(s, 57) + "...";
-      out += "'" + s + "'";
+      // A message's bytes, for a terminal: shown, never obeyed.
+      out += "'" + util::printable(s) + "'";
     }
   }
   return out;
