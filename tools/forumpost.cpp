@@ -90,15 +90,7 @@ int main(int argc, char** argv) {
   app.add_option("--forum", o.post.forum, "Post to forum NAME whatever the recipient")->type_name("NAME");
   app.add_option("--action", o.post.action, "post, subscribe or unsubscribe, whatever the recipient")
       ->type_name("ACTION");
-  app.add_option("--defaults-file", o.post.defaults_file,
-                 "MySQL option file with the connection settings ([client] and [forumpost])")
-      ->type_name("FILE");
-  app.add_option("--site", o.post.site, "The W-Agora site: its table name and prefix")
-      ->capture_default_str()
-      ->type_name("NAME");
-  app.add_option("--address", o.post.address, "Forum addresses, with {forum} where the name goes")
-      ->capture_default_str()
-      ->type_name("PATTERN");
+  forum::add_forum_options(app, o.post, "forumpost");
   app.add_option("--policy", o.post.policy, "Who may post: open, members or moderated")
       ->capture_default_str()
       ->type_name("POLICY");
@@ -110,15 +102,10 @@ int main(int argc, char** argv) {
       ->type_name("AUTHSERV-ID");
   app.add_flag("--subject-fallback", o.post.subject_fallback,
                "A reply that names no known parent joins the newest thread of its subject");
-  app.add_option("--web-message-id", o.post.web_message_id,
-                 "The Message-ID of the forum's mails about web posts, with {forum} and {post}")
-      ->type_name("PATTERN");
   app.add_option("--sendmail", o.post.sendmail,
                  "The command that sends confirmations and notices (reads the mail, like sendmail -t)")
       ->capture_default_str()
       ->type_name("COMMAND");
-  app.add_option("--loop", o.post.loop, "Our X-Loop value: set on our mail, a message with it is ignored")
-      ->type_name("VALUE");
   app.add_option("--sender-limit", o.post.sender_limit,
                  "A sender's posts in any hour; past them its messages wait (0: no limit)")
       ->capture_default_str()
@@ -146,15 +133,15 @@ int main(int argc, char** argv) {
   app.add_option("--attachment-path", o.post.attachment_path, "The attachments' directory within DIR (att_path)")
       ->capture_default_str()
       ->type_name("PATH");
+  app.add_option("--attachments-url", o.post.attachments_url,
+                 "The same directory on the web: an inline image's place in the post links to its file")
+      ->type_name("URL");
   app.add_option("--max-attachment", o.post.max_attachment, "The largest attachment stored, in bytes")
       ->capture_default_str()
       ->type_name("BYTES");
   app.add_option("--attachment-type", o.post.attachment_types,
                  "A content type stored (repeatable; replaces the default list)")
       ->type_name("TYPE")
-      ->allow_extra_args(false);
-  app.add_option("--sql", o.post.sql, "Replace the named SQL statement (repeatable)")
-      ->type_name("NAME=SQL")
       ->allow_extra_args(false);
   app.add_option("--exit-codes", o.exit_codes, "sysexits, or qmail (0, 100, 111) for qmail-command(8)")
       ->capture_default_str()

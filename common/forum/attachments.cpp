@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 
 #include "cli/log.hpp"
+#include "forum/body.hpp"
 #include "mime/filename.hpp"
 #include "mime/header.hpp"
 #include "post/sha256.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::forum {
 
@@ -39,9 +42,10 @@ std::string stored_attachment_name(const std::string& name, const std::string& t
 
 }  // namespace
 
-void store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t, const GatewayOptions& o,
-                       Group& group, FileRenames& files) {
-  if (o.attachment_base.empty() || !o.attachment_data) return;
+std::vector<StoredAttachment> store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t,
+                                                const GatewayOptions& o, Group& group, FileRenames& files) {
+  std::vector<StoredAttachment> stored;
+  if (o.attachment_base.empty() || !o.attachment_data) return stored;
   // Records may come from anywhere (--records): names are sanitized again
   // here, whatever mimeparse did, and the bytes must be what the record says.
   mime::FileNames clean, unique;
@@ -86,7 +90,38 @@ void store_attachments(const post::Record& record, std::uint64_t post_id, std::i
       fail("cannot write " + temp, err);
     }
     files.emplace_back(temp, final_name);
+    stored.push_back({std::to_string(att_id) + "." + name, a.placeholder});
   }
+  return stored;
+}
+
+std::string link_images(const std::string& body, const std::vector<StoredAttachment>& stored, const std::string& url,
+                        const std::string& path, const std::string& charset) {
+  // By the words as text_to_html and fit_charset left them in the body:
+  // the files that show them, in order.
+  std::map<std::string, std::vector<std::string>> files;
+  for (const auto& s : stored)
+    if (!s.placeholder.empty()) files[fit_charset(escape_html(s.placeholder), charset)].push_back(s.file);
+  struct Edit {
+    std::size_t at, size;
+    const std::string* file;
+  };
+  std::vector<Edit> edits;
+  for (const auto& [words, shown] : files)
+    for (std::size_t at = body.find(words), n = 0; at != std::string::npos; at = body.find(words, at + words.size()))
+      edits.push_back({at, words.size(), &shown[std::min(n++, shown.size() - 1)]});
+  std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.at < b.at; });
+  std::string out;
+  std::size_t done = 0;
+  for (const auto& e : edits) {
+    if (e.at < done) continue;  // two placeholders' words overlap: the first keeps its place
+    const std::string href = url + "/" + (path.empty() ? "" : path + "/") + util::percent_encode(*e.file);
+    out.append(body, done, e.at - done);
+    out += "<a href=\"" + escape_html(href) + "\">" + body.substr(e.at, e.size) + "</a>";
+    done = e.at + e.size;
+  }
+  out.append(body, done, std::string::npos);
+  return out;
 }
 
 }  // namespace forumgate::forum

@@ -11,6 +11,7 @@
 // is no bounce.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,9 +44,21 @@ struct BounceResult {
   std::vector<std::string> disabled;  // subscriptions disabled by it
 };
 
+// How the profile's statements (find_subscription, record_bounce,
+// count_hard_bounces, disable_subscription) are run: on a connection, or
+// in forumpost's transaction of the message (which prints them instead in
+// a dry run).
+struct BounceStore {
+  std::function<std::vector<Row>(const std::string& name, const std::vector<Value>& params)> read;
+  std::function<void(const std::string& name, const std::vector<Value>& params)> write;
+};
+
+// The store that runs each statement on db at once.
+BounceStore connection_store(Connection& db, const Profile& profile);
+
 // Records each reading that is a subscriber of forum, and disables the
 // subscriptions past the limits, in the caller's transaction (or none).
-BounceResult record_bounces(Connection& db, const Profile& profile, const std::string& forum,
+BounceResult record_bounces(const BounceStore& store, const std::string& forum,
                             const std::vector<BounceReading>& readings, const BounceLimits& limits, std::int64_t now);
 
 }  // namespace forumgate::forum

@@ -30,12 +30,6 @@ namespace forumgate::forum {
 
 namespace {
 
-std::pair<std::string, std::string> split_pair(const std::string& s, const std::string& what) {
-  auto eq = s.find('=');
-  if (eq == std::string::npos || eq == 0) throw Error(Exit::usage, what + " \"" + s + "\" is not NAME=VALUE");
-  return {s.substr(0, eq), s.substr(eq + 1)};
-}
-
 GatewayOptions gateway_options(const ForumpostOptions& o) {
   GatewayOptions g;
   g.pattern = AddressPattern(o.address);
@@ -74,8 +68,17 @@ GatewayOptions gateway_options(const ForumpostOptions& o) {
   if (!one_line(o.loop)) throw Error(Exit::usage, "--loop holds a line break or a control character");
   g.attachment_base = o.attachments_dir;
   g.attachment_path = o.attachment_path;
+  g.attachments_url = o.attachments_url;
+  while (!g.attachments_url.empty() && g.attachments_url.back() == '/') g.attachments_url.pop_back();
+  if (!one_line(o.attachments_url) || o.attachments_url.find_first_of(" \"<>") != std::string::npos)
+    throw Error(Exit::usage, "--attachments-url holds a space, a quote, an angle bracket or a control character");
+  if (!o.attachments_url.empty() && o.attachments_dir.empty())
+    throw Error(Exit::usage, "--attachments-url links the files --attachments-dir stores: give both");
   g.max_attachment = o.max_attachment;
   if (!o.attachment_types.empty()) g.attachment_types = o.attachment_types;
+  g.bounce = BounceAddress(o.bounce);
+  g.bounce_limits = o.bounce_limits;
+  if (!o.reply_key_file.empty()) g.reply_keys = ReplyKeys::from_file(o.reply_key_file);
   return g;
 }
 
@@ -206,36 +209,6 @@ class Poster {
   Gateway gateway_;
   const PreparedMessage* current_ = nullptr;  // the message the gateway handles
 };
-
-// An option file with a password must not be readable by everyone: 0600,
-// or 0640 for a group the MTA's pipe runs in (see forumgate(7)).
-void check_defaults_file(const std::string& path) {
-  if (path.empty()) return;
-  auto data = read_whole(path);
-  if (!data) throw system_error(Exit::config, "cannot read the option file " + path);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) throw system_error(Exit::config, "cannot stat " + path);
-  const std::string mode = util::file_mode(st.st_mode);
-  bool has_password = data->find("password") != std::string::npos;
-  if (has_password && (st.st_mode & 0007)) {
-    throw Error(Exit::config, path + " holds a password and everyone may read it (mode " + mode +
-                                  "): chmod 600 (or 640 for the MTA's group)");
-  }
-  // Whoever may change it may send the posts to a database of theirs (and
-  // the client library ignores a world-writable option file anyway).
-  if (st.st_mode & 0022) {
-    throw Error(Exit::config, path + " may be changed by others than its owner (mode " + mode + "): chmod 600");
-  }
-}
-
-Profile make_profile(const ForumpostOptions& o) {
-  Profile profile = Profile::wagora(o.site);
-  for (const auto& s : o.sql) {
-    auto [name, sql] = split_pair(s, "--sql");
-    profile.override_statement(name, sql);
-  }
-  return profile;
-}
 
 std::string summary(const QueueReport& r) {
   return std::to_string(r.taken) + " taken, " + std::to_string(r.posted) + " posted, " + std::to_string(r.duplicates) +

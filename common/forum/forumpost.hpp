@@ -10,11 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "forum/options.hpp"
 #include "util/exit_status.hpp"
 
 namespace forumgate::forum {
 
-struct ForumpostOptions {
+// With the options every program of the forum shares (forum/options.hpp).
+struct ForumpostOptions : ForumOptions {
   std::vector<std::string> files;  // the message, or with records, files of records ("-": standard input)
   std::string queue;               // a queue Maildir: files and records are not used
   bool delete_done = false;
@@ -26,24 +28,19 @@ struct ForumpostOptions {
   std::string recipient;
   std::string forum;
   std::string action;
-  std::string defaults_file;
-  std::string site = "agora";
-  std::string address = "{forum}@";
   std::string policy = "open";
   std::vector<std::string> forum_policies;  // FORUM=POLICY
   bool subject_fallback = false;
   std::string require_auth;
-  std::string web_message_id;
   std::string sendmail = "/usr/sbin/sendmail -t -i";
-  std::string loop;
   bool no_notices = false;
   unsigned sender_limit = 20, sender_hide = 0, forum_limit = 0, forum_hide = 0;
   std::string notice_dir;
   std::string attachments_dir;
   std::string attachment_path = "attachments";
+  std::string attachments_url;
   std::uint64_t max_attachment = 4 << 20;
   std::vector<std::string> attachment_types;
-  std::vector<std::string> sql;  // NAME=SQL
 };
 
 // How a run ended: the status it calls for, or the signal that stopped a

@@ -126,14 +126,18 @@ Result Gateway::handle_undoable(const post::Record& record) {
   }
 }
 
-std::optional<Route> Gateway::route(const post::Record& record, std::string& routed) const {
+std::vector<std::string> Gateway::recipients(const post::Record& record) const {
   std::vector<std::string> candidates;
   if (o_.recipient) candidates.push_back(*o_.recipient);
   if (record.recipient) candidates.push_back(*record.recipient);
   candidates.insert(candidates.end(), record.delivered_to.begin(), record.delivered_to.end());
   for (const auto& m : record.to) candidates.push_back(m.address);
   for (const auto& m : record.cc) candidates.push_back(m.address);
-  for (const auto& address : candidates)
+  return candidates;
+}
+
+std::optional<Route> Gateway::route(const post::Record& record, std::string& routed) const {
+  for (const auto& address : recipients(record))
     if (auto r = o_.pattern.match(address)) {
       routed = address;
       return r;
@@ -149,6 +153,10 @@ std::optional<Forum> Gateway::find_forum(const std::string& name) {
 }
 
 Result Gateway::handle_or_throw(const post::Record& record) {
+  // Before anything else: a bounce of our own mail says which subscriber
+  // failed, and an auto-reply to that address is answered by nobody.
+  if (!o_.forum)
+    if (auto target = bounce_target(record)) return bounce(record, *target);
   if (record.auto_kind != "none") {
     Result r;
     r.outcome = Outcome::ignored;
@@ -165,8 +173,12 @@ Result Gateway::handle_or_throw(const post::Record& record) {
   std::optional<Forum> forum;
   if (auto r = unknown_forum(route->forum, forum)) return *r;
   Result r;
+  std::string key_note;
   switch (route->action) {
-    case Action::post: r = post(record, *forum); break;
+    case Action::post:
+      r = post(record, *forum, keyed_parent(record, *route, key_note));
+      if (!key_note.empty() && r.reason.empty()) r.reason = key_note;
+      break;
     case Action::subscribe:
     case Action::unsubscribe: r = request(record, *forum, route->action); break;
     case Action::confirm: r = confirm(record, *forum, route->token); break;

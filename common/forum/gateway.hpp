@@ -22,9 +22,12 @@
 #include <utility>
 #include <vector>
 
+#include "forum/bounce_address.hpp"
+#include "forum/bounces.hpp"
 #include "forum/db.hpp"
 #include "forum/group.hpp"
 #include "forum/profile.hpp"
+#include "forum/reply_key.hpp"
 #include "forum/route.hpp"
 #include "forum/schema.hpp"
 #include "post/record.hpp"
@@ -52,6 +55,14 @@ struct GatewayOptions {
   // with {forum} and {post} (its cle), e.g. "<{post}.{forum}@forum.example.org>":
   // a reply naming such an id replies to that web post. "": none.
   std::string web_message_id;
+  // The envelope sender of the forum's own mail (forumnotify's --bounce):
+  // what comes to such an address is a bounce, counted against the
+  // subscriber it names (bounce_mail.cpp), never posted or answered.
+  std::optional<BounceAddress> bounce;
+  BounceLimits bounce_limits;
+  // Set: a reply to "{forum}+r{post}.{key}" whose key verifies for its
+  // sender is threaded under that post, whatever its header says.
+  std::optional<ReplyKeys> reply_keys;
   bool dry_run = false;                                     // print the writes, do not run them
   std::function<void(const std::string&)> print = nullptr;  // where dry-run output goes
   // Confirmations of (un)subscriptions.
@@ -61,6 +72,9 @@ struct GatewayOptions {
   // Attachments: written under attachment_base/att_path as W-Agora does.
   std::string attachment_base;  // "" : attachments are not stored
   std::string attachment_path = "attachments";
+  // The attachment base on the web: an inline image's words in the body
+  // link to its stored file. "": the words stay words.
+  std::string attachments_url;
   std::uint64_t max_attachment = 4 << 20;
   std::vector<std::string> attachment_types = {
       "image/png",       "image/jpeg",      "image/gif",        "image/webp",         "text/plain",
@@ -176,11 +190,19 @@ class Gateway {
   Result handle_undoable(const post::Record& record);
   Result handle_or_throw(const post::Record& record);
   std::optional<Route> route(const post::Record& record, std::string& routed_address) const;
+  // The addresses a message may have come to, the likeliest first: the
+  // envelope recipient, Delivered-To, To, Cc.
+  std::vector<std::string> recipients(const post::Record& record) const;
   // Asked once per run, as are members and who may write: a queue brings
   // the same forums and senders again and again.
   std::optional<Forum> find_forum(const std::string& name);
-  // post.cpp
-  Result post(const post::Record& record, const Forum& forum);
+  // post.cpp; reply_to: the post a verified reply key names, or 0.
+  Result post(const post::Record& record, const Forum& forum, std::int64_t reply_to = 0);
+  // The post a route's reply key names, when it verifies for the sender.
+  std::int64_t keyed_parent(const post::Record& record, const Route& route, std::string& why) const;
+  // bounce_mail.cpp
+  std::optional<BounceTarget> bounce_target(const post::Record& record) const;
+  Result bounce(const post::Record& record, const BounceTarget& target);
   std::optional<Member> find_member(const std::string& address);
   bool may_write(const Member& member, const Forum& forum);
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> find_messages(const Forum& forum,

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "cli/log.hpp"
 #include "forum/attachments.hpp"
 #include "forum/auth.hpp"
 #include "forum/body.hpp"
@@ -173,7 +174,22 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> Gateway::find_messa
   return known;
 }
 
-Result Gateway::post(const post::Record& record, const Forum& forum) {
+std::int64_t Gateway::keyed_parent(const post::Record& record, const Route& route, std::string& why) const {
+  if (route.reply_key.empty()) return 0;
+  if (!o_.reply_keys) {
+    why = "a reply key, and no --reply-key-file to verify it: threaded by its header";
+    return 0;
+  }
+  // The key binds the subscriber it was sent to: the reply's From, or its
+  // envelope sender.
+  for (const std::string& sender : {record.from.address, record.envelope_sender.value_or("")})
+    if (!sender.empty())
+      if (auto post = o_.reply_keys->verify(route.forum, route.reply_key, sender)) return *post;
+  why = "the reply key does not verify for its sender: threaded by its header";
+  return 0;
+}
+
+Result Gateway::post(const post::Record& record, const Forum& forum, std::int64_t reply_to) {
   const std::string& sender = record.from.address;
   if (sender.empty()) return refused(Exit::dataerr, "the message has no sender (From)");
   const Policy policy = policy_of(forum);
@@ -209,6 +225,14 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     return r;
   }
   std::int64_t parent = 0, thread = 0;
+  // A verified reply key names the post replied to, header or not.
+  if (reply_to != 0)
+    if (auto rows = group_.read("find_post", {reply_to}, forum.table); !rows.empty()) {
+      parent = to_int(rows[0][0]);
+      thread = to_int(rows[0][1]);
+      // A thread started in the open group is marked as such at its commit.
+      if (thread == 0) thread = parent;
+    }
   for (size_t i = 0; i < ids.size() && parent == 0; ++i) {
     if (auto it = known.find(id_keys[i]); it != known.end()) {
       std::tie(parent, thread) = it->second;
@@ -300,7 +324,15 @@ Result Gateway::post(const post::Record& record, const Forum& forum) {
     }
   }
   FileRenames files;
-  store_attachments(record, id, t, o_, group_, files);
+  const std::vector<StoredAttachment> stored = store_attachments(record, id, t, o_, group_, files);
+  // Where an image stood, a link to its file, when the web has them.
+  if (!o_.attachments_url.empty() && !stored.empty()) {
+    std::string linked = link_images(body, stored, o_.attachments_url, o_.attachment_path, forum.charset);
+    if (forum.body_max && stored_size(linked, forum.charset) > forum.body_max)
+      log::notice("no links to the images of post " + std::to_string(id) + ": the body column cannot hold them");
+    else if (linked != body)
+      group_.write("link_attachments", {linked, static_cast<std::int64_t>(id)}, forum.table);
+  }
   if (new_thread && defer_thread) group_.defer_thread(forum.table, static_cast<std::int64_t>(id));
   if (defer_record) {
     group_.defer_record(forum.name, key, std::move(message_record), static_cast<std::int64_t>(id), thread);

@@ -122,6 +122,8 @@ Profile Profile::wagora(const std::string& site) {
   s["record_attachment"] = {
       "INSERT INTO `{site}_attachments` (att_name, att_path, unixdate, note_id) VALUES (?, ?, ?, ?)",
       {{"{site}_attachments", {"att_id", "att_name", "att_path", "unixdate", "note_id"}}}};
+  // The body again, with links to the inline images' stored files.
+  s["link_attachments"] = {"UPDATE `{messages}` SET body = ? WHERE cle = ?", {{"{messages}", {"body", "cle"}}}};
   // A confirmed subscription again: active again, whatever disabled it.
   s["subscribe"] = {
       "INSERT INTO `{site}_fg_subscriptions` (bn_name, address, unixdate) VALUES (?, ?, ?) "

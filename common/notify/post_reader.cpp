@@ -9,6 +9,7 @@
 #include "mime/html.hpp"
 #include "mime/writer.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::notify {
 namespace {
@@ -24,22 +25,6 @@ std::int64_t to_int(const std::optional<std::string>& s) { return s && !s->empty
 
 // Text out of W-Agora's escaped (HTML) columns.
 std::string plain(const std::string& html) { return mime::clean_header_text(mime::html_to_text(html)); }
-
-std::string url_escape(const std::string& s) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-        c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -137,7 +122,7 @@ void PostReader::read_attachments(StoredPost& p) {
     a.content_type = attachment_type(name);
     const std::string relative = (path.empty() ? "" : path + "/") + id + "." + name;
     if (!o_.attachments_url.empty())
-      a.url = o_.attachments_url + "/" + (path.empty() ? "" : path + "/") + id + "." + url_escape(name);
+      a.url = o_.attachments_url + "/" + (path.empty() ? "" : path + "/") + id + "." + util::percent_encode(name);
     if (!o_.attachments_dir.empty()) {
       const std::string file = o_.attachments_dir + "/" + relative;
       struct stat st;

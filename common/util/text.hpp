@@ -71,6 +71,24 @@ inline std::string percent_decode(std::string_view v) {
   return out;
 }
 
+// s with every byte but RFC 3986's unreserved ones as "%XX": a file name
+// in a URL's path.
+inline std::string percent_encode(std::string_view s) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 // The length of the well-formed UTF-8 sequence at s[i] (Unicode 15, table
 // 3-7: no overlong forms, no surrogates, nothing above U+10FFFF); 0 if none.
 inline std::size_t utf8_length(std::string_view s, std::size_t i) {

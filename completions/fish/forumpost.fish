@@ -26,6 +26,10 @@ complete -c forumpost -l subject-fallback -d "A reply with no known parent joins
 complete -c forumpost -l web-message-id -x -d "The Message-ID of the forum's mails about web posts"
 complete -c forumpost -l sendmail -x -d 'The command that sends confirmations'
 complete -c forumpost -l loop -x -d 'Our X-Loop value'
+complete -c forumpost -l bounce -x -d 'The envelope sender of our mail, VERP with {local} and {domain}'
+complete -c forumpost -l bounce-limit -x -d 'Disable a subscription after N hard bounces'
+complete -c forumpost -l bounce-days -x -d 'Within the last DAYS days'
+complete -c forumpost -l reply-key-file -r -F -d "The reply keys' secret"
 complete -c forumpost -l sender-limit -x -d 'A sender'"'"'s posts an hour'
 complete -c forumpost -l sender-hide -x -d 'A sender'"'"'s posts and waits an hour before hiding'
 complete -c forumpost -l forum-limit -x -d 'A forum'"'"'s posts an hour'
@@ -34,6 +38,7 @@ complete -c forumpost -l no-notices -d 'Send no rejection notices'
 complete -c forumpost -l notice-dir -x -a '(__fish_complete_directories)' -d 'The rejection notices texts'
 complete -c forumpost -l attachments-dir -x -a '(__fish_complete_directories)' -d 'Store attachments under DIR'
 complete -c forumpost -l attachment-path -x -d "The attachments' directory within DIR"
+complete -c forumpost -l attachments-url -x -d 'The same directory on the web: inline images link to their files'
 complete -c forumpost -l max-attachment -x -d 'The largest attachment stored'
 complete -c forumpost -l attachment-type -x -d 'A content type stored'
 complete -c forumpost -l sql -x -d 'Replace the named SQL statement (NAME=SQL)'

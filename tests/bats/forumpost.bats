@@ -161,6 +161,12 @@ mail() {
   assert_output --partial "record_message: INSERT INTO \`agora_fg_messages\`"
   [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 0 ]
   [ "$(sql 'SELECT COUNT(*) FROM agora_fg_messages')" = 0 ]
+  # A message's control bytes are shown on the terminal, never sent to it.
+  printf 'Escape \033]0;owned\007 and \033[2J here.\n' | mail m a@example.org linux@forum.example.org "=?utf-8?q?Bell=07_=1B[31m?="
+  run fp --dry-run m
+  assert_success
+  [[ $output != *$'\033'* && $output != *$'\007'* ]] || fail "a control byte reached the terminal: $(cat -v <<< "$output")"
+  assert_output --partial "Escape ^[]0;owned^G and ^[[2J here."
 }
 
 @test "--records takes what mimeparse writes" {
@@ -867,4 +873,231 @@ flood() {
   [ "$(grep '^action=' <<< "$output" | sort -u)" = "action=DEFER_IF_PERMIT 4.3.0 the forum cannot be asked now" ]
   run forumpost --defaults-file down.cnf --policy-service m
   assert_failure 64
+}
+
+# dsn FILE RECIPIENT ACTION STATUS: a delivery status report (RFC 3464)
+# from a mailer daemon about our mail to RECIPIENT.
+dsn() {
+  cat > "$1" <<MAIL
+From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+To: linux-bounces+bob=example.net@forum.example.org
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn.$RANDOM@mx.example.net>
+Date: Mon, 23 Nov 2026 12:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; $2
+Action: $3
+Status: $4
+
+--B--
+MAIL
+}
+
+@test "a bounce to the VERP address is counted for its subscriber, never posted or answered; at the limit the subscription is disabled" {
+  sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', 'bob@example.net', 1), ('linux', 'carol@example.org', 1)"
+  verp=linux-bounces+bob=example.net@forum.example.org
+  # A forwarded address fails under another name: the VERP address says whose.
+  dsn b1 bob@old.example.net failed 5.1.1
+  run fp --bounce-limit 2 -r "$verp" --sendmail "sh -c 'cat > sent'" b1
+  assert_success
+  assert_output --partial "forum=linux action=bounce outcome=ignored (a bounce, counted for bob@example.net)"
+  assert_equal "$(sql 'SELECT address, status, hard FROM agora_fg_bounces' | tr '\t' ' ')" "bob@example.net 5.1.1 1"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 0
+  [ ! -e sent ] || fail "a bounce was answered: $(cat sent)"
+  # The same day again: recorded, but a day counts once.
+  run fp --bounce-limit 2 -r "$verp" b1
+  assert_success
+  assert_equal "$(sql 'SELECT disabled FROM agora_fg_subscriptions WHERE address = "bob@example.net"')" 0
+  # A delay is recorded, not counted.
+  sql "UPDATE agora_fg_bounces SET unixdate = unixdate - 86400"
+  dsn b2 bob@example.net delayed 4.4.1
+  run fp --bounce-limit 2 -r "$verp" b2
+  assert_success
+  assert_equal "$(sql 'SELECT status, hard FROM agora_fg_bounces ORDER BY id DESC LIMIT 1' | tr '\t' ' ')" "4.4.1 0"
+  assert_equal "$(sql 'SELECT disabled FROM agora_fg_subscriptions WHERE address = "bob@example.net"')" 0
+  # A hard bounce on a second day reaches the limit of 2.
+  run fp --bounce-limit 2 -r "$verp" b1
+  assert_success
+  assert_output --partial "the subscription of bob@example.net is disabled"
+  assert_equal "$(sql 'SELECT disabled > 0, disabled_reason FROM agora_fg_subscriptions WHERE address = "bob@example.net"' | tr '\t' ' ')" \
+    "1 2 hard bounces in 7 days, the last 5.1.1"
+  assert_equal "$(sql 'SELECT disabled FROM agora_fg_subscriptions WHERE address = "carol@example.org"')" 0
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 0
+}
+
+@test "what comes to a VERP address and is no bounce, or is about no subscriber, counts nothing and is never posted" {
+  sql "INSERT INTO agora_fg_subscriptions (bn_name, address, unixdate) VALUES ('linux', 'bob@example.net', 1)"
+  echo "I am away." | mail v bob@example.net linux-bounces+bob=example.net@forum.example.org "Away" "Auto-Submitted: auto-replied"
+  run fp v
+  assert_success
+  assert_output --partial "action=bounce outcome=ignored (to the bounce address, and not a bounce)"
+  echo "Hello?" | mail p bob@example.net linux-bounces+bob=example.net@forum.example.org "A person"
+  run fp p
+  assert_success
+  assert_output --partial "outcome=ignored (to the bounce address, and not a bounce)"
+  # Routed by To: (no envelope recipient), for someone who is not subscribed.
+  dsn g ghost@example.org failed 5.1.1
+  sed -i 's/^To: .*/To: linux-bounces+ghost=example.org@forum.example.org/' g
+  run fp g
+  assert_success
+  assert_output --partial "outcome=ignored (a bounce for no subscriber of linux)"
+  # An old MTA's bounce without a report: the null sender and the VERP address.
+  printf 'Return-Path: <>\nFrom: MAILER-DAEMON@old.example.net\nTo: linux-bounces+bob=example.net@forum.example.org\nSubject: failure notice\n\nSorry, no mailbox here.\n' > old
+  run fp old
+  assert_success
+  assert_output --partial "(a bounce, counted for bob@example.net)"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_bounces')" 1
+  assert_equal "$(sql 'SELECT hard FROM agora_fg_bounces')" 1
+  # A post to the forum that names the bounce address in Cc is a post.
+  echo "Reply all." | mail c bob@example.net linux@forum.example.org "Re: x" "Cc: linux-bounces+bob=example.net@forum.example.org"
+  run fp c
+  assert_success
+  assert_output --partial "outcome=posted"
+  # --dry-run prints the bounce's writes, and writes none.
+  dsn b bob@example.net failed 5.1.1
+  run fp --dry-run -r linux-bounces+bob=example.net@forum.example.org b
+  assert_success
+  assert_output --partial "record_bounce: INSERT INTO"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_bounces')" 1
+}
+
+# reply_key SECRET-FILE FORUM POST SUBSCRIBER: the key, computed here with
+# Python's hmac from forum/reply_key.hpp's definition.
+reply_key() {
+  python3 - "$@" <<'PY'
+import hashlib, hmac, sys
+secret = open(sys.argv[1], 'rb').read().rstrip(b'\r\n')
+data = b'\0'.join([b'forumgate reply key', sys.argv[2].lower().encode(), sys.argv[3].encode(), sys.argv[4].lower().encode()])
+print(hmac.new(secret, data, hashlib.sha256).hexdigest()[:20])
+PY
+}
+
+@test "a reply to a reply key that verifies for its sender is threaded under that post, headers or not; another key is a plain post" {
+  head -c 32 /dev/urandom | base64 > secret
+  chmod 600 secret
+  echo one | mail m1 amelie@example.org linux@forum.example.org "First" "Message-ID: <t1@x>"
+  echo two | mail m2 amelie@example.org linux@forum.example.org "Second" "Message-ID: <t2@x>"
+  fp m1
+  fp m2
+  key=$(reply_key secret linux 1 Bob@Example.NET)
+  [[ $key =~ ^[0-9a-f]{20}$ ]] || fail "no key: $key"
+  # No In-Reply-To, no References: the key alone threads it under post 1.
+  echo "Keyed." | mail r1 bob@example.net "linux+r1.$key@forum.example.org" "Re: First"
+  run fp --reply-key-file secret r1
+  assert_success
+  assert_output --partial "forum=linux action=post outcome=posted post=3 thread=1"
+  assert_equal "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 3' | tr '\t' ' ')" "1 1"
+  # The key names post 1 even when the header names post 2.
+  echo "Keyed again." | mail r2 bob@example.net "linux+r1.$key@forum.example.org" "Re: First" "In-Reply-To: <t2@x>"
+  run fp --reply-key-file secret r2
+  assert_equal "$(sql 'SELECT parent FROM agora_linux WHERE cle = 4')" 1
+  # Bob's key in Carol's reply, or a key for post 2 changed to say 1: a new thread.
+  echo "Borrowed." | mail r3 carol@example.org "linux+r1.$key@forum.example.org" "Re: First"
+  run fp --reply-key-file secret r3
+  assert_success
+  assert_output --partial "(the reply key does not verify for its sender: threaded by its header)"
+  assert_equal "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 5' | tr '\t' ' ')" "0 5"
+  key2=$(reply_key secret linux 2 bob@example.net)
+  echo "Forged." | mail r4 bob@example.net "linux+r1.$key2@forum.example.org" "Re: First"
+  run fp --reply-key-file secret r4
+  assert_output --partial "does not verify"
+  assert_equal "$(sql 'SELECT parent FROM agora_linux WHERE cle = 6')" 0
+  # Without the secret the key is not checked: threaded by the header.
+  echo "No secret." | mail r5 bob@example.net "linux+r1.$key@forum.example.org" "Re: First" "In-Reply-To: <t2@x>"
+  run fp r5
+  assert_output --partial "(a reply key, and no --reply-key-file to verify it: threaded by its header)"
+  assert_equal "$(sql 'SELECT parent FROM agora_linux WHERE cle = 7')" 2
+  # A secret others may read is a configuration error: the message waits.
+  chmod 644 secret
+  run fp --reply-key-file secret r1
+  assert_failure 75
+  assert_output --partial "chmod 600"
+  run fp --strict-config --reply-key-file secret r1
+  assert_failure 78
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 7
+}
+
+# inline_mail FILE ID: an HTML message showing two images by cid:, the
+# second twice, and a PDF attached as well.
+inline_mail() {
+  cat > "$1" <<MAIL
+From: Amélie <amelie@example.org>
+To: linux@forum.example.org
+Subject: Screens
+Message-ID: <$2@example.org>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="m"
+
+--m
+Content-Type: multipart/related; boundary="r"
+
+--r
+Content-Type: text/html; charset=UTF-8
+
+<p>Before:<br><img src="cid:a1"><br>after:<br><img src="cid:b2"><br>and again <img src="cid:b2"></p>
+--r
+Content-Type: image/png; name="before.png"
+Content-Disposition: inline; filename="before.png"
+Content-Transfer-Encoding: base64
+Content-ID: <a1>
+
+iVBORw0KGgo=
+--r
+Content-Type: image/png; name="after shot.png"
+Content-Disposition: inline; filename="after shot.png"
+Content-Transfer-Encoding: base64
+Content-ID: <b2>
+
+iVBORw0KGgo=
+--r--
+--m
+Content-Type: application/pdf; name="notes.pdf"
+Content-Disposition: attachment; filename="notes.pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0=
+--m--
+MAIL
+}
+
+@test "an inline image's place in the post links to its stored file with --attachments-url; without it, or unstored, its words stay" {
+  mkdir -p base/attachments
+  inline_mail m1 i1
+  run fp --attachments-dir base --attachments-url https://forum.example.org/files/ m1
+  assert_success
+  assert_equal "$(sql 'SELECT att_id, att_name FROM agora_attachments ORDER BY att_id' | tr '\t\n' ',;')" \
+    "1,before.png;2,after shot.png;3,notes.pdf;"
+  body=$(sql 'SELECT body FROM agora_linux WHERE cle = 1')
+  a1='<a href="https://forum.example.org/files/attachments/1.before.png">[image: before.png]</a>'
+  b2='<a href="https://forum.example.org/files/attachments/2.after%20shot.png">[image: after shot.png]</a>'
+  [[ $body == *"Before:"*"$a1"*"after:"*"$b2"*"and again $b2"* ]] || fail "the body is: $body"
+  [[ $body != *notes.pdf* ]] || fail "an attachment the body did not show is linked: $body"
+  cmp base/attachments/1.before.png <(base64 -d <<< iVBORw0KGgo=)
+  # Without the URL the words stay words.
+  inline_mail m2 i2
+  fp --attachments-dir base m2
+  body=$(sql 'SELECT body FROM agora_linux WHERE cle = 2')
+  [[ $body == *"[image: before.png]"* && $body != *"<a href"* ]] || fail "the body is: $body"
+  # An image whose type is not stored keeps its words; the others link.
+  inline_mail m3 i3
+  fp --attachments-dir base --attachments-url https://forum.example.org/files --attachment-type application/pdf m3
+  body=$(sql 'SELECT body FROM agora_linux WHERE cle = 3')
+  [[ $body == *"[image: before.png]"* && $body != *"<a href"* ]] || fail "the body is: $body"
+  # A URL that would break out of the attribute is refused (64).
+  run fp --attachments-dir base --attachments-url 'https://x/" onclick="y' m1
+  assert_failure 64
+  run fp --attachments-url https://x m1
+  assert_failure 64
+  assert_output --partial "give both"
 }

@@ -133,6 +133,32 @@ check_all() {
   check_all
 }
 
+@test "a reply from a client that drops In-Reply-To and References is threaded by the reply key it was sent to" {
+  head -c 32 /dev/urandom | base64 > "$T/reply-key"
+  chown nobody:nogroup "$T/reply-key"
+  chmod 600 "$T/reply-key"
+  forumpost_config reply-key-file "$T/reply-key"
+  message '1@example.org' 'Keys' <<< 'Threaded by key.' | postfix_send -f amelie@example.org linux@forum.example.org
+  wait_sql "SELECT COUNT(*) FROM agora_linux" 1
+  run fn_smtp --reply-key-file "$T/reply-key"
+  assert_success
+  wait_inbox bob@example.net 1
+  wait_inbox carol@example.com 1
+  m=$(newest bob@example.net)
+  [[ $(field "$m" Reply-To) =~ linux\+r1\.[0-9a-f]{20}@forum\.example\.org ]] || fail "Reply-To: $(field "$m" Reply-To)"
+  key_address=${BASH_REMATCH[0]}
+  python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$m" 'Bob <bob@example.net>' 'By key.' --no-threading > r
+  ! grep -qi '^In-Reply-To:\|^References:' r || fail "the reply names its parent"
+  postfix_send -f bob@example.net "$key_address" < r
+  wait_sql 'SELECT COUNT(*) FROM agora_linux' 2
+  assert_equal "$(sql 'SELECT parent, thread, userid FROM agora_linux WHERE cle = 2' | tr '\t' ' ')" "1 1 bob"
+  # Bob's key in Carol's mail binds nothing: a thread of its own.
+  python3 "$FORUMGATE_SOURCE/tests/lib/reply.py" "$m" 'Carol <carol@example.com>' 'Borrowed.' --no-threading |
+    postfix_send -f carol@example.com "$key_address"
+  wait_sql 'SELECT COUNT(*) FROM agora_linux' 3
+  assert_equal "$(sql 'SELECT parent, thread FROM agora_linux WHERE cle = 3' | tr '\t' ' ')" "0 3"
+}
+
 @test "a post made on the web (no row in our tables) goes out with its web id; a reply to it is threaded" {
   sql "INSERT INTO agora_linux (parent, thread, subject, body, userid, unixdate) VALUES
        (0, 0, 'Kernel 6.1 &amp; NFS', '<p>Anyone on <b>6.1</b>?</p>', 'carol', UNIX_TIMESTAMP())"
@@ -281,7 +307,9 @@ check_all() {
   run "$FORUMGATE_SOURCE/tests/lib/bounce_peers.sh" flufl "$b"
   assert_success
   assert_equal "$output" "ghost@example.org permanent"
-  # forumpost, behind the pipe transport, took the bounce and posted nothing.
+  # forumpost, behind the pipe transport, took the bounce, counted it for
+  # ghost, and posted nothing.
   wait_log 'to=<linux-bounces\+ghost=example.org@forum.example.org>, relay=forumgate,.* status=sent'
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 1
+  assert_equal "$(sql 'SELECT address, status, hard FROM agora_fg_bounces' | tr '\t' ' ')" "ghost@example.org 5.1.1 1"
 }
