@@ -27,8 +27,8 @@ struct StoredAttachment {
 // through group, their files added to files. A file that cannot be written
 // throws: 75 for a full or failing disk, 73 otherwise, and the files this
 // call wrote are removed. None in a dry run.
-std::vector<StoredAttachment> store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t, const GatewayOptions& o,
-                                                Group& group, FileRenames& files);
+std::vector<StoredAttachment> store_attachments(const post::Record& record, std::uint64_t post_id, std::int64_t t,
+                                                const GatewayOptions& o, Group& group, FileRenames& files);
 
 // body (the post's HTML, as stored) with each stored inline image's
 // placeholder made a link to its file under url ("URL/PATH/ID.NAME"), at

@@ -330,8 +330,7 @@ Result Gateway::post(const post::Record& record, const Forum& forum, std::int64_
     std::string linked = link_images(body, stored, o_.attachments_url, o_.attachment_path, forum.charset);
     if (forum.body_max && stored_size(linked, forum.charset) > forum.body_max)
       log::notice("no links to the images of post " + std::to_string(id) + ": the body column cannot hold them");
-    else if (linked != body)
-      group_.write("link_attachments", {linked, static_cast<std::int64_t>(id)}, forum.table);
+    else if (linked != body) group_.write("link_attachments", {linked, static_cast<std::int64_t>(id)}, forum.table);
   }
   if (new_thread && defer_thread) group_.defer_thread(forum.table, static_cast<std::int64_t>(id));
   if (defer_record) {

@@ -310,7 +310,8 @@ class Fanout {
   void count_refusals(const ForumInfo& f) {
     if (refusals_.empty() || o_.dry_run) return;
     db_.begin();
-    forum::BounceResult r = forum::record_bounces(forum::connection_store(db_, profile_), f.name, refusals_, o_.bounce_limits, now());
+    forum::BounceResult r =
+        forum::record_bounces(forum::connection_store(db_, profile_), f.name, refusals_, o_.bounce_limits, now());
     db_.commit();
     refusals_.clear();
     for (const auto& a : r.disabled) log::notice("forum " + f.name + ": the subscription of " + a + " is disabled");
