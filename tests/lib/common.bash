@@ -10,6 +10,25 @@ bats_load_library bats-file
 FORUMGATE_SOURCE=${FORUMGATE_SOURCE:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 FORUMGATE_BIN=${FORUMGATE_BIN:-$FORUMGATE_SOURCE/build/bin}
 PATH=$FORUMGATE_BIN:$PATH
+
+# FORUMGATE_TEST_NICE=N runs every program under test that a suite calls by
+# name at nice N, while bats, the build and the servers keep their priority:
+# no test may need the program to be prompt. A wrapper per program execs
+# nice, which execs the program, so a pid a test holds is the program's own.
+if [ -n "${FORUMGATE_TEST_NICE:-}" ]; then
+  _nice_dir=${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}/forumgate-nice-$FORUMGATE_TEST_NICE
+  if [ ! -d "$_nice_dir" ]; then
+    mkdir -p "$_nice_dir.$$"
+    for _prog in "$FORUMGATE_BIN"/*; do
+      [ -f "$_prog" ] && [ -x "$_prog" ] || continue
+      printf '#!/bin/sh\nexec nice -n %d %s "$@"\n' "$FORUMGATE_TEST_NICE" "$_prog" >"$_nice_dir.$$/${_prog##*/}"
+      chmod 755 "$_nice_dir.$$/${_prog##*/}"
+    done
+    mv -T "$_nice_dir.$$" "$_nice_dir" 2>/dev/null || rm -rf "$_nice_dir.$$"
+  fi
+  PATH=$_nice_dir:$PATH
+  unset _nice_dir _prog
+fi
 export FORUMGATE_SOURCE FORUMGATE_BIN PATH
 
 # No /etc/forumgate.conf of the machine may change what a test sees, and no
