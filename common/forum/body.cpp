@@ -100,6 +100,13 @@ std::string ascii_id(const std::string& id) {
   return out;
 }
 
+std::string ascii_address(const std::string& address) {
+  if (address.size() > 255) return "";
+  for (char c : address)
+    if (static_cast<unsigned char>(c) > 0x7E || static_cast<unsigned char>(c) <= 0x20) return "";
+  return address;
+}
+
 namespace {
 
 // Where an http(s) URL that starts at i ends: at white space, '<', '>' or

@@ -35,4 +35,9 @@ std::string truncate_html(const std::string& s, size_t max);
 // anyway): at most 998 bytes (RFC 5322's line limit), 8-bit bytes as '?'.
 std::string ascii_id(const std::string& id);
 
+// An address for the latin1 column that records a post's sender: the
+// address when it is printable ASCII of at most 255 bytes, else "" (a
+// sender recorded wrongly could match a subscriber who is not the author).
+std::string ascii_address(const std::string& address);
+
 }  // namespace forumgate::forum

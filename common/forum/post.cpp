@@ -310,7 +310,8 @@ Result Gateway::post(const post::Record& record, const Forum& forum, std::int64_
     thread = static_cast<std::int64_t>(id);
   }
   std::vector<Value> message_record{
-      forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t};
+      forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t,
+      ascii_address(record.from.address)};
   if (!defer_record) {
     try {
       group_.write("record_message", message_record);

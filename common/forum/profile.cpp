@@ -49,7 +49,8 @@ void add_notify_statements(std::map<std::string, Statement>& s) {
       {{"{messages}", {"cle", "parent", "thread", "subject", "body", "userid", "unixdate", "hidden"}}}};
   s["thread_posts"] = {"SELECT cle, parent FROM `{messages}` WHERE thread = ? OR cle = ?", {}};
   s["post_message_ids"] = {
-      "SELECT post_id, message_id FROM `{site}_fg_messages` WHERE bn_name = ? AND post_id IN ({keys})", {}};
+      "SELECT post_id, message_id, sender FROM `{site}_fg_messages` WHERE bn_name = ? AND post_id IN ({keys})",
+      {{"{site}_fg_messages", {"post_id", "message_id", "sender"}}}};
   s["post_author"] = {"SELECT username, firstname, name, useraddress FROM `{site}_users` WHERE userid = ?", {}};
   s["post_attachments"] = {
       "SELECT att_id, att_name, att_path FROM `{site}_attachments` WHERE note_id = ? "
@@ -116,9 +117,9 @@ Profile Profile::wagora(const std::string& site) {
       "UPDATE `{site}_userforum` SET totalpost = totalpost + ?, lastpost = ? WHERE userid = ? AND bn_name = ?",
       {{"{site}_userforum", {"totalpost", "lastpost"}}}};
   s["record_message"] = {
-      "INSERT INTO `{site}_fg_messages` (bn_name, message_key, message_id, post_id, thread, unixdate) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {{"{site}_fg_messages", {"message_id", "unixdate"}}}};
+      "INSERT INTO `{site}_fg_messages` (bn_name, message_key, message_id, post_id, thread, unixdate, sender) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {{"{site}_fg_messages", {"message_id", "unixdate", "sender"}}}};
   s["record_attachment"] = {
       "INSERT INTO `{site}_attachments` (att_name, att_path, unixdate, note_id) VALUES (?, ?, ?, ?)",
       {{"{site}_attachments", {"att_id", "att_name", "att_path", "unixdate", "note_id"}}}};

@@ -196,6 +196,13 @@ class Fanout {
     return std::make_shared<const std::string>(build_message(p.mail, list_addresses(f, subscriber), reply_to));
   }
 
+  // The author of p, by the user's address or, for a guest, by the
+  // address the post came from.
+  static bool is_author(const StoredPost& p, const std::string& address) {
+    return (!p.author_address.empty() && mime::iequals(address, p.author_address)) ||
+           (!p.sender.empty() && mime::iequals(address, p.sender));
+  }
+
   // Sends p to the subscribers who do not have it; false when the MTA
   // deferred (the post stays in the outbox).
   bool send_post(const ForumInfo& f, const StoredPost& p) {
@@ -203,7 +210,7 @@ class Fanout {
     for (const auto& row : db_.query(profile_.sql("subscribers"), {p.mail.id, f.name, p.mail.date})) {
       std::string a = row[0].value_or("");
       if (a.empty()) continue;
-      if (!o_.copy_author && !p.author_address.empty() && mime::iequals(a, p.author_address)) continue;
+      if (!o_.copy_author && is_author(p, a)) continue;
       to.push_back(std::move(a));
     }
     forum_ = &f;

@@ -68,7 +68,7 @@ std::optional<StoredPost> PostReader::read(const ForumInfo& forum, std::int64_t 
     refs.erase(refs.begin() + 1, refs.end() - static_cast<std::ptrdiff_t>(max_references - 1));
   }
   wanted.insert(wanted.end(), refs.begin(), refs.end());
-  auto ids = message_ids(forum, wanted);
+  auto ids = message_ids(forum, wanted, p.sender);
   m.message_id = ids[m.id];
   for (auto x : refs) m.references.push_back(ids[x]);
   if (!refs.empty()) m.in_reply_to = m.references.back();
@@ -80,13 +80,16 @@ std::optional<StoredPost> PostReader::read(const ForumInfo& forum, std::int64_t 
 }
 
 std::map<std::int64_t, std::string> PostReader::message_ids(const ForumInfo& forum,
-                                                            const std::vector<std::int64_t>& posts) {
+                                                            const std::vector<std::int64_t>& posts,
+                                                            std::string& sender) {
   std::map<std::int64_t, std::string> ids;
   std::vector<forum::Value> params{forum.name};
   for (std::size_t i = 0; i < id_query_keys; ++i) params.emplace_back(posts[i < posts.size() ? i : 0]);
   for (const auto& row : db_.query(profile_.sql("post_message_ids", "", id_query_keys), params)) {
     const std::string id = row[1].value_or("");
     if (usable_message_id(id)) ids[to_int(row[0])] = id;
+    // A replaced statement may read no sender.
+    if (row.size() > 2 && to_int(row[0]) == posts[0]) sender = row[2].value_or("");
   }
   // A web post, or a mail post whose id cannot be written as it came.
   for (auto x : posts)

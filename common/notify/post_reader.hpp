@@ -24,7 +24,8 @@ struct ForumInfo {
 struct StoredPost {
   MailPost mail;
   bool hidden = false;
-  std::string author_address;  // "" when unknown (a guest)
+  std::string author_address;  // the user's address; "" when unknown (a guest)
+  std::string sender;          // the From address of a post made by mail; "" for a web post
 };
 
 class PostReader {
@@ -35,7 +36,9 @@ class PostReader {
   std::optional<StoredPost> read(const ForumInfo& forum, std::int64_t id);
 
  private:
-  std::map<std::int64_t, std::string> message_ids(const ForumInfo& forum, const std::vector<std::int64_t>& posts);
+  // Each post's Message-ID; the sender of posts[0] into sender.
+  std::map<std::int64_t, std::string> message_ids(const ForumInfo& forum, const std::vector<std::int64_t>& posts,
+                                                  std::string& sender);
   void read_author(const std::string& userid, StoredPost& post);
   void read_attachments(StoredPost& post);
 

@@ -2,6 +2,11 @@
 -- that forumnotify and forumpost's bounce handling use. Safe to run twice.
 --
 --   mariadb forum < upgrade-notify.sql
+-- The From address of a post made by mail: forumnotify sends no copy to
+-- its author, a guest included.
+ALTER TABLE agora_fg_messages
+  ADD COLUMN IF NOT EXISTS sender VARCHAR(255) NOT NULL DEFAULT '';
+
 ALTER TABLE agora_fg_subscriptions
   ADD COLUMN IF NOT EXISTS disabled INT UNSIGNED NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS disabled_reason VARCHAR(255) NOT NULL DEFAULT '';

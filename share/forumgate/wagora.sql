@@ -100,6 +100,7 @@ INSERT INTO agora (bn_name, bn_db, bn_title, descr, category)
 -- Every Message-ID posted, per forum: what makes a redelivery a duplicate
 -- (exactly once) and lets a reply find its parent. message_key is the
 -- SHA-256 of the Message-ID, or of the message's content when it has none.
+-- sender is its From address: forumnotify sends its author no copy.
 CREATE TABLE agora_fg_messages (
   bn_name     VARCHAR(32)  NOT NULL,
   message_key CHAR(64)     NOT NULL,
@@ -107,6 +108,7 @@ CREATE TABLE agora_fg_messages (
   post_id     INT UNSIGNED NOT NULL,
   thread      INT UNSIGNED NOT NULL,
   unixdate    INT UNSIGNED NOT NULL DEFAULT 0,
+  sender      VARCHAR(255) NOT NULL DEFAULT '',
   PRIMARY KEY (bn_name, message_key),
   KEY post (bn_name, post_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;

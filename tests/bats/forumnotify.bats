@@ -120,6 +120,38 @@ carol@example.com|linux-bounces+carol=example.com@forum.example.org|<2@example.o
   assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_deliveries')" 0
 }
 
+@test "a guest's post by mail is not sent back to the guest's subscription, whatever the case of the address" {
+  subscribe guest@example.com
+  fn
+  echo "A guest writes." | post_by_mail g1@example.com 'Gus <Guest@EXAMPLE.com>' "From a guest"
+  assert_equal "$(sql 'SELECT userid FROM agora_linux')" "Gus (guest)"
+  assert_equal "$(sql 'SELECT sender FROM agora_fg_messages')" "Guest@EXAMPLE.com"
+  run fn
+  assert_output --partial "1 posts sent, 3 messages accepted"
+  assert_equal "$(sent | cut -d'|' -f1 | tr '\n' ' ')" "amelie@example.org bob@example.net carol@example.com "
+  # The same with --copy-author: the guest's subscription gets its own post.
+  rm out/*
+  echo "Again." | post_by_mail g2@example.com 'Gus <Guest@EXAMPLE.com>' "Again"
+  run fn --copy-author
+  assert_output --partial "1 posts sent, 4 messages accepted"
+  assert_equal "$(sent | cut -d'|' -f1 | grep -c guest@example.com)" 1
+}
+
+@test "an older database without the sender column: forumpost defers (75) naming it; upgrade-notify.sql adds it" {
+  sql "ALTER TABLE agora_fg_messages DROP COLUMN sender"
+  echo "Hi." > body
+  run post_by_mail o1@example.com amelie@example.org "Old schema" < body
+  assert_failure 75
+  assert_output --partial "column agora_fg_messages.sender"
+  assert_output --partial "upgrade-notify.sql"
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_linux')" 0
+  mariadb_sql "$DB" < "$FORUMGATE_SOURCE/share/forumgate/upgrade-notify.sql"
+  mariadb_sql "$DB" < "$FORUMGATE_SOURCE/share/forumgate/upgrade-notify.sql"
+  run post_by_mail o1@example.com amelie@example.org "Old schema" < body
+  assert_success
+  assert_equal "$(sql 'SELECT sender FROM agora_fg_messages')" "amelie@example.org"
+}
+
 @test "web posts: the web Message-ID; a reply carries In-Reply-To and References of its chain" {
   fn
   post_on_web 0 'Kernel 6.1 &amp; NFS' '<p>Any news?</p>'

@@ -69,6 +69,15 @@ TEST(Body, EscapeAndTruncate) {
   EXPECT_EQ(truncate_utf8("d\u00e9j\u00e0", 3), "d\u00e9");
 }
 
+TEST(Body, AsciiAddressOrNothing) {
+  EXPECT_EQ(ascii_address("Guest@Example.COM"), "Guest@Example.COM");
+  EXPECT_EQ(ascii_address("jos\xC3\xA9@example.org"), "");
+  EXPECT_EQ(ascii_address("a b@example.org"), "");
+  EXPECT_EQ(ascii_address("a\n@example.org"), "");
+  EXPECT_EQ(ascii_address(std::string(250, 'a') + "@x.org"), "");
+  EXPECT_EQ(ascii_address(std::string(249, 'a') + "@x.org"), std::string(249, 'a') + "@x.org");
+}
+
 TEST(TextToHtml, EscapesAndMakesParagraphs) {
   EXPECT_EQ(text_to_html("Hello <you> & \"them\"\nsecond line\n\n\nNew para"),
             "<p>Hello &lt;you&gt; &amp; \"them\"<br>\nsecond line</p>\n<p>New para</p>");
