@@ -3,16 +3,11 @@
 #include <string_view>
 
 #include "mime/header.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::forum {
 
 namespace {
-
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string(s);
-}
 
 // s without RFC 5322 comments ("(...)", nesting allowed).
 std::string without_comments(std::string_view s) {
@@ -41,7 +36,7 @@ bool authenticated(const std::vector<std::string>& results, const std::string& a
   for (const auto& raw : results) {
     std::string value = without_comments(raw);
     size_t semi = value.find(';');
-    std::string id = trimmed(value.substr(0, semi));
+    std::string id = std::string(util::trim(value.substr(0, semi)));
     id = id.substr(0, id.find_first_of(" \t"));  // an optional version follows
     if (semi == std::string::npos || !mime::iequals(id, authserv_id)) continue;
     // Each result: "method=result prop=value ...", separated by ';'.

@@ -286,11 +286,7 @@ bool declares_ascii(std::string_view label) {
 
 std::string canonical_charset(std::string_view label) {
   // Trim blanks and the quotes some mailers leave around a label.
-  while (!label.empty() &&
-         (label.front() == ' ' || label.front() == '\t' || label.front() == '"' || label.front() == '\''))
-    label.remove_prefix(1);
-  while (!label.empty() && (label.back() == ' ' || label.back() == '\t' || label.back() == '"' || label.back() == '\''))
-    label.remove_suffix(1);
+  label = util::trim(label, " \t\"'");
   if (label.empty()) return {};
   std::string name = normalise_family(to_lower(label));
   for (const auto& alias : aliases)

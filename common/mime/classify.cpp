@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include "util/text.hpp"
 
 namespace forumgate::mime {
 
@@ -18,12 +19,6 @@ std::string_view to_string(AutoKind kind) {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The token a structured value starts with: comments "(...)" removed,
 // parameters after ';' ignored, lower-cased (RFC 3834 section 5.1 gives
 // Auto-Submitted parameters; Precedence values carry comments in practice).
@@ -36,7 +31,7 @@ std::string first_token(std::string_view value) {
     else if (depth == 0 && c == ';') break;
     else if (depth == 0) out.push_back(c);
   }
-  return to_lower(trim(out));
+  return to_lower(util::trim(out));
 }
 
 bool any_field(const Headers& headers, std::string_view name, auto predicate) {
@@ -52,10 +47,10 @@ std::string local_part(std::string_view from) {
     address = from.substr(lt + 1);
     address = address.substr(0, address.find('>'));
   } else {
-    address = trim(address);
+    address = util::trim(address);
     address = address.substr(0, address.find_first_of(" \t("));
   }
-  return std::string(trim(address.substr(0, address.find('@'))));
+  return std::string(util::trim(address.substr(0, address.find('@'))));
 }
 
 bool is_null_sender(std::string_view sender) {
@@ -83,7 +78,7 @@ std::string fold(std::string_view s) {
 // space ("Absence" only alone or with ':', "Absence du bureau": a person
 // may well write "Absence of the chair").
 bool is_out_of_office_subject(std::string_view subject) {
-  std::string s = fold(trim(subject));
+  std::string s = fold(util::trim(subject));
   auto starts = [&](std::string_view prefix) {
     if (s.compare(0, prefix.size(), prefix) != 0) return false;
     return s.size() == prefix.size() || std::string_view(" :-").find(s[prefix.size()]) != std::string_view::npos;
@@ -119,7 +114,7 @@ bool is_out_of_office_subject(std::string_view subject) {
 AutoKind classify(const ClassifyInput& in) {
   const Headers& h = in.headers;
   if (!in.loop_value.empty() &&
-      any_field(h, "X-Loop", [&](std::string_view v) { return iequals(trim(v), trim(in.loop_value)); }))
+      any_field(h, "X-Loop", [&](std::string_view v) { return iequals(util::trim(v), util::trim(in.loop_value)); }))
     return AutoKind::loop;
 
   // RFC 3464 delivery status notifications. Other reports (RFC 8098 read

@@ -1,30 +1,25 @@
 #include "mime/dsn.hpp"
 
 #include "mime/writer.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::mime {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // "rfc822; user@example.org" -> "user@example.org" (RFC 3464 2.3.2:
 // address-type ";" generic-address); angle brackets and a comment go.
 std::string address_of(const std::string& value) {
   std::string_view v = value;
   if (std::size_t semi = v.find(';'); semi != std::string_view::npos) v = v.substr(semi + 1);
-  v = trim(v);
-  if (std::size_t paren = v.find('('); paren != std::string_view::npos) v = trim(v.substr(0, paren));
+  v = util::trim(v, " \t\r");
+  if (std::size_t paren = v.find('('); paren != std::string_view::npos) v = util::trim(v.substr(0, paren), " \t\r");
   if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
   return clean_header_text(v);
 }
 
 // "5.1.1 (bad mailbox)" -> "5.1.1": class "." subject "." detail, RFC 3463 2.
 std::string status_of(const std::string& value) {
-  std::string_view v = trim(value);
+  std::string_view v = util::trim(value, " \t\r");
   std::size_t end = 0;
   int dots = 0;
   while (end < v.size() && ((v[end] >= '0' && v[end] <= '9') || v[end] == '.')) {
@@ -58,12 +53,13 @@ std::vector<Headers> dsn_groups(std::string_view body) {
     std::string_view line = body.substr(pos, eol - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = eol + 1;
-    if (trim(line).empty()) {
+    if (util::trim(line, " \t\r").empty()) {
       if (!groups.back().empty()) groups.emplace_back();
     } else if ((line[0] == ' ' || line[0] == '\t') && !groups.back().empty()) {
-      groups.back().back().value += " " + std::string(trim(line));
+      groups.back().back().value += " " + std::string(util::trim(line, " \t\r"));
     } else if (std::size_t colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
-      groups.back().push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+      groups.back().push_back({std::string(util::trim(line.substr(0, colon), " \t\r")),
+                               std::string(util::trim(line.substr(colon + 1), " \t\r"))});
     }
     if (eol == body.size()) break;
   }
@@ -85,7 +81,8 @@ Dsn read_dsn(const Message& message) {
     if (!final_recipient && !original) continue;
     DsnRecipient r;
     r.address = address_of(final_recipient ? *final_recipient : *original);
-    if (const std::string* a = find_field(g, "Action")) r.action = to_lower(trim(*a).substr(0, trim(*a).find(' ')));
+    if (const std::string* a = find_field(g, "Action"))
+      r.action = to_lower(util::trim(*a, " \t\r").substr(0, util::trim(*a, " \t\r").find(' ')));
     if (const std::string* s = find_field(g, "Status")) r.status = status_of(*s);
     if (const std::string* d = find_field(g, "Diagnostic-Code")) {
       r.diagnostic = clean_header_text(*d);

@@ -10,6 +10,7 @@
 
 #include "mime/base64.hpp"
 #include "mime/encoded_words.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::mime {
 
@@ -18,12 +19,6 @@ namespace {
 constexpr std::string_view npos_view{};
 
 bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (is_wsp(s.front()) || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (is_wsp(s.back()) || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
 
 // CRLF to LF in place; a text with CR but no LF gets LF for each CR.
 void normalize_line_ends(std::string& s, std::vector<std::string>& defects) {
@@ -114,7 +109,7 @@ size_t parse_header(std::string_view s, size_t pos, size_t end, Headers& out, st
 
 void trim_values(Headers& headers) {
   for (auto& field : headers) {
-    std::string_view v = trim(field.value);
+    std::string_view v = util::trim(field.value, " \t\r\n");
     if (v.size() != field.value.size()) field.value = std::string(v);
   }
 }
@@ -187,7 +182,7 @@ class Walker {
                              " given more than once; the first is used");
     }
     const std::string* cte = find_field(part.headers, "Content-Transfer-Encoding");
-    part.encoding = cte ? to_lower(trim(*cte)) : "7bit";
+    part.encoding = cte ? to_lower(util::trim(*cte, " \t\r\n")) : "7bit";
     if (part.encoding.empty()) part.encoding = "7bit";
   }
 

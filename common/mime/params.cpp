@@ -37,12 +37,6 @@ bool is_token_char(char c) {
          std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 class Scanner {
  public:
   explicit Scanner(std::string_view s) : s_(s) {}
@@ -134,7 +128,7 @@ class Scanner {
 // Comments at the end of an unquoted value ("us-ascii (Plain text)", RFC
 // 2045 5.1) are removed; "foo (1).txt" keeps its parentheses.
 std::string_view strip_trailing_comments(std::string_view v) {
-  for (v = trim(v); !v.empty() && v.back() == ')';) {
+  for (v = util::trim(v, " \t\r\n"); !v.empty() && v.back() == ')';) {
     int depth = 0;
     size_t i = v.size();
     while (i-- > 0) {
@@ -142,7 +136,7 @@ std::string_view strip_trailing_comments(std::string_view v) {
       if (v[i] == '(' && --depth == 0) break;
     }
     if (i == std::string_view::npos || depth != 0 || (i > 0 && !is_space(v[i - 1]))) break;
-    v = trim(v.substr(0, i));
+    v = util::trim(v.substr(0, i), " \t\r\n");
   }
   return v;
 }

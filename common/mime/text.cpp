@@ -7,15 +7,7 @@
 
 namespace forumgate::mime {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // RFC 3676 section 4.1 (flowed lines), 4.3 (the signature separator is
 // never flowed), 4.4 (space-stuffing), 4.5 (quote depth: a flowed line
@@ -51,9 +43,7 @@ std::string unflow(std::string_view text, bool delsp) {
 }
 
 bool is_stub_text(std::string_view text) {
-  std::string_view t = trim(text);
-  while (!t.empty() && (t.front() == '\n' || t.front() == '\r')) t = trim(t.substr(1));
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t = trim(t.substr(0, t.size() - 1));
+  std::string_view t = util::trim(text, " \t\r\n");
   if (t.empty()) return true;
   if (t.size() > 300) return false;
   std::string lower = to_lower(t);

@@ -9,6 +9,13 @@
 
 namespace forumgate::util {
 
+// s without the bytes of chars at either end (by default, spaces and tabs).
+inline std::string_view trim(std::string_view s, std::string_view chars = " \t") {
+  const std::size_t first = s.find_first_not_of(chars);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(chars) - first + 1);
+}
+
 // The words of s, split at spaces and tabs.
 inline std::vector<std::string_view> split_blanks(std::string_view s) {
   std::vector<std::string_view> words;
