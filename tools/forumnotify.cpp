@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "util/error.hpp"
 #include "cli/program.hpp"
 #include "forum/db.hpp"
 #include "forum/options.hpp"
 #include "notify/fanout.hpp"
 #include "notify/sender.hpp"
+#include "util/error.hpp"
 
 using namespace forumgate;
 
@@ -101,6 +101,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  app.add_option("--lease", o.notify.lease_seconds,
+                 "A forum's lease on the database: another run waits this long after a run that was killed")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 86400))
+      ->type_name("SECONDS");
   forum::add_forum_options(app, o.forum, "forumnotify");
   app.add_option("--unsubscribe-url", o.notify.unsubscribe_url,
                  "A one-click unsubscription URL (https), with {forum} and {address}")

@@ -29,9 +29,21 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 void add_notify_statements(std::map<std::string, Statement>& s) {
   s["list_forums"] = {"SELECT bn_name, bn_db, bn_title FROM `{site}` WHERE category = 0 ORDER BY cle",
                       {{"{site}", {"bn_name", "bn_db", "bn_title", "category"}}}};
-  // One run per forum at a time; the server drops the lock with the
-  // connection, however the run ends.
-  s["notify_lock"] = {"SELECT GET_LOCK(CONCAT('forumnotify.', DATABASE(), '.', ?), 0)", {}};
+  // One run per forum at a time, on a cluster too (a GET_LOCK is one
+  // node's): a lease row, taken when it is free, expired or already ours,
+  // and renewed by the same statement. MySQL assigns left to right, so
+  // expires sees the holder just written. The server's clock, so that the
+  // gateway hosts' clocks do not matter.
+  s["notify_lease"] = {
+      "INSERT INTO `{site}_fg_leases` (name, holder, expires) VALUES (?, ?, UNIX_TIMESTAMP() + ?) "
+      "ON DUPLICATE KEY UPDATE holder = IF(expires < UNIX_TIMESTAMP() OR holder = VALUES(holder), "
+      "VALUES(holder), holder), expires = IF(holder = VALUES(holder), VALUES(expires), expires)",
+      {{"{site}_fg_leases", {"name", "holder", "expires"}}}};
+  s["notify_lease_holder"] = {"SELECT holder FROM `{site}_fg_leases` WHERE name = ?", {}};
+  // A holder of this host whose process is gone: its lease, at once.
+  s["notify_lease_steal"] = {
+      "UPDATE `{site}_fg_leases` SET holder = ?, expires = UNIX_TIMESTAMP() + ? WHERE name = ? AND holder = ?", {}};
+  s["notify_lease_release"] = {"UPDATE `{site}_fg_leases` SET expires = 0 WHERE name = ? AND holder = ?", {}};
   s["notify_cursor"] = {"SELECT last_post FROM `{site}_fg_notify` WHERE bn_name = ?",
                         {{"{site}_fg_notify", {"bn_name", "last_post", "unixdate"}}}};
   s["set_notify_cursor"] = {

@@ -1,9 +1,17 @@
 #include "notify/fanout.hpp"
 
+#include <mysqld_error.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
 #include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 
 #include "cli/log.hpp"
@@ -41,14 +49,45 @@ std::string smtp_status(const std::string& reply) {
   return "5.0.0";
 }
 
+// This run's name in a lease: host, pid, and a random part (a pid comes
+// back, on another day or another host).
+std::string host_name() {
+  char host[256] = "";
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::string name(host);
+  return name.substr(0, std::min(name.find(':'), std::size_t{64}));
+}
+
+std::string holder_name() {
+  std::random_device random;
+  return host_name() + ":" + std::to_string(::getpid()) + ":" + std::to_string(random()) + std::to_string(random());
+}
+
+// A holder of this host whose process has ended (killed, or the host
+// rebooted): its lease need not run out. A pid in use again reads as
+// alive, and the lease is waited for.
+bool holder_gone(const std::string& holder) {
+  const std::size_t colon = holder.find(':'), second = holder.find(':', colon + 1);
+  if (colon == std::string::npos || second == std::string::npos || holder.substr(0, colon) != host_name()) return false;
+  const std::string pid = holder.substr(colon + 1, second - colon - 1);
+  if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) return false;
+  return ::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH;
+}
+
 // The statements forumnotify runs, for the schema check.
-const char* const notify_statements[] = {"list_forums", "notify_cursor",   "add_to_outbox",   "post_author",
-                                         "subscribers", "record_delivery", "post_message_ids"};
+const char* const notify_statements[] = {"list_forums", "notify_cursor",   "add_to_outbox",    "post_author",
+                                         "subscribers", "record_delivery", "post_message_ids", "notify_lease"};
 
 class Fanout {
  public:
   Fanout(forum::Connection& db, const forum::Profile& profile, const NotifyOptions& o, Sender& sender)
-      : db_(db), profile_(profile), o_(o), sender_(sender), reader_(db, profile, o), bounce_(o.bounce) {
+      : db_(db),
+        profile_(profile),
+        o_(o),
+        sender_(sender),
+        reader_(db, profile, o),
+        bounce_(o.bounce),
+        holder_(holder_name()) {
     forum::AddressPattern check(o.address);  // Error(78) without {forum}
     domain_ = o.address.substr(o.address.rfind('@') + 1);
     if (o.address.find('@') == std::string::npos || domain_.empty() || has(domain_, "{"))
@@ -111,13 +150,66 @@ class Fanout {
   }
 
   void handle_forum(const ForumInfo& f) {
-    auto lock = db_.query(profile_.sql("notify_lock"), {f.name});
-    if (lock.empty() || lock[0][0].value_or("0") != "1") {
+    if (!hold_lease(f.name)) {
       log::warning("forum " + f.name + ": another forumnotify is sending it; skipped");
       report_.deferred = true;
       report_.reason = "another run holds forum " + f.name;
       return;
     }
+    try {
+      send_forum(f);
+    } catch (...) {
+      release_lease(f.name);
+      throw;
+    }
+    release_lease(f.name);
+  }
+
+  // Takes forum's lease, or renews it; false when another run holds it.
+  bool hold_lease(const std::string& forum) {
+    if (o_.dry_run) return true;
+    lease_renewed_ = Clock::now();
+    try {
+      db_.execute(profile_.sql("notify_lease"), {forum, holder_, o_.lease_seconds});
+      const std::string holder = lease_holder(forum);
+      if (holder == holder_) return true;
+      if (!holder_gone(holder)) return false;
+      log::info("forum " + forum + ": the run that held it (" + holder + ") is gone; its lease taken");
+      db_.execute(profile_.sql("notify_lease_steal"), {holder_, o_.lease_seconds, forum, holder});
+      return lease_holder(forum) == holder_;
+    } catch (const forum::DbError& e) {
+      // Two runs taking it at once on two nodes of a cluster: one commits,
+      // the other's write fails certification.
+      if (e.code() == ER_LOCK_DEADLOCK || e.code() == ER_LOCK_WAIT_TIMEOUT) return false;
+      throw;
+    }
+  }
+
+  std::string lease_holder(const std::string& forum) {
+    auto rows = db_.query(profile_.sql("notify_lease_holder"), {forum});
+    return rows.empty() ? "" : rows[0][0].value_or("");
+  }
+
+  // Renewed a third of the way through: a run that finds it taken over
+  // (it was stopped or stalled longer than the lease) sends no more.
+  void renew_lease() {
+    if (o_.dry_run || !forum_ || deferred_) return;
+    if (Clock::now() - lease_renewed_ < std::chrono::seconds(o_.lease_seconds) / 3) return;
+    if (hold_lease(forum_->name)) return;
+    deferred_ = true;
+    report_.reason = "another run took over the lease of forum " + forum_->name;
+  }
+
+  void release_lease(const std::string& forum) {
+    if (o_.dry_run) return;
+    try {
+      db_.execute(profile_.sql("notify_lease_release"), {forum, holder_});
+    } catch (const Error& e) {
+      log::warning("forum " + forum + ": its lease stays until it expires: " + e.what());
+    }
+  }
+
+  void send_forum(const ForumInfo& f) {
     std::vector<std::int64_t> posts = take_new_posts(f);
     for (std::size_t i = 0; i < posts.size(); ++i) {
       auto post = reader_.read(f, posts[i]);
@@ -216,6 +308,7 @@ class Fanout {
     forum_ = &f;
     post_ = p.mail.id;
     sent_ = refused_ = 0;
+    renew_lease();
     last_commit_ = Clock::now();
     std::shared_ptr<const std::string> shared;
     if (!personal_message_) shared = message_for(f, p, "");
@@ -264,6 +357,10 @@ class Fanout {
       report_.messages += recipients.size();
       return;
     }
+    // An answer that comes in meanwhile may say stop (the MTA deferring,
+    // the lease taken over): then this one waits for the next run.
+    sender_.wait_for_room();
+    if (deferred_) return;
     std::uint64_t tag = ++next_tag_;
     in_flight_[tag] = {recipients, message, envelope_sender};
     sender_.send(tag, Envelope{envelope_sender, recipients}, message);
@@ -311,6 +408,7 @@ class Fanout {
       db_.execute(profile_.sql("record_delivery"), {forum_->name, post_, address, t, status});
     db_.commit();
     pending_.clear();
+    renew_lease();
   }
 
   // An MTA refusing a recipient for good is a bounce, counted as one.
@@ -356,6 +454,8 @@ class Fanout {
   std::vector<std::pair<std::string, std::string>> pending_;  // accepted, not yet recorded
   std::vector<forum::BounceReading> refusals_;                // of the post at hand
   Clock::time_point last_commit_;
+  const std::string holder_;  // this run, in the forums' leases
+  Clock::time_point lease_renewed_;
 };
 
 }  // namespace

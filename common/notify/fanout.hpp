@@ -13,9 +13,11 @@
 //   flight, with the same Message-ID and the same bytes.
 // - The MTA deferring or unreachable: the run stops handing it mail, records
 //   what it accepted, and reports deferred (exit 75); the rest waits.
-// - One run per forum at a time (a lock the server holds for the
-//   connection): a forum another run holds is skipped and reported
-//   deferred.
+// - One run per forum at a time, on one server or a cluster: a lease row
+//   in the database, taken for lease_seconds and renewed while the run
+//   sends; a forum another run holds is skipped and reported deferred, and
+//   a run that finds its lease taken over stops sending. The lease of a
+//   run of this host whose process is gone is taken at once.
 
 #include <cstdint>
 #include <functional>
@@ -51,6 +53,7 @@ struct NotifyOptions {
   bool copy_author = false;
   bool dry_run = false;
   std::size_t commit_every = 100;
+  std::int64_t lease_seconds = 300;               // a forum's lease: how long a killed run keeps it
   std::size_t batch = 50;                         // recipients of one message, when they can share it
   std::string attachments_dir;                    // W-Agora's base directory: attach from it
   std::string attachments_url;                    // the same on the web: link what is not attached

@@ -36,6 +36,9 @@ class Sender {
   // the MTA has answered, from within send() or flush(). send() may wait
   // for an earlier message first.
   virtual void send(std::uint64_t tag, const Envelope& envelope, std::shared_ptr<const std::string> message) = 0;
+  // Waits until send() can start a message at once; done() may be called
+  // meanwhile (and may say that no more is to be sent).
+  virtual void wait_for_room() = 0;
   // Waits until every message handed in has its answer.
   virtual void flush() = 0;
   void on_done(Done done) { done_ = std::move(done); }

@@ -10,9 +10,9 @@
 #include <cstring>
 #include <deque>
 
-#include "util/error.hpp"
 #include "notify/sender.hpp"
 #include "process/command.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 extern char** environ;
@@ -51,8 +51,12 @@ class SendmailSender : public Sender {
     }
   }
 
-  void send(std::uint64_t tag, const Envelope& envelope, std::shared_ptr<const std::string> message) override {
+  void wait_for_room() override {
     while (running_.size() >= parallel_) wait_oldest();
+  }
+
+  void send(std::uint64_t tag, const Envelope& envelope, std::shared_ptr<const std::string> message) override {
+    wait_for_room();
     // The message from a memory file: the command reads it at its own pace
     // while we start the next.
     MemoryFile input;

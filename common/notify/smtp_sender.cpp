@@ -6,10 +6,10 @@
 #include <cstring>
 #include <vector>
 
-#include "util/error.hpp"
 #include "mime/writer.hpp"
 #include "notify/sender.hpp"
 #include "spool/libcurl.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::notify {
 namespace {
@@ -48,12 +48,13 @@ class SmtpSender : public Sender {
     if (multi_) curl_.multi_cleanup(multi_);
   }
 
+  void wait_for_room() override {
+    while (!free_slot()) pump();
+  }
+
   void send(std::uint64_t tag, const Envelope& envelope, std::shared_ptr<const std::string> message) override {
+    wait_for_room();
     Slot* slot = free_slot();
-    while (!slot) {
-      pump();
-      slot = free_slot();
-    }
     if (message != last_message_) {
       last_message_ = message;
       last_crlf_ = std::make_shared<const std::string>(with_crlf(*message));

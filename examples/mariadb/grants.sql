@@ -27,6 +27,7 @@ GRANT INSERT, SELECT ON agora_fg_notices TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON agora_fg_rates TO 'forumgate'@'localhost';
 -- forumnotify's state, and the bounces forumpost counts.
 GRANT SELECT, INSERT, UPDATE ON agora_fg_notify TO 'forumgate'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON agora_fg_leases TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, DELETE ON agora_fg_outbox TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT, DELETE ON agora_fg_deliveries TO 'forumgate'@'localhost';
 GRANT SELECT, INSERT ON agora_fg_bounces TO 'forumgate'@'localhost';

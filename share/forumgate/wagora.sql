@@ -175,6 +175,14 @@ CREATE TABLE agora_fg_notify (
   unixdate  INT UNSIGNED NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=latin1;
 
+-- The run that sends a forum: one at a time, on one server or a cluster.
+-- expires is the server's UNIX_TIMESTAMP() after which another may take it.
+CREATE TABLE agora_fg_leases (
+  name    VARCHAR(64)  NOT NULL PRIMARY KEY,
+  holder  VARCHAR(128) NOT NULL,
+  expires INT UNSIGNED NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+
 CREATE TABLE agora_fg_outbox (
   bn_name  VARCHAR(32)  NOT NULL,
   post_id  INT UNSIGNED NOT NULL,

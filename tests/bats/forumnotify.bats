@@ -332,30 +332,54 @@ carol@example.com|linux-bounces@forum.example.org"
   assert_success
 }
 
-@test "a forum another run holds is skipped (75); the lock goes with the holder's connection" {
-  # The lock is named after the database and the forum.
+@test "a forum another run holds is skipped (75); a killed run's lease expires; a stalled run stops sending" {
   fn
-  post_on_web 0 'Locked' '<p>l</p>' carol
-  mariadb_sql "$DB" -e "SELECT GET_LOCK('forumnotify.$DB.linux', 0); SELECT SLEEP(60)" > /dev/null &
-  holder=$!
-  BG_PIDS="${BG_PIDS:-} $holder"
-  for ((i = 0; i < 300; i++)); do
-    [ "$(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux') IS NOT NULL")" = 1 ] && break
-    sleep 0.1
-  done
+  post_on_web 0 'Leased' '<p>l</p>' carol
+  # Another host's run holds the lease (its row, as forumnotify writes it).
+  sql "REPLACE INTO agora_fg_leases (name, holder, expires) VALUES ('linux', 'other:1:1', UNIX_TIMESTAMP() + 600)"
   run fn
   assert_failure 75
   assert_output --partial "another forumnotify is sending it"
   assert_equal "$(ls out | wc -l)" 0
-  # The holder's connection ends (as a killed run's does).
-  sql "KILL $(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux')")"
-  for ((i = 0; i < 300; i++)); do
-    [ "$(sql "SELECT IS_USED_LOCK('forumnotify.$DB.linux') IS NULL")" = 1 ] && break
-    sleep 0.1
-  done
+  assert_equal "$(sql 'SELECT holder FROM agora_fg_leases')" "other:1:1"
+  # This host's run, killed: its process is gone, and the next run takes
+  # the lease at once (pids never reach 999999999).
+  sql "UPDATE agora_fg_leases SET holder = CONCAT('$(hostname)', ':999999999:1')"
+  run fn -v
+  assert_success
+  assert_output --partial "is gone; its lease taken"
+  assert_equal "$(sent | wc -l)" 2
+  # Another host's, killed: its lease runs out; the run that takes it sends,
+  # then gives it back.
+  rm out/*
+  post_on_web 0 'Expired' '<p>e</p>' carol
+  sql "UPDATE agora_fg_leases SET holder = 'other:1:1', expires = UNIX_TIMESTAMP() + 600"
+  run fn
+  assert_failure 75
+  sql "UPDATE agora_fg_leases SET expires = UNIX_TIMESTAMP() - 1"
   run fn
   assert_success
   assert_equal "$(sent | wc -l)" 2
+  assert_equal "$(sql 'SELECT holder <> "other:1:1", expires FROM agora_fg_leases' | tr '\t' ,)" "1,0"
+  # A run whose lease another run takes over while it sends stops, 75, and
+  # the rest waits for the run that holds it. sendmail here hands the
+  # lease over at the first message and takes longer than a third of
+  # --lease, when the run renews it: as a run stalled past --lease finds it.
+  rm out/*
+  post_on_web 0 'Taken' '<p>t</p>' carol
+  cat > takeover <<SH
+#!/bin/sh
+"$T/capture" "\$@"
+mariadb --defaults-file="$T/my.cnf" -e "UPDATE agora_fg_leases SET holder = 'other:2:2', expires = UNIX_TIMESTAMP() + 600"
+sleep 4
+SH
+  chmod 755 takeover
+  SENDMAIL=$T/takeover run fn --lease 10 --commit-every 1 --batch 1 --parallel 1
+  assert_failure 75
+  assert_output --partial "took over the lease of forum linux"
+  assert_equal "$(ls out/*.eml | wc -l)" 1
+  assert_equal "$(sql 'SELECT COUNT(*) FROM agora_fg_outbox')" 1
+  assert_equal "$(sql 'SELECT holder FROM agora_fg_leases')" "other:2:2"
 }
 
 @test "attachments: attached up to --max-attached, linked beyond it" {
