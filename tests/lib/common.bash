@@ -15,17 +15,18 @@ PATH=$FORUMGATE_BIN:$PATH
 # name at nice N, while bats, the build and the servers keep their priority:
 # no test may need the program to be prompt. A wrapper per program execs
 # nice, which execs the program, so a pid a test holds is the program's own.
-if [ -n "${FORUMGATE_TEST_NICE:-}" ]; then
-  _nice_dir=${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}/forumgate-nice-$FORUMGATE_TEST_NICE
-  if [ ! -d "$_nice_dir" ]; then
-    mkdir -p "$_nice_dir.$$"
-    for _prog in "$FORUMGATE_BIN"/*; do
-      [ -f "$_prog" ] && [ -x "$_prog" ] || continue
-      printf '#!/bin/sh\nexec nice -n %d %s "$@"\n' "$FORUMGATE_TEST_NICE" "$_prog" >"$_nice_dir.$$/${_prog##*/}"
-      chmod 755 "$_nice_dir.$$/${_prog##*/}"
-    done
-    mv -T "$_nice_dir.$$" "$_nice_dir" 2>/dev/null || rm -rf "$_nice_dir.$$"
-  fi
+# The wrappers sit beside the build's bin/, where every user a test runs
+# as may reach them.
+if [ -n "${FORUMGATE_TEST_NICE:-}" ] && [[ $FORUMGATE_BIN != /usr/* ]]; then
+  _nice_dir=$(dirname "$FORUMGATE_BIN")/nice-$FORUMGATE_TEST_NICE
+  for _prog in "$FORUMGATE_BIN"/*; do
+    [ -f "$_prog" ] && [ -x "$_prog" ] && [ ! -x "$_nice_dir/${_prog##*/}" ] || continue
+    mkdir -p "$_nice_dir"
+    chmod 755 "$_nice_dir"
+    printf '#!/bin/sh\nexec nice -n %d %s "$@"\n' "$FORUMGATE_TEST_NICE" "$_prog" >"$_nice_dir/${_prog##*/}.$$"
+    chmod 755 "$_nice_dir/${_prog##*/}.$$"
+    mv -f "$_nice_dir/${_prog##*/}.$$" "$_nice_dir/${_prog##*/}"
+  done
   PATH=$_nice_dir:$PATH
   unset _nice_dir _prog
 fi
