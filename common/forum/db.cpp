@@ -24,6 +24,7 @@ Exit status_of_error(unsigned code) {
     case ER_TOO_MANY_USER_CONNECTIONS:
     case ER_OUT_OF_RESOURCES:
     case ER_QUERY_INTERRUPTED:
+    case ER_UNKNOWN_COM_ERROR:          // Galera: "WSREP has not yet prepared node for application use"
     case ER_OPTION_PREVENTS_STATEMENT:  // read_only, as during a fail-over
     case ER_RECORD_FILE_FULL:           // table full
     case ER_DISK_FULL:
@@ -43,6 +44,16 @@ Exit status_of_error(unsigned code) {
     case ER_PARSE_ERROR: return Exit::config;
     default: return Exit::software;
   }
+}
+
+unsigned db_code(const std::exception& e) {
+  const auto* db = dynamic_cast<const DbError*>(&e);
+  return db ? db->code() : 0;
+}
+
+bool is_conflict(const std::exception& e) {
+  const unsigned code = db_code(e);
+  return code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT || code == ER_UNKNOWN_COM_ERROR;
 }
 
 void Connection::fail(const std::string& what, unsigned code, const std::string& message) const {

@@ -91,4 +91,11 @@ class Connection {
 // The status an error number stands for (see the header comment).
 Exit status_of_error(unsigned code);
 
+// A conflict with another writer, after which the transaction is rolled
+// back and may succeed at once if made again: a deadlock, a lock wait
+// timed out, a Galera cluster's certification failure (1213 too), or a
+// node not ready yet (1047). e's code, or 0 when it is no DbError.
+unsigned db_code(const std::exception& e);
+bool is_conflict(const std::exception& e);
+
 }  // namespace forumgate::forum

@@ -2,12 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -217,6 +220,16 @@ std::string summary(const QueueReport& r) {
          (r.skipped ? ", " + std::to_string(r.skipped) + " skipped" : "");
 }
 
+// How many times a message or a queue pass deferred by a conflict with
+// another writer is made again before it is left for the next run (75).
+constexpr unsigned conflict_retries = 5;
+
+// Before the retry'th attempt: a random 10-50 ms, times the attempt.
+void pause_after_conflict(unsigned retry) {
+  static std::minstd_rand random{std::random_device{}()};
+  std::this_thread::sleep_for(std::chrono::milliseconds((10 + random() % 41) * retry));
+}
+
 ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
   process::ForwardedSignals signals;
   QueueOptions qo;
@@ -237,14 +250,34 @@ ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
     log_line(r, result_line(it != heads.end() ? it->second : "", r));
     if (it != heads.end()) heads.erase(it);
   };
-  auto report = process_queue(
-      o.queue, qo,
-      [&](const std::string& path, const std::string& data, Prepared prepared, const std::vector<PreparedPtr>& ahead) {
-        log::debug(path);
-        PreparedPtr p = prepared.empty() ? poster.prepare(data) : prepared.get();
-        heads[path] = p->message.has_header ? record_head(p->record) : "";
-        return poster.handle(*p, prepared.empty() ? std::vector<PreparedPtr>{} : ahead, false);
-      });
+  auto pass = [&] {
+    return process_queue(o.queue, qo,
+                         [&](const std::string& path, const std::string& data, Prepared prepared,
+                             const std::vector<PreparedPtr>& ahead) {
+                           log::debug(path);
+                           PreparedPtr p = prepared.empty() ? poster.prepare(data) : prepared.get();
+                           heads[path] = p->message.has_header ? record_head(p->record) : "";
+                           return poster.handle(*p, prepared.empty() ? std::vector<PreparedPtr>{} : ahead, false);
+                         });
+  };
+  QueueReport report = pass();
+  // Messages deferred by a conflict with another writer (another host on
+  // the cluster, a deadlock) are still in new/: another pass takes them,
+  // a bounded number of times, after a pause that keeps two hosts from
+  // meeting again.
+  for (unsigned retry = 1; retry <= conflict_retries && report.conflicts > 0 && !signals.caught(); ++retry) {
+    log::notice(std::to_string(report.conflicts) + " messages met a conflict with another writer: the queue again");
+    pause_after_conflict(retry);
+    QueueReport again = pass();
+    report.posted += again.posted;
+    report.duplicates += again.duplicates;
+    report.ignored += again.ignored;
+    report.subscriptions += again.subscriptions;
+    report.refused += again.refused;
+    report.deferred = again.deferred;
+    report.conflicts = again.conflicts;
+    report.stopped = again.stopped;
+  }
   // One line for cron's mail, even with -q.
   std::cerr << "forumpost: " << o.queue << ": " << summary(report) << "\n";
   if (signals.caught()) return {Exit::ok, signals.caught()};
@@ -308,7 +341,13 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   }
   if (!o.queue.empty()) return run_queue(o, *poster);
   if (o.records) return run_records(o, *poster);
-  Result r = poster->message(util::read_input(o.files.empty() ? "-" : o.files[0]));
+  const std::string data = util::read_input(o.files.empty() ? "-" : o.files[0]);
+  Result r = poster->message(data);
+  for (unsigned retry = 1; retry <= conflict_retries && r.outcome == Outcome::deferred && r.conflict; ++retry) {
+    log::notice("a conflict with another writer: the message again");
+    pause_after_conflict(retry);
+    r = poster->message(data);
+  }
   bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
   if (failed) std::cerr << "forumpost: " << as_one_line(r.reason) << "\n";
   return {failed ? r.status : Exit::ok};

@@ -118,6 +118,7 @@ Result Gateway::handle_undoable(const post::Record& record) {
     // Another error undoes only this message's writes.
     group_.fail_message(e);
     Result r = refused(e.status(), e.what());
+    r.conflict = is_conflict(e);
     // A configuration problem (a forum's table lacking a column, a grant
     // missing) is the administrator's to fix, not the message's fault: it
     // waits in the queue rather than going to .failed/.

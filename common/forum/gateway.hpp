@@ -112,6 +112,9 @@ struct Result {
   // Deferred because the group was rolled back to undo this message's
   // writes: the group's messages are to be handled again, then this one.
   bool replay = false;
+  // Deferred by a conflict with another writer (see is_conflict): made
+  // again, it may go through at once.
+  bool conflict = false;
 };
 
 // What the envelope alone says of a message at RCPT time (see admit()):

@@ -95,7 +95,7 @@ void Group::undo_message() {
   try {
     db_.rollback_to("fg_message");
   } catch (const Error& e) {
-    lose(e.what());
+    lose(e.what(), db_code(e));
   }
 }
 
@@ -114,9 +114,9 @@ void Group::rename_files(const FileRenames& files) {
       log::warning("attachment " + final_name + " stays as " + temp + ": rename failed");
 }
 
-void Group::lose(const std::string& reason) {
+void Group::lose(const std::string& reason, unsigned code) {
   discard();
-  if (!lost_) lost_reason_ = reason;
+  if (!lost_) lost_reason_ = reason, lost_code_ = code;
   lost_ = true;
 }
 
@@ -142,14 +142,15 @@ void Group::begin() {
 
 void Group::commit_pending() {
   lookups_.keys.clear();  // the next group's transaction sees more
-  if (lost_) throw Error(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_);
+  if (lost_) throw DbError(Exit::tempfail, "the group of messages was rolled back: " + lost_reason_, lost_code_);
   if (!open_) return;
   try {
     write_records();
   } catch (const Error& e) {
     if (e.status() == Exit::tempfail) {
-      lose(e.what());
-      throw Error(Exit::tempfail, "the group's Message-IDs could not be recorded: " + std::string(e.what()));
+      lose(e.what(), db_code(e));
+      throw DbError(Exit::tempfail, "the group's Message-IDs could not be recorded: " + std::string(e.what()),
+                    db_code(e));
     }
     // One message's record is refused (or was recorded by another
     // delivery meanwhile): which one, the messages handed in again, each
@@ -162,8 +163,8 @@ void Group::commit_pending() {
     write_counts();
   } catch (const Error& e) {
     // Nothing of the group is committed: it stays queued.
-    lose(e.what());
-    throw Error(e.status(), "the group's counters could not be updated: " + std::string(e.what()));
+    lose(e.what(), db_code(e));
+    throw DbError(e.status(), "the group's counters could not be updated: " + std::string(e.what()), db_code(e));
   }
   open_ = false;
   try {
@@ -171,8 +172,8 @@ void Group::commit_pending() {
   } catch (const Error& e) {
     // Committed or not, nobody knows: the messages stay queued, and come
     // back as duplicates if it was.
-    lose(e.what());
-    throw Error(Exit::tempfail, "the group of messages could not be committed: " + std::string(e.what()));
+    lose(e.what(), db_code(e));
+    throw DbError(Exit::tempfail, "the group of messages could not be committed: " + std::string(e.what()), db_code(e));
   }
   rename_files(files_);
   files_.clear();
@@ -185,7 +186,7 @@ void Group::commit_pending() {
 
 void Group::commit() {
   if (!grouped_) return;
-  if (lost_ && open_) lose(lost_reason_);  // what came after the loss goes too
+  if (lost_ && open_) lose(lost_reason_, lost_code_);  // what came after the loss goes too
   try {
     commit_pending();
   } catch (const ReplayGroup&) {
@@ -291,7 +292,7 @@ void Group::commit_if_open() {
 }
 
 void Group::fail_message(const Error& e) {
-  if (grouped_ && open_ && e.status() == Exit::tempfail) lose(e.what());
+  if (grouped_ && open_ && e.status() == Exit::tempfail) lose(e.what(), db_code(e));
   else if (in_message_) undo_message();
   else if (!grouped_) db_.rollback();
   in_message_ = false;

@@ -95,7 +95,7 @@ class Group {
  private:
   void commit_pending();
   void restart();
-  void lose(const std::string& reason);
+  void lose(const std::string& reason, unsigned code);
   void discard();
   void rename_files(const FileRenames& files);
   void write_counts();
@@ -122,7 +122,8 @@ class Group {
   bool wrote_ = false;      // the message at hand has written
   bool replay_ = false;     // the group was rolled back to undo the message at hand
   std::string lost_reason_;
-  FileRenames files_;  // renamed at the group's commit
+  unsigned lost_code_ = 0;  // the server's error that lost it
+  FileRenames files_;       // renamed at the group's commit
   Lookups lookups_;
   // Whether a read in a transaction stays true until it ends (see
   // snapshot_reads()); asked once.

@@ -77,9 +77,11 @@ class DoneMessages {
         // They must wait: with --stop-on-tempfail nothing more is tried.
         if (!pending_.empty() && o_.stop_on_tempfail) report_.stopped = true;
         report_.deferred += pending_.size();
+        if (is_conflict(e)) report_.conflicts += pending_.size();
         for (auto& [path, result] : pending_) {
           result.outcome = Outcome::deferred;
           result.status = Exit::tempfail;
+          result.conflict = is_conflict(e);
           result.reason = e.what();
           result.post = result.thread = 0;
           if (o_.settled) o_.settled(path, result);
@@ -339,6 +341,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
+        if (r.conflict) ++report.conflicts;
         // The group may be lost with it: settle it now.
         group.commit();
         settled(path, r);

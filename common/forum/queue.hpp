@@ -96,8 +96,9 @@ class Prepared {
 struct QueueReport {
   // subscriptions: subscribe and unsubscribe requests, and confirmations.
   std::size_t taken = 0, posted = 0, duplicates = 0, ignored = 0, subscriptions = 0, refused = 0, deferred = 0;
-  std::size_t skipped = 0;  // entries that are no regular file, left in new/
-  bool stopped = false;     // by --stop-on-tempfail or a signal
+  std::size_t skipped = 0;    // entries that are no regular file, left in new/
+  std::size_t conflicts = 0;  // of the deferred: by a conflict with another writer (see is_conflict)
+  bool stopped = false;       // by --stop-on-tempfail or a signal
 };
 
 // handler gets the path and content of each message, and what prepare made

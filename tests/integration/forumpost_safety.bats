@@ -535,3 +535,51 @@ big() {
   assert_equal "$(sql 'SELECT subject, body FROM agora_linux WHERE cle = 2')" "héllo	<p>déjà vu</p>"
   assert_equal "$(sql 'SELECT body FROM agora_linux WHERE cle = 3')" "<p>&#256;&#32770;&#2815;</p>"
 }
+
+# conflicts N: the next N inserts into agora_fg_messages fail as a deadlock
+# or a cluster's certification failure does (error 1213). The counter is
+# an Aria table, whose changes no rollback undoes.
+conflicts() {
+  mariadb_sql "$DB" <<SQL
+CREATE TABLE IF NOT EXISTS faults (n INT NOT NULL) ENGINE=Aria;
+DELETE FROM faults;
+INSERT INTO faults VALUES ($1);
+DROP TRIGGER IF EXISTS conflict;
+DELIMITER //
+CREATE TRIGGER conflict BEFORE INSERT ON agora_fg_messages FOR EACH ROW
+IF (SELECT n FROM faults) > 0 THEN
+  UPDATE faults SET n = n - 1;
+  SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'Deadlock found when trying to get lock';
+END IF//
+DELIMITER ;
+SQL
+}
+
+@test "a conflict with another writer (1213) is retried, a bounded number of times, then 75 with the messages kept" {
+  make_queue q 20 cf
+  conflicts 2
+  run fp --queue q --commit-every 10
+  assert_success
+  assert_output --partial "met a conflict with another writer: the queue again"
+  assert_output --partial "20 posted"
+  assert_equal "$(sql 'SELECT n FROM faults')" 0
+  assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "20	20"
+  assert_equal "$(sql 'SELECT totalnotes FROM agora')" 20
+  assert_equal "$(count q/new)" 0
+  assert_equal "$(count q/cur)" 20
+  # A conflict every time: five retries, then 75, every message still queued.
+  make_queue q2 10 cg
+  conflicts 1000
+  run fp --queue q2 --commit-every 5
+  assert_failure 75
+  assert_equal "$(grep -c 'the queue again' <<< "$output")" 5
+  assert_output --partial "10 deferred"
+  assert_equal "$(count q2/new)" 10
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE 'cg-%'")" 0
+  # One message alone: made again after the conflict, posted once.
+  conflicts 1
+  run fp "$(ls q2/new/* | head -1)"
+  assert_success
+  assert_output --partial "a conflict with another writer: the message again"
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE 'cg-%'")" 1
+}
