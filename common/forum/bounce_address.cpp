@@ -1,7 +1,7 @@
 #include "forum/bounce_address.hpp"
 
-#include "util/error.hpp"
 #include "mime/header.hpp"
+#include "util/error.hpp"
 
 namespace forumgate::forum {
 namespace {

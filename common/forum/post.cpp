@@ -310,8 +310,8 @@ Result Gateway::post(const post::Record& record, const Forum& forum, std::int64_
     thread = static_cast<std::int64_t>(id);
   }
   std::vector<Value> message_record{
-      forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id), thread, t,
-      ascii_address(record.from.address)};
+      forum.name, key, ascii_id(record.message_id.value_or("")), static_cast<std::int64_t>(id),
+      thread,     t,   ascii_address(record.from.address)};
   // A record_message of the user's from before the sender was recorded
   // has six markers: it is given the six values it was written for.
   if (const auto& s = profile_.statements().at("record_message");

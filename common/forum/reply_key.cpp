@@ -3,8 +3,8 @@
 #include <nettle/hmac.h>
 #include <sys/stat.h>
 
-#include "util/error.hpp"
 #include "mime/header.hpp"
+#include "util/error.hpp"
 #include "util/fd.hpp"
 
 namespace forumgate::forum {

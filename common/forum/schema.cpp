@@ -90,7 +90,10 @@ void check_schema(Connection& db, const Profile& profile) {
     if (missing.empty()) throw;
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    throw Error(Exit::config, "the database lacks what forumpost needs (share/forumgate/upgrade-notify.sql adds it to an older one): " + list);
+    throw Error(
+        Exit::config,
+        "the database lacks what forumpost needs (share/forumgate/upgrade-notify.sql adds it to an older one): " +
+            list);
   }
 }
 
