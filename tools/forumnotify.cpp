@@ -45,7 +45,7 @@ int run(Options& o) {
   n.print = [](const std::string& s) { std::cout << s << std::flush; };
   forum::check_defaults_file(o.forum.defaults_file);
   forum::Profile profile = forum::make_profile(o.forum);
-  forum::Connection db(forum::ConnectOptions{o.forum.defaults_file, "forumnotify"});
+  forum::Connection db(forum::connect_options(o.forum, "forumnotify"));
   notify::check_notify_schema(db, profile);
   std::unique_ptr<notify::Sender> sender;
   if (n.mta_verp && !o.smtp.empty())

@@ -62,6 +62,42 @@ void Connection::fail(const std::string& what, unsigned code, const std::string&
 }
 
 Connection::Connection(const ConnectOptions& options) {
+  if (options.hosts.empty()) {
+    connect(options, nullptr, 0);
+    return;
+  }
+  std::string failures;
+  for (const auto& host : options.hosts) {
+    const std::size_t colon = host.rfind(':');
+    const bool has_port = colon != std::string::npos && colon + 1 < host.size() &&
+                          host.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    const std::string name = has_port ? host.substr(0, colon) : host;
+    const unsigned port = has_port ? static_cast<unsigned>(std::stoul(host.substr(colon + 1))) : 0;
+    try {
+      connect(options, name.c_str(), port);
+      // A Galera node that is not part of the primary component (or not
+      // synced yet) refuses every statement: the next one is tried.
+      auto ready = query("SHOW STATUS LIKE 'wsrep_ready'");
+      if (ready.empty() || ready[0][1].value_or("") == "ON") return;
+      disconnect();
+      failures += (failures.empty() ? "" : "; ") + host + ": a cluster node not ready";
+    } catch (const DbError& e) {
+      disconnect();
+      if (!e.temporary()) throw;
+      failures += (failures.empty() ? "" : "; ") + host + ": " + e.what();
+    }
+  }
+  throw DbError(Exit::tempfail, "database: no server of --db-host answers: " + failures, CR_CONNECTION_ERROR);
+}
+
+void Connection::disconnect() {
+  if (db_) mysql_close(db_);  // first: see ~Connection
+  db_ = nullptr;
+  for (auto& [sql, stmt] : statements_) mysql_stmt_close(stmt);
+  statements_.clear();
+}
+
+void Connection::connect(const ConnectOptions& options, const char* host, unsigned port) {
   db_ = mysql_init(nullptr);
   if (!db_) throw Error(Exit::tempfail, "database: out of memory");
   if (!options.defaults_file.empty()) mysql_optionsv(db_, MYSQL_READ_DEFAULT_FILE, options.defaults_file.c_str());
@@ -72,8 +108,9 @@ Connection::Connection(const ConnectOptions& options) {
   mysql_optionsv(db_, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
   // We send and read UTF-8; the server converts to each column's charset.
   mysql_optionsv(db_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-  // Host, user, password, database, socket, TLS: all from the option files.
-  if (!mysql_real_connect(db_, nullptr, nullptr, nullptr, nullptr, 0, nullptr, 0)) {
+  // Host, user, password, database, socket, TLS: all from the option files,
+  // but for the host and port of --db-host.
+  if (!mysql_real_connect(db_, host, nullptr, nullptr, nullptr, port, nullptr, 0)) {
     unsigned code = mysql_errno(db_);
     std::string message = mysql_error(db_);
     mysql_close(db_);

@@ -46,6 +46,10 @@ struct ConnectOptions {
   std::string defaults_file;        // "" for the client's default option files
   std::string group = "forumpost";  // read besides [client]
   unsigned timeout_seconds = 10;    // connect, read and write
+  // The servers to try, in order, "HOST[:PORT]" (a cluster's nodes): the
+  // first that answers and, if it is a Galera node, is ready. Empty: the
+  // option files' host, port or socket.
+  std::vector<std::string> hosts;
 };
 
 class Connection {
@@ -77,6 +81,8 @@ class Connection {
   void know_max_packet(std::uint64_t bytes) { max_packet_ = bytes; }
 
  private:
+  void connect(const ConnectOptions& options, const char* host, unsigned port);
+  void disconnect();
   st_mysql_stmt* execute_statement(const std::string& sql, const std::vector<Value>& params);
   [[noreturn]] void wrong_count(const std::string& sql, unsigned long markers, std::size_t values) const;
   void check_size(const std::vector<Value>& params);

@@ -123,7 +123,7 @@ class Poster {
  public:
   Poster(const ForumpostOptions& options, Profile profile, GatewayOptions gateway)
       : o_(options),
-        db_(ConnectOptions{options.defaults_file}),
+        db_(connect_options(options, "forumpost")),
         gateway_(db_, std::move(profile), with_attachments(std::move(gateway))) {
     gateway_.check_schema();
   }
@@ -331,7 +331,8 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   check_defaults_file(o.defaults_file);
   Profile profile = make_profile(o);
   if (o.policy_service)
-    return {run_policy_service({o.defaults_file, std::move(profile), std::move(gateway)}, std::cin, std::cout)};
+    return {run_policy_service({connect_options(o, "forumpost"), std::move(profile), std::move(gateway)}, std::cin,
+                               std::cout)};
   std::unique_ptr<Poster> poster;
   try {
     poster = std::make_unique<Poster>(o, std::move(profile), std::move(gateway));

@@ -11,6 +11,10 @@ void add_forum_options(CLI::App& app, ForumOptions& o, const std::string& progra
   app.add_option("--defaults-file", o.defaults_file,
                  "MySQL option file with the connection settings ([client] and [" + program + "])")
       ->type_name("FILE");
+  app.add_option("--db-host", o.db_hosts,
+                 "A database server to try, in order (repeatable: a cluster's nodes); default: the option file's")
+      ->type_name("HOST[:PORT]")
+      ->allow_extra_args(false);
   app.add_option("--site", o.site, "The W-Agora site: its table name and prefix")
       ->capture_default_str()
       ->type_name("NAME");
@@ -47,6 +51,14 @@ std::pair<std::string, std::string> split_pair(const std::string& s, const std::
   auto eq = s.find('=');
   if (eq == std::string::npos || eq == 0) throw Error(Exit::usage, what + " \"" + s + "\" is not NAME=VALUE");
   return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+ConnectOptions connect_options(const ForumOptions& o, const std::string& program) {
+  ConnectOptions c;
+  c.defaults_file = o.defaults_file;
+  c.group = program;
+  c.hosts = o.db_hosts;
+  return c;
 }
 
 Profile make_profile(const ForumOptions& o) {

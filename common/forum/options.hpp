@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "forum/bounces.hpp"
+#include "forum/db.hpp"
 #include "forum/profile.hpp"
 
 namespace forumgate::forum {
 
 struct ForumOptions {
   std::string defaults_file;
+  std::vector<std::string> db_hosts;  // --db-host, in order
   std::string site = "agora";
   std::string address = "{forum}@";
   std::string web_message_id;
@@ -26,10 +28,13 @@ struct ForumOptions {
   std::vector<std::string> sql;
 };
 
-// --defaults-file, --site, --address, --web-message-id, --bounce,
+// --defaults-file, --db-host, --site, --address, --web-message-id, --bounce,
 // --bounce-limit, --bounce-days, --reply-key-file, --loop, --sql; program
 // names the option file's group.
 void add_forum_options(CLI::App& app, ForumOptions& options, const std::string& program);
+
+// How to connect: the option file, group program, the --db-host list.
+ConnectOptions connect_options(const ForumOptions& options, const std::string& program);
 
 // The W-Agora profile of options.site, with the --sql replacements.
 Profile make_profile(const ForumOptions& options);

@@ -66,7 +66,7 @@ Exit run_policy_service(const PolicyServiceOptions& o, std::istream& in, std::os
     std::string answer = "action=DUNNO";
     if ((*request)["protocol_state"] == "RCPT" && ours_to_judge(o.gateway.pattern, recipient)) {
       try {
-        if (!db) db = std::make_unique<Connection>(ConnectOptions{o.defaults_file});
+        if (!db) db = std::make_unique<Connection>(o.connect);
         Gateway gateway(*db, o.profile, o.gateway);
         answer = policy_answer(gateway.admit(sender, recipient));
       } catch (const Error& e) {

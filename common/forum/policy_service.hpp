@@ -23,7 +23,7 @@
 namespace forumgate::forum {
 
 struct PolicyServiceOptions {
-  std::string defaults_file;
+  ConnectOptions connect;
   Profile profile;
   GatewayOptions gateway;
 };
