@@ -114,3 +114,17 @@ as_nobody() {
     "$@"
   fi
 }
+
+# free_port: a TCP port nothing uses at 127.0.0.1, below the kernel's
+# ephemeral range (where no client's own end of a connection is), checked
+# with ss. Another suite may take it before our server binds it: the
+# servers' start functions try again with other ports when that happens.
+free_port() {
+  local port i low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for ((i = 0; i < 100; i++)); do
+    port=$((10000 + RANDOM % (low - 10000)))
+    ss -Htan "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+  done
+  return 1
+}
