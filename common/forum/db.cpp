@@ -84,7 +84,9 @@ Connection::Connection(const ConnectOptions& options) {
     } catch (const DbError& e) {
       disconnect();
       if (!e.temporary()) throw;
-      failures += (failures.empty() ? "" : "; ") + host + ": " + e.what();
+      std::string why = e.what();
+      if (why.rfind("database: ", 0) == 0) why.erase(0, 10);
+      failures += (failures.empty() ? "" : "; ") + host + ": " + why;
     }
   }
   throw DbError(Exit::tempfail, "database: no server of --db-host answers: " + failures, CR_CONNECTION_ERROR);
