@@ -11,9 +11,8 @@
 #   galera_port N           node N's client port on 127.0.0.1
 #   galera_pid N            node N's pid
 #   galera_sql N [ARGS...]  the mariadb client on node N, as root
-#   galera_defaults FILE N DB  a client option file for forumpost on node N
 #   galera_kill N           kill -9 node N
-#   galera_join N           start node N again; returns when it is synced
+#   galera_join N           start node N (again); returns when it is synced
 #   galera_synced N         true when node N is synced in a cluster of three
 #   galera_stop
 
@@ -63,8 +62,30 @@ CNF
     > "$GALERA_DIR/install.log" 2>&1 || { cat "$GALERA_DIR/install.log" >&2; return 1; }
   galera_run 1 --wsrep-new-cluster || return 1
   galera_wait 1 1 || return 1
-  galera_run 2 && galera_wait 2 2 || return 1
-  galera_run 3 && galera_wait 3 3 || return 1
+  galera_join 2 2 && galera_join 3 3
+}
+
+# galera_join N [SIZE]: start node N and wait until it is synced in a
+# cluster of SIZE (3): by incremental state transfer when its data allow,
+# else by a full one. A transfer that fails (the donor busy on a loaded
+# machine, a port another suite took meanwhile) leaves the node down: it
+# is tried again from an empty data directory with other transfer ports,
+# up to three times in all.
+galera_join() {
+  local try
+  for ((try = 1; try <= 3; try++)); do
+    galera_run "$1" && galera_wait "$1" "${2:-3}" 2> "$GALERA_DIR/n$1/join.$try.log" && return 0
+    echo "node $1: state transfer $try failed; again" >&2
+    stop_pid "$(galera_pid "$1")"
+    rm -rf "$GALERA_DIR/n$1/data" && mkdir -p "$GALERA_DIR/n$1/data"
+    # Its transfer ports anew (the cluster's list names only the others').
+    local ist sst
+    ist=$(free_port) && sst=$(free_port) || return 1
+    sed -i -e "s/ist\.recv_addr=127\.0\.0\.1:[0-9]*/ist.recv_addr=127.0.0.1:$ist/" \
+      -e "s/^wsrep_sst_receive_address=.*/wsrep_sst_receive_address=127.0.0.1:$sst/" "$GALERA_DIR/n$1.cnf"
+  done
+  cat "$GALERA_DIR/n$1/join.3.log" >&2
+  return 1
 }
 
 galera_run() {  # N [ARGS...]
@@ -105,12 +126,6 @@ galera_sql() {
   mariadb --no-defaults -S "$GALERA_DIR/n$n/sock" -u root "$@"
 }
 
-galera_defaults() {  # FILE N DB
-  umask 077
-  printf '[client]\nsocket=%s\nuser=root\ndatabase=%s\n' "$GALERA_DIR/n$2/sock" "$3" > "$1"
-  umask 022
-}
-
 galera_kill() {
   local pid
   pid=$(galera_pid "$1")
@@ -118,9 +133,6 @@ galera_kill() {
   wait "$pid" 2> /dev/null || true
 }
 
-galera_join() {
-  galera_run "$1" && galera_wait "$1" 3
-}
 
 galera_stop() {
   local n pid
