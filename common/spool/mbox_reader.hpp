@@ -1,38 +1,10 @@
 #pragma once
 // Messages out of an mbox, one at a time, in bounded memory (the message at
-// hand and one read buffer).
-//
-// Variants (mbox(5); "From " lines in bodies are quoted by the writer):
-//   mboxo    Postfix local(8), procmail: ">From " is un-quoted to "From ".
-//   mboxrd   qmail, getmail, mblaze: one ">" is removed from ">>*From ".
-//   mboxcl   mutt: like mboxo, with a Content-Length header.
-//   mboxcl2  Dovecot: nothing is quoted; Content-Length tells the end.
-//   auto     mboxo, except that a message whose Content-Length is right
-//            (a From_ line or the end of the file follows there) is taken
-//            by it, unquoted, as mboxcl2 (Dovecot) writes it.
-// Content-Length is trusted only when the body it delimits ends a line and a
-// From_ line, or the end of the file, follows; otherwise the From_ lines
-// decide. In a file this is checked with pread before anything is read, so a
-// forged or absurd length neither splits a message mid-line nor sizes memory.
-//
-// Every byte but the From_ line, the quoting and the blank line that ends
-// each message is kept as it was: CRLF line ends, 8-bit and binary bytes, a
-// missing final newline. Leading blank lines and an empty file are fine; a
-// file whose first line is not a From_ line is not an mbox (Error 65).
-//
-// Status: and X-Status: are what a mail reader (mutt, Pine, Thunderbird)
-// kept about a message in the mbox itself: Status R read, O seen (old);
-// X-Status A answered, F flagged, D deleted, T draft. They are kept as
-// they are, unless the reader is asked to take them (StatusHeaders::take):
-// then their letters go into the message's status and x_status and the
-// lines (with any continuation lines) leave the message, since the flags
-// will live in the Maildir file's name, and a copy in the header would go
-// stale when they change there.
-//
-// Memory: the message at hand is held once. Past 1 MiB a message of a
-// file grows into room for the rest of the file (at most 4 GiB), reserved
-// in one step (pages never written cost nothing), so a 1 GB message is not
-// copied while it grows, as doubling would, and held twice for that moment.
+// hand and one read buffer): mboxo, mboxrd, mboxcl, mboxcl2, or auto. Every
+// byte but the From_ line, the quoting and the blank line that ends each
+// message is kept as it was; a file whose first line is not a From_ line is
+// not an mbox (Error 65). The variants, when Content-Length is trusted, the
+// Status headers and the memory: docs/design.md (mailsplit).
 
 #include <cstdint>
 #include <optional>

@@ -1,46 +1,11 @@
 #pragma once
 // Which messages of a remote mailbox are already in a queue Maildir, by
-// their unique ids (POP3 UIDL, RFC 1939 §7; IMAP UID within a UIDVALIDITY,
-// RFC 3501 §2.3.1.1), so that a session cut between the queue's commit and
-// the server's deletion never yields a duplicate: the next run skips those
-// messages (and, draining, deletes them at last).
-//
-// One file per mailbox in the queue's top directory, beside cur/, new/ and
-// tmp/, as Dovecot keeps dovecot-uidlist there:
-//
-//   QUEUE/mailsplit-uids.pop3.alice@mail.example.org:995
-//   QUEUE/mailsplit-uids.imap.alice@mail.example.org:993%2FINBOX
-//
-// (bytes other than letters, digits and @._:+- percent-encoded; a name too
-// long for the file system is replaced by a hash). The file reads:
-//
-//   mailsplit-uids 1
-//   source imap alice@mail.example.org:993/INBOX
-//   uidvalidity 1795430400          ("-" for POP3)
-//   uid 17
-//   uid 18
-//   pending 19 1795430460.M12P345Q7.host
-//
-// It is replaced whole (written beside, fsync'd, renamed, directory
-// fsync'd), write-ahead: before each batch of messages is made durable and
-// moved from the queue's tmp/ into new/, their UIDs are recorded as
-// pending, each with its file's name, and once the batch is there, as in
-// the queue; all before anything is deleted on the server, and dropped
-// again once the server confirmed the deletion. A run killed during a
-// commit leaves pending entries: the next one makes new/ and cur/ durable,
-// keeps those whose files reached them (a queue reader moves them from
-// new/ to cur/), and for the others removes the file from tmp/ and takes
-// the message again. A file found nowhere (read and deleted, or a tmp/
-// cleaned by hand) counts as not in the queue: a duplicate at worst, never
-// a loss.
-// Entries whose UIDs the server no longer lists are dropped at the next
-// save.
-//
-// Runs into one queue from remote mailboxes take turns: the memory holds an
-// flock(2) on QUEUE/mailsplit-uids.lock from construction to destruction.
-//
-// A POP3 server must not give a new message the UIDL of one deleted
-// before (RFC 1939 asks it not to); IMAP's UIDVALIDITY rules this out.
+// their unique ids (POP3 UIDL, IMAP UID within a UIDVALIDITY), so that a
+// session cut between the queue's commit and the server's deletion never
+// yields a duplicate. One file per mailbox in the queue's top directory,
+// replaced whole and written ahead of each batch; runs into one queue take
+// turns by an flock(2) held from construction to destruction. The file's
+// format and the order of its writes: docs/design.md (mailsplit).
 
 #include <map>
 #include <set>

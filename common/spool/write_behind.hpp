@@ -1,34 +1,11 @@
 #pragma once
 // Message files made and written on a second thread, behind the one that
-// reads the messages.
-//
-// Splitting an mbox is mostly the kernel's work: creating a file per
-// message and copying the message into its page cache. One thread does it
-// at the speed of one core; handing each file to a writer thread lets that
-// overlap with reading the next messages when the process may run on a
-// second CPU (with one, no thread is started). The caller keeps what
-// decides something: the files' names, the commit, the rollback. The
-// writer makes each file with O_EXCL, never over one that is there, and
-// keeps the names of those it made, so that a rollback removes those and
-// nothing else.
-//
-// Memory stays bounded by constants, whatever the messages: what waits for
-// the thread, and the buffers it keeps for reuse, are each at most 8 MiB
-// of allocated room (capacity, so pages a string kept from an earlier,
-// larger message count too), and no more than 64 messages wait. A message
-// over 4 MiB is written by the caller itself, as without the thread, so it
-// is never held twice. A message of up to 64 KiB is copied. A larger one
-// is not, when its string's room is at most 8 MiB: the string is taken,
-// and one the writer is done with is left in its place, so the reader
-// keeps reusing room rather than mapping and faulting in new pages for
-// each message. From a string with more room (the mbox reader reserves
-// the rest of the file for a message past 1 MiB) the message is copied,
-// into a buffer kept for reuse when there is one. When nothing more may
-// wait, the caller writes the message itself rather than wait.
-//
-// Errors: the first file that cannot be made or written (a full disk) is
-// thrown by the next write() or finish(), and stays until settle(); the
-// files queued after it are not made, since the owner will roll back.
+// reads the messages (docs/design.md, mailsplit, says why and how its memory
+// stays bounded). The caller keeps what decides something: the names, the
+// commit, the rollback. The writer makes each file with O_EXCL and keeps
+// their names, so that a rollback removes those and nothing else; the first
+// file that cannot be made or written is thrown by the next write() or
+// finish().
 
 #include <condition_variable>
 #include <cstddef>
