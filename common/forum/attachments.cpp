@@ -80,11 +80,11 @@ std::vector<StoredAttachment> store_attachments(const post::Record& record, std:
       bool passing = err == ENOSPC || err == EDQUOT || err == EIO;
       throw system_error(passing ? Exit::tempfail : Exit::cantcreat, what, err);
     };
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) fail("cannot create " + temp, errno);
-    bool ok = util::write_fully(fd, *data) && ::fsync(fd) == 0;
+    util::Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd.valid()) fail("cannot create " + temp, errno);
+    bool ok = util::write_fully(fd.get(), *data) && ::fsync(fd.get()) == 0;
     int err = errno;
-    ::close(fd);
+    fd.close();
     if (!ok) {
       ::unlink(temp.c_str());
       fail("cannot write " + temp, err);

@@ -129,23 +129,22 @@ struct ReadMessage {
 // regular file.
 ReadMessage read_entry(const std::string& path) {
   ReadMessage m;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-  if (fd < 0 && errno == ENOENT) return m;
-  if (fd < 0 && (errno == ELOOP || errno == ENXIO || errno == EOPNOTSUPP)) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW));
+  if (!fd.valid() && errno == ENOENT) return m;
+  if (!fd.valid() && (errno == ELOOP || errno == ENXIO || errno == EOPNOTSUPP)) {
     m.not_a_file = true;
     return m;
   }
-  if (fd < 0) throw system_error(Exit::noinput, "cannot read " + path);
+  if (!fd.valid()) throw system_error(Exit::noinput, "cannot read " + path);
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     m.not_a_file = true;
     return m;
   }
   std::string data;
-  bool ok = util::read_all(fd, data);
+  bool ok = util::read_all(fd.get(), data);
   int err = errno;
-  ::close(fd);
+  fd.close();
   if (!ok) throw system_error(Exit::noinput, "cannot read " + path, err);
   m.data = std::move(data);
   return m;

@@ -9,6 +9,7 @@
 
 #include "forum/our_mail.hpp"
 #include "process/command.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::forum {
 
@@ -16,12 +17,9 @@ namespace {
 
 std::string random_token() {
   unsigned char bytes[16];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::read(fd, bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes)) {
-    if (fd >= 0) ::close(fd);
+  util::Fd fd(::open("/dev/urandom", O_RDONLY | O_CLOEXEC));
+  if (!fd.valid() || ::read(fd.get(), bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes))
     throw Error(Exit::software, "cannot read /dev/urandom");
-  }
-  ::close(fd);
   static const char hex[] = "0123456789abcdef";
   std::string token;
   for (unsigned char b : bytes) {

@@ -20,16 +20,6 @@ extern char** environ;
 namespace forumgate::notify {
 namespace {
 
-struct MemoryFile {
-  MemoryFile() : fd(::memfd_create("forumnotify", MFD_CLOEXEC)) {}
-  ~MemoryFile() {
-    if (fd >= 0) ::close(fd);
-  }
-  MemoryFile(const MemoryFile&) = delete;
-  MemoryFile& operator=(const MemoryFile&) = delete;
-  int fd;
-};
-
 class SendmailSender : public Sender {
  public:
   SendmailSender(const std::string& command, unsigned parallel, bool verp)
@@ -59,10 +49,10 @@ class SendmailSender : public Sender {
     wait_for_room();
     // The message from a memory file: the command reads it at its own pace
     // while we start the next.
-    MemoryFile input;
-    if (input.fd < 0) throw system_error(Exit::software, "memfd_create");
-    util::write_all(input.fd, *message, "the message for sendmail");
-    if (::lseek(input.fd, 0, SEEK_SET) != 0) throw system_error(Exit::software, "lseek");
+    util::Fd input(::memfd_create("forumnotify", MFD_CLOEXEC));
+    if (!input.valid()) throw system_error(Exit::software, "memfd_create");
+    util::write_all(input.get(), *message, "the message for sendmail");
+    if (::lseek(input.get(), 0, SEEK_SET) != 0) throw system_error(Exit::software, "lseek");
     std::vector<std::string> words = argv_;
     words.insert(words.end(), {"-f", envelope.sender, "--"});
     words.insert(words.end(), envelope.recipients.begin(), envelope.recipients.end());
@@ -70,7 +60,7 @@ class SendmailSender : public Sender {
     for (auto& w : words) args.push_back(w.data());
     args.push_back(nullptr);
     pid_t pid = 0;
-    if (int err = process::start_command(program_, args, environ, input.fd, nullptr, pid)) {
+    if (int err = process::start_command(program_, args, environ, input.get(), nullptr, pid)) {
       Outcome o;
       o.reason = "cannot run " + argv_[0] + ": " + std::strerror(err);
       if (done_) done_(tag, o);

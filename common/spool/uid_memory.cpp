@@ -190,15 +190,15 @@ void UidMemory::save(std::set<std::string> uids, const std::multimap<std::string
   for (const auto& [uid, name] : pending) text += "pending " + uid + " " + name + "\n";
   // We hold the lock: one fixed name beside the file serves.
   std::string fresh = path_ + ".new";
-  int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-  if (fd < 0) throw system_error(Exit::ioerr, "cannot write " + fresh);
-  if (!util::write_fully(fd, text) || fsync(fd) != 0) {
+  util::Fd fd(::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600));
+  if (!fd.valid()) throw system_error(Exit::ioerr, "cannot write " + fresh);
+  if (!util::write_fully(fd.get(), text) || fsync(fd.get()) != 0) {
     int err = errno;
-    ::close(fd);
+    fd.close();
     ::unlink(fresh.c_str());
     throw system_error(Exit::ioerr, "cannot write " + fresh, err);
   }
-  if (::close(fd) != 0 || ::rename(fresh.c_str(), path_.c_str()) != 0) {
+  if (!fd.close() || ::rename(fresh.c_str(), path_.c_str()) != 0) {
     int err = errno;
     ::unlink(fresh.c_str());
     throw system_error(Exit::ioerr, "cannot replace " + path_, err);

@@ -1,15 +1,53 @@
 #pragma once
 // Writing to file descriptors, whole.
 
+#include <unistd.h>
+
 #include <csignal>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "util/exit_status.hpp"
 
 namespace forumgate::util {
+
+// An open file descriptor (or none, -1), closed when its owner goes. A
+// descriptor written to is closed with close(), which says whether the
+// close succeeded: on some file systems it reports a write that failed.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  // Closes it now; false (errno set) when close(2) failed.
+  bool close() {
+    const int fd = std::exchange(fd_, -1);
+    return fd < 0 || ::close(fd) == 0;
+  }
+
+ private:
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
 
 // A read or write that a signal interrupted (EINTR) is tried again, unless
 // the program named a flag here (set by its signal handler, see
