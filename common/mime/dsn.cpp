@@ -47,12 +47,7 @@ bool DsnRecipient::soft() const { return !hard() && (action == "delayed" || (!st
 
 std::vector<Headers> dsn_groups(std::string_view body) {
   std::vector<Headers> groups(1);
-  for (std::size_t pos = 0; pos <= body.size();) {
-    std::size_t eol = body.find('\n', pos);
-    if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = body.substr(pos, eol - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = eol + 1;
+  util::for_each_line(body, [&](std::string_view line) {
     if (util::trim(line, " \t\r").empty()) {
       if (!groups.back().empty()) groups.emplace_back();
     } else if ((line[0] == ' ' || line[0] == '\t') && !groups.back().empty()) {
@@ -61,8 +56,7 @@ std::vector<Headers> dsn_groups(std::string_view body) {
       groups.back().push_back({std::string(util::trim(line.substr(0, colon), " \t\r")),
                                std::string(util::trim(line.substr(colon + 1), " \t\r"))});
     }
-    if (eol == body.size()) break;
-  }
+  });
   if (groups.back().empty() && groups.size() > 1) groups.pop_back();
   return groups;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -22,11 +23,7 @@ std::string number_after(std::string_view text, std::string_view key) {
 
 // N of the "* N EXISTS" line, or "".
 std::string exists_count(std::string_view text) {
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (std::string_view line : util::split_lines(text)) {
     if (line.size() > 9 && line.substr(0, 2) == "* " && line.substr(line.size() - 7) == " EXISTS") {
       std::string_view n = line.substr(2, line.size() - 9);
       if (!n.empty() && n.find_first_not_of("0123456789") == std::string_view::npos) return std::string(n);
@@ -38,10 +35,7 @@ std::string exists_count(std::string_view text) {
 // "* 3 FETCH (UID 17)" lines: the UIDs, in the server's order.
 std::vector<RemoteMessage> parse_uid_fetch(const std::string& source, std::string_view text) {
   std::vector<RemoteMessage> out;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+  for (std::string_view line : util::split_lines(text)) {
     if (line.find(" FETCH (") == std::string_view::npos) continue;  // "* 3 EXISTS" and the like
     size_t open = line.find('(');
     std::string uid = number_after(line.substr(open), "UID ");

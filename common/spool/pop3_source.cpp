@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -11,11 +12,7 @@ namespace {
 // "N UID" lines of a UIDL listing (RFC 1939 §7).
 std::vector<RemoteMessage> parse_uidl(const std::string& source, std::string_view text) {
   std::vector<RemoteMessage> out;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (std::string_view line : util::split_lines(text)) {
     if (line.empty()) continue;
     size_t sp = line.find(' ');
     bool ok = sp != std::string_view::npos && sp > 0 && sp + 1 < line.size() && line[0] != '0';

@@ -23,6 +23,7 @@
 #include "spool/pop3_source.hpp"
 #include "spool/remote_session.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -423,13 +424,10 @@ std::vector<std::string> read_spool_names(const std::string& file) {
     if (fd.get() < 0 || !util::read_all(fd.get(), text)) throw system_error(Exit::noinput, file);
   }
   std::vector<std::string> names;
-  names.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  for (size_t at = 0; at < text.size();) {
-    size_t nl = text.find('\n', at);
-    if (nl == std::string::npos) nl = text.size();
-    if (nl > at) names.emplace_back(text, at, nl - at);
-    at = nl + 1;
-  }
+  names.reserve(util::count_lines(text));
+  util::for_each_line(text, [&](std::string_view name) {
+    if (!name.empty()) names.emplace_back(name);
+  });
   return names;
 }
 

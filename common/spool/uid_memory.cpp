@@ -15,6 +15,7 @@
 #include "spool/maildir.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::spool {
 namespace {
@@ -91,13 +92,7 @@ void UidMemory::load() {
   std::optional<std::string> file = util::read_file(path_);
   if (!file) return;
   const std::string& text = *file;
-  std::vector<std::string_view> lines;
-  for (size_t at = 0; at < text.size();) {
-    size_t nl = text.find('\n', at);
-    if (nl == std::string::npos) nl = text.size();
-    lines.emplace_back(std::string_view(text).substr(at, nl - at));
-    at = nl + 1;
-  }
+  const std::vector<std::string_view> lines = util::split_lines(text);
   if (lines.size() < 3 || lines[0] != magic || lines[1] != "source " + identity_ ||
       lines[2].substr(0, 12) != "uidvalidity ") {
     // Not ours (a hashed name's collision, or damage): taking every message
