@@ -147,6 +147,11 @@ deliver() {
   assert_output "$(printf '1 d\n1 c\n0 b')"
   run spoolcheck -f list -f - < <(printf 'd\n')
   assert_output "$(printf 'a\nd')"
+  # A list written with CRLF line ends names the same spools.
+  printf 'a\r\n\r\nb\r\n' > crlf-list
+  run spoolcheck -f crlf-list c
+  assert_success
+  assert_output "$(printf 'c\na')"
   : > empty-list
   run spoolcheck -f empty-list
   assert_equal "$status" 1
