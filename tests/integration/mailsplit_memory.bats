@@ -9,7 +9,7 @@ load ../lib/common
 setup() {
   common_setup
   # Under AddressSanitizer the peak is its quarantine's, not ours.
-  if ldd "$(command -v mailsplit)" | grep -q libasan; then skip "peak RSS is not ours under ASan"; fi
+  if ldd "$FORUMGATE_BIN/mailsplit" | grep -q libasan; then skip "peak RSS is not ours under ASan"; fi
 }
 teardown() { common_teardown; }
 
