@@ -1,13 +1,11 @@
 #include "notify/fanout.hpp"
 
-#include <mysqld_error.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -180,7 +178,7 @@ class Fanout {
     } catch (const forum::DbError& e) {
       // Two runs taking it at once on two nodes of a cluster: one commits,
       // the other's write fails certification.
-      if (e.code() == ER_LOCK_DEADLOCK || e.code() == ER_LOCK_WAIT_TIMEOUT) return false;
+      if (forum::is_conflict(e)) return false;
       throw;
     }
   }
