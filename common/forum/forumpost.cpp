@@ -159,7 +159,7 @@ class Poster {
       Result r;
       r.status = Exit::dataerr;
       r.reason = "not a mail message: no header fields";
-      if (log) log_line(r, result_line("", r));
+      if (log) this->log(p, r);
       return r;
     }
     std::vector<const post::Record*> upcoming;
@@ -175,11 +175,14 @@ class Poster {
       throw;
     }
     current_ = nullptr;
-    if (log) log_line(result, result_line(record_head(p.record), result));
+    if (log) this->log(p, result);
     return result;
   }
 
-  Result message(std::string data) { return handle(*prepare(std::move(data))); }
+  // The line that says what became of a message.
+  static void log(const PreparedMessage& p, const Result& r) {
+    log_line(r, result_line(p.message.has_header ? record_head(p.record) : "", r));
+  }
 
   // Group commit for the queue: see Gateway::begin_group.
   void begin_group() { gateway_.begin_group(); }
@@ -262,20 +265,25 @@ ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
   };
   QueueReport report = pass();
   // Messages deferred by a conflict with another writer (another host on
-  // the cluster, a deadlock) are still in new/: another pass takes them,
-  // a bounded number of times, after a pause that keeps two hosts from
+  // the cluster, a deadlock) are still in new/: a pass over them alone
+  // (the rest was done, or waits for a reason a retry does not change), a
+  // bounded number of times, after a pause that keeps two hosts from
   // meeting again.
-  for (unsigned retry = 1; retry <= conflict_retries && report.conflicts > 0 && !signals.caught(); ++retry) {
-    log::notice(std::to_string(report.conflicts) + " messages met a conflict with another writer: the queue again");
+  for (unsigned retry = 1; retry <= conflict_retries && !report.conflicted.empty() && !signals.caught(); ++retry) {
+    const std::size_t n = report.conflicted.size();
+    log::notice(std::to_string(n) + (n == 1 ? " message" : " messages") +
+                " met a conflict with another writer: those again");
     pause_after_conflict(retry);
+    qo.only = std::move(report.conflicted);
+    const std::size_t retried = qo.only->size();
     QueueReport again = pass();
     report.posted += again.posted;
     report.duplicates += again.duplicates;
     report.ignored += again.ignored;
     report.subscriptions += again.subscriptions;
     report.refused += again.refused;
-    report.deferred = again.deferred;
-    report.conflicts = again.conflicts;
+    report.deferred = report.deferred - retried + again.deferred;
+    report.conflicted = std::move(again.conflicted);
     report.stopped = again.stopped;
   }
   // One line for cron's mail, even with -q.
@@ -343,12 +351,16 @@ ForumpostStatus run_forumpost(const ForumpostOptions& o) {
   if (!o.queue.empty()) return run_queue(o, *poster);
   if (o.records) return run_records(o, *poster);
   const std::string data = util::read_input(o.files.empty() ? "-" : o.files[0]);
-  Result r = poster->message(data);
+  // Parsed once; made again after a conflict; one line for what became
+  // of it.
+  PreparedPtr p = poster->prepare(data);
+  Result r = poster->handle(*p, {}, false);
   for (unsigned retry = 1; retry <= conflict_retries && r.outcome == Outcome::deferred && r.conflict; ++retry) {
     log::notice("a conflict with another writer: the message again");
     pause_after_conflict(retry);
-    r = poster->message(data);
+    r = poster->handle(*p, {}, false);
   }
+  poster->log(*p, r);
   bool failed = r.outcome == Outcome::refused || r.outcome == Outcome::deferred;
   if (failed) std::cerr << "forumpost: " << as_one_line(r.reason) << "\n";
   return {failed ? r.status : Exit::ok};

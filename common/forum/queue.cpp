@@ -77,11 +77,12 @@ class DoneMessages {
         // They must wait: with --stop-on-tempfail nothing more is tried.
         if (!pending_.empty() && o_.stop_on_tempfail) report_.stopped = true;
         report_.deferred += pending_.size();
-        if (is_conflict(e)) report_.conflicts += pending_.size();
+        const bool conflict = is_conflict(e);
         for (auto& [path, result] : pending_) {
+          if (conflict) report_.conflicted.push_back(path);
           result.outcome = Outcome::deferred;
           result.status = Exit::tempfail;
-          result.conflict = is_conflict(e);
+          result.conflict = conflict;
           result.reason = e.what();
           result.post = result.thread = 0;
           if (o_.settled) o_.settled(path, result);
@@ -308,7 +309,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
   if (!spool::is_maildir(dir)) throw Error(Exit::noinput, dir + " is not a queue (a Maildir with new/, cur/, tmp/)");
   spool::check_private_queue(dir);
   QueueReport report;
-  std::vector<std::string> messages = spool::maildir_messages(dir);
+  std::vector<std::string> messages = o.only ? *o.only : spool::maildir_messages(dir);
   const std::string new_dir = dir + "/new/";
   std::unique_ptr<spool::MaildirWriter> failed;
   DoneMessages group(dir, o, report);
@@ -340,7 +341,7 @@ QueueReport process_queue(const std::string& dir, const QueueOptions& o, const Q
     switch (r.outcome) {
       case Outcome::deferred:
         ++report.deferred;
-        if (r.conflict) ++report.conflicts;
+        if (r.conflict) report.conflicted.push_back(path);
         // The group may be lost with it: settle it now.
         group.commit();
         settled(path, r);

@@ -34,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -66,6 +67,9 @@ struct QueueOptions {
   // Without it, or with read_ahead 0, there is no thread.
   std::function<PreparedPtr(const std::string& data)> prepare = nullptr;
   std::size_t read_ahead = 8;
+  // Only these entries of new/, in this order, when set: a pass over the
+  // messages a conflict deferred, leaving the rest alone.
+  std::optional<std::vector<std::string>> only;
   // Told each message's fate once it is sure: a done message's only once
   // the commit made its post durable, with the outcome it has then (a
   // lost group's messages are deferred after all).
@@ -96,9 +100,11 @@ class Prepared {
 struct QueueReport {
   // subscriptions: subscribe and unsubscribe requests, and confirmations.
   std::size_t taken = 0, posted = 0, duplicates = 0, ignored = 0, subscriptions = 0, refused = 0, deferred = 0;
-  std::size_t skipped = 0;    // entries that are no regular file, left in new/
-  std::size_t conflicts = 0;  // of the deferred: by a conflict with another writer (see is_conflict)
-  bool stopped = false;       // by --stop-on-tempfail or a signal
+  std::size_t skipped = 0;  // entries that are no regular file, left in new/
+  // Of the deferred, those a conflict with another writer deferred (see
+  // is_conflict), in queue order.
+  std::vector<std::string> conflicted;
+  bool stopped = false;  // by --stop-on-tempfail or a signal
 };
 
 // handler gets the path and content of each message, and what prepare made

@@ -560,7 +560,7 @@ SQL
   conflicts 2
   run fp --queue q --commit-every 10
   assert_success
-  assert_output --partial "met a conflict with another writer: the queue again"
+  assert_output --partial "20 messages met a conflict with another writer: those again"
   assert_output --partial "20 posted"
   assert_equal "$(sql 'SELECT n FROM faults')" 0
   assert_equal "$(sql 'SELECT COUNT(*), COUNT(DISTINCT subject) FROM agora_linux')" "20	20"
@@ -572,7 +572,7 @@ SQL
   conflicts 1000
   run fp --queue q2 --commit-every 5
   assert_failure 75
-  assert_equal "$(grep -c 'the queue again' <<< "$output")" 5
+  assert_equal "$(grep -c 'those again' <<< "$output")" 5
   assert_output --partial "10 deferred"
   assert_equal "$(count q2/new)" 10
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE 'cg-%'")" 0
@@ -582,4 +582,26 @@ SQL
   assert_success
   assert_output --partial "a conflict with another writer: the message again"
   assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE 'cg-%'")" 1
+  # One line for it, not one per attempt.
+  assert_equal "$(grep -c 'outcome=' <<< "$output")" 1
+}
+
+@test "after a conflict only the messages it deferred go again: a message that waits is not counted twice" {
+  make_queue q 10 cw
+  # The first insert meets a conflict; the forum takes 5 posts an hour, so
+  # that messages 7 to 10 wait (each counted once as a wait).
+  conflicts 1
+  run fp --queue q --commit-every 1 --forum-limit 5 --forum-hide 100
+  assert_failure 75
+  assert_equal "$(sql 'SELECT n FROM faults')" 0
+  assert_equal "$(sql "SELECT COUNT(*) FROM agora_linux WHERE subject LIKE 'cw-%'")" 5
+  # Messages 2 to 6 posted; message 1 again after the conflict, now over
+  # the limit, waits too: 5 waits, once each.
+  assert_equal "$(sql "SELECT SUM(posts), SUM(waits) FROM agora_fg_rates WHERE scope = 'forum'")" "5	5"
+  assert_output --partial "1 message met a conflict with another writer: those again"
+  assert_output --partial "5 posted"
+  assert_output --partial "5 deferred"
+  assert_equal "$(count q/new)" 5
+  # A waiting message's line once.
+  assert_equal "$(grep -c '<cw.8@test>' <<< "$output")" 1
 }
