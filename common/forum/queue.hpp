@@ -9,24 +9,9 @@
 //   deferred (a temporary failure)          left in new/ for the next run
 //   refused, but .failed/ cannot take it    left in new/ (deferred), and the
 //   (a full disk)                           rest of the queue goes on
-// An entry that is no regular file (a directory, a FIFO, a device, a
-// link) is never opened for reading: skipped with a warning, left in new/.
-// A crash at any moment leaves each message posted once or still queued:
-// a message whose post committed but which is still in new/ is a duplicate
-// next time, and moves on then.
-//
-// Group commit: with a commit function, the handler's writes are durable
-// only once it returns, so done messages wait for it before they leave
-// new/. It is called after group_size messages or group_time, at a
-// deferred message and at the end. When it throws (75), the messages of
-// the group stay in new/, deferred.
-//
-// Read-ahead: with a prepare function, a thread of its own reads the next
-// messages and prepares them (parses them) while the handler does the
-// database work of the one before: that work is mostly waiting for the
-// server. The handler still gets the messages one at a time, in queue
-// order, on the calling thread, and everything else (the database, the
-// files moved, the log) stays there.
+// An entry that is no regular file is skipped, never opened. A crash at any
+// moment leaves each message posted once or still queued (a duplicate
+// next time). Why the group commit and the read-ahead: docs/design.md.
 
 #include <chrono>
 #include <cstddef>
@@ -55,15 +40,20 @@ struct PreparedMessage {
 using PreparedPtr = std::shared_ptr<const PreparedMessage>;
 
 struct QueueOptions {
-  bool delete_done = false;                // delete instead of moving into cur/
-  bool stop_on_tempfail = false;           // stop at the first deferred message
-  const volatile int* cancel = nullptr;    // set by a signal: stop between messages
-  std::function<void()> commit = nullptr;  // makes the handler's posts durable
+  bool delete_done = false;              // delete instead of moving into cur/
+  bool stop_on_tempfail = false;         // stop at the first deferred message
+  const volatile int* cancel = nullptr;  // set by a signal: stop between messages
+  // Makes the handler's posts durable: done messages leave new/ only once
+  // it returned. Called after group_size messages or group_time, at a
+  // deferred message and at the end; when it throws, the group's
+  // messages stay in new/, deferred.
+  std::function<void()> commit = nullptr;
   std::size_t group_size = 1;
   std::chrono::milliseconds group_time{200};
   // What can be done with a message before the handler, needing nothing
   // of its (parsing): run on the read-ahead thread, at most read_ahead
-  // messages ahead, so it must share no mutable state with the handler.
+  // messages ahead, so it must share no mutable state with the handler,
+  // which still gets the messages in order on the calling thread.
   // Without it, or with read_ahead 0, there is no thread.
   std::function<PreparedPtr(const std::string& data)> prepare = nullptr;
   std::size_t read_ahead = 8;

@@ -2,28 +2,13 @@
 // Taking the messages of a remote mailbox into a sink: mailsplit's
 // pop3[s]://USER@HOST[:PORT]/ and imap[s]://USER@HOST[:PORT][/MAILBOX]
 // sources. The protocol's part (pop3_source.hpp, imap_source.hpp) is a
-// RemoteMailbox; the order of things, the same for both, is here:
-//
-//   1. list the messages with their unique ids (UIDL; UID FETCH 1:* (UID));
-//   2. with a queue Maildir as the sink, skip those its UID memory
-//      (uid_memory.hpp) says are in the queue already, from an earlier run;
-//      fetch the others, CRLF made LF (maildir(5)), each with a From_ line
-//      from its Return-Path (else MAILER-DAEMON) and the current time;
-//   3. the sink's commit(): every copy durable;
-//   4. record the UIDs now in the queue (write-ahead, fsync'd), dropping
-//      those the server no longer lists;
-//   5. with drain only: delete on the server what was taken or skipped, and
-//      once the server confirmed it, drop those UIDs from the record.
-//
-// Any error before 3 rolls the sink back and deletes nothing. A session cut
-// after 4 leaves messages on the server that the record names: the next run
-// into the same queue skips them, and deletes them when draining. Without
-// a queue (-o, --stdout, --exec) there is no record and such messages are
-// taken again (forumpost drops a Message-ID it already has). A message the
-// sink declines (--exec) is not deleted.
-//
-// A signal (SplitRequest::cancel) stops the run between two fetches, before
-// the commit: Interrupted, nothing deleted.
+// RemoteMailbox; the order of things, the same for both, is here. Nothing
+// is deleted on the server before the sink's commit made every copy
+// durable and, with a queue, the UIDs taken were recorded (uid_memory.hpp),
+// so a cut session is never a loss and, into a queue, never a duplicate.
+// A message the sink declines is not deleted; a signal (SplitRequest::cancel)
+// stops the run between two fetches, before the commit, deleting nothing.
+// The steps and their reasons: docs/design.md, "A remote run".
 
 #include <memory>
 #include <string>

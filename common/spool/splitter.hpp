@@ -1,30 +1,15 @@
 #pragma once
 // Taking the messages out of a spool into a sink: what mailsplit does.
-//
-// Sources: an mbox file (read under the MTA's locks, see lock/mailbox_lock.hpp),
-// a Maildir (new/ then cur/), "-" for an mbox on standard input, or a
-// POP3 or IMAP mailbox's URL (remote_source.hpp). Anything else (a FIFO, a
-// device, a socket) is refused with 66 before it is opened or locked;
-// standard input is read to its end, whatever it is.
-//
-// The one rule: with drain, the source gives up its messages (an mbox is
-// truncated, Maildir files are unlinked) only after the sink's commit() has
-// made every message taken durable, and an mbox stays locked from the first
-// byte read to the truncation, so nothing the MTA delivers meanwhile can be
-// lost. Any error before that rolls the sink back and leaves the source as
-// it was.
-//
-// A message the sink declines (a failed --exec command) stays in the source:
-// a Maildir keeps its file; an mbox is then not truncated at all, every
-// message staying, since an mbox cannot drop some messages in place without
-// a moment where a crash would lose one. Commands run by --exec must
-// therefore take the same message twice calmly, as forumpost does.
-//
-// Errors: 65 the source is not an mbox; 66 the source is missing or
-// unreadable; 69 a remote server failed unexpectedly; 73 the sink cannot be
-// created; 74 a read or write failed (the disk is full); 75 the mailbox is
-// locked by someone else for longer than the wait, or a server cannot be
-// reached; 77 a server refused the login (see remote_session.hpp).
+// Sources: an mbox file (under the MTA's locks), a Maildir (new/ then cur/),
+// "-" (an mbox on standard input, read to its end), or a POP3 or IMAP URL
+// (remote_source.hpp); anything else is refused with 66 before it is opened
+// or locked. With drain, the source gives up its messages only after the
+// sink's commit() made every one durable, and an mbox stays locked from the
+// first byte read to its truncation; any error before that rolls the sink
+// back. A message the sink declines stays in the source (in an mbox, then,
+// every message stays). Exit statuses as in mailsplit(1): 65 not an mbox,
+// 66 unreadable, 69 server, 73 sink, 74 I/O, 75 locked or unreachable, 77
+// login refused. The reasons: docs/design.md, "mailsplit".
 
 #include <csignal>
 #include <cstdint>

@@ -1,28 +1,11 @@
 #pragma once
-// Waiting for new mail with inotify(7): a watcher learns of a delivery within
-// milliseconds, without polling. What is watched, for each spool as it is:
-//
-//   mbox      IN_MODIFY and IN_CLOSE_WRITE (the MTA appends to it),
-//             IN_CREATE and IN_MOVED_TO (an mbox created anew, or renamed
-//             into place, after it was deleted), all on its directory, which
-//             reports them for the files in it: one watch serves every mbox
-//             of a directory, and fewer watches are quicker to set and to
-//             tear down. An mbox that is a symbolic link is watched itself
-//             as well.
-//   missing   the same, on the directory it would be in.
-//   Maildir   IN_CREATE and IN_MOVED_TO on new/: maildir(5) delivery writes
-//             in tmp/ and renames into new/.
-//
-// A watched directory that is deleted or renamed (IN_DELETE_SELF,
-// IN_MOVE_SELF) wakes its spools, which are then watched where their paths
-// now lead: a directory made again in its place, or, while there is none,
-// the nearest directory still there, for its return. Only a spool's first
-// watch needs its directory to exist.
-//
-// Watch first, then check: mail that arrives in between then ends the next
-// wait instead of being missed. A woken spool is watched again (watch() is
-// idempotent) before it is checked, since it may have changed kind: an mbox
-// now exists where there was none.
+// Waiting for new mail with inotify(7), without polling: a delivery into a
+// watched mbox (appended, or created or renamed into place) or into a
+// Maildir's new/ ends the wait within milliseconds, and so does the
+// deletion or renaming of a watched directory, whose spools are then
+// watched where their paths now lead. watch() is idempotent: watch first,
+// then check, so mail arriving in between ends the next wait. The events
+// watched and why: docs/design.md, "spoolcheck --watch".
 
 #include <cstddef>
 #include <string>
