@@ -50,16 +50,11 @@ std::string write_attachment(const std::string& dir, const std::string& name, st
   }
   for (unsigned n = 1;; ++n) {
     std::string path = dir + "/" + (n == 1 ? name : stem + "-" + std::to_string(n) + ext);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST) continue;
-    if (fd < 0) throw system_error(Exit::cantcreat, "cannot create " + path);
-    bool ok = util::write_fully(fd, data);
-    int err = errno;
-    if (::close(fd) != 0 && ok) {
-      ok = false;
-      err = errno;
-    }
-    if (!ok) {
+    util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!fd.valid() && errno == EEXIST) continue;
+    if (!fd.valid()) throw system_error(Exit::cantcreat, "cannot create " + path);
+    if (!util::write_fully(fd.get(), data) || !fd.close()) {
+      const int err = errno;
       ::unlink(path.c_str());
       throw system_error(Exit::ioerr, "cannot write " + path, err);
     }

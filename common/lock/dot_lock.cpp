@@ -59,11 +59,11 @@ std::string contents() { return std::to_string(getpid()) + "\n"; }
 class TempLink {
  public:
   explicit TempLink(const std::string& lock_path) : path_(unique_name(lock_path)) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
-    if (fd_ < 0) {
+    fd_ = util::Fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644));
+    if (!fd_.valid()) {
       throw system_error(Exit::cantcreat, "cannot create a lock file in " + dir_of(lock_path));
     }
-    if (!util::write_fully(fd_, contents())) {
+    if (!util::write_fully(fd_.get(), contents())) {
       int err = errno;
       remove();
       throw system_error(Exit::cantcreat, "cannot write a lock file in " + dir_of(lock_path), err);
@@ -71,10 +71,9 @@ class TempLink {
   }
   ~TempLink() { remove(); }
   void remove() {
-    if (fd_ < 0) return;
-    ::close(fd_);
+    if (!fd_.valid()) return;
+    fd_.close();
     ::unlink(path_.c_str());
-    fd_ = -1;
   }
   TempLink(const TempLink&) = delete;
   TempLink& operator=(const TempLink&) = delete;
@@ -82,13 +81,13 @@ class TempLink {
   const std::string& path() const { return path_; }
   struct stat status() const {
     struct stat st {};
-    if (fstat(fd_, &st) != 0) throw system_error(Exit::ioerr, "cannot stat " + path_);
+    if (fstat(fd_.get(), &st) != 0) throw system_error(Exit::ioerr, "cannot stat " + path_);
     return st;
   }
 
  private:
   std::string path_;
-  int fd_ = -1;
+  util::Fd fd_;
 };
 
 // File systems without hard links (vfat, some FUSE): link() fails with one of
@@ -128,10 +127,9 @@ bool DotLock::try_acquire() {
       return true;
     }
     if (no_hard_links(link_errno)) {
-      int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-      if (fd >= 0) {
-        bool written = util::write_fully(fd, contents());
-        ::close(fd);
+      util::Fd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+      if (fd.valid()) {
+        const bool written = util::write_fully(fd.get(), contents()) && fd.close();
         if (!written) {
           ::unlink(path_.c_str());
           throw system_error(Exit::cantcreat, "cannot write lock " + path_);
@@ -168,12 +166,11 @@ void DotLock::remember_identity() {
 }
 
 bool DotLock::still_ours() const {
-  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return false;
+  const util::Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd.valid()) return false;
   struct stat st {};
   char buf[32];
-  ssize_t n = fstat(fd, &st) == 0 ? ::read(fd, buf, sizeof buf) : -1;
-  ::close(fd);
+  const ssize_t n = fstat(fd.get(), &st) == 0 ? ::read(fd.get(), buf, sizeof buf) : -1;
   return st.st_dev == dev_ && st.st_ino == ino_ && n >= 0 &&
          std::string_view(buf, static_cast<size_t>(n)) == contents();
 }
@@ -202,13 +199,12 @@ void DotLock::refresh() {
 std::chrono::seconds DotLock::refresh_interval() const { return std::max(std::chrono::seconds(1), stale_age_ / 3); }
 
 std::string DotLock::holder() const {
-  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return {};
+  const util::Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) return {};
   char buf[32] = {};
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  const ssize_t n = ::read(fd.get(), buf, sizeof buf - 1);
   struct stat st {};
-  fstat(fd, &st);
-  ::close(fd);
+  fstat(fd.get(), &st);
   // procmail writes "0", dotlockfile without -p "0\n": no pid to name then.
   long pid = n > 0 ? std::strtol(buf, nullptr, 10) : 0;
   std::string age = std::to_string(std::max<time_t>(0, time(nullptr) - st.st_mtime));

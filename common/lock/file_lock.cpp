@@ -56,20 +56,21 @@ FileLock::FileLock(std::string path, Api api, Open open) : path_(std::move(path)
   // A mailbox is opened without waiting (a FIFO's open would wait for a
   // writer), then refused unless it is a regular file.
   const int flags = O_RDWR | O_CLOEXEC | O_NOCTTY | (open == Open::create ? O_CREAT : O_NONBLOCK);
-  fd_ = ::open(path_.c_str(), flags, 0666);
-  if (fd_ < 0 && errno == EISDIR && api_ == Api::flock) {
+  int fd = ::open(path_.c_str(), flags, 0666);
+  if (fd < 0 && errno == EISDIR && api_ == Api::flock) {
     // flock(1) locks directories too; a read-only descriptor is enough.
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+    fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
   }
-  if (fd_ < 0 && (errno == EACCES || errno == EROFS) && api_ == Api::flock) {
+  if (fd < 0 && (errno == EACCES || errno == EROFS) && api_ == Api::flock) {
     // flock(2) needs no write access: an existing read-only lock file serves.
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd_ < 0) errno = EACCES;
+    fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) errno = EACCES;
   }
-  if (fd_ < 0) {
+  if (fd < 0) {
     if (open == Open::existing) throw system_error(Exit::noinput, "mailbox " + path_);
     throw system_error(Exit::cantcreat, "cannot open lock file " + path_);
   }
+  fd_ = util::Fd(fd);
   if (open == Open::existing) refuse_what_is_no_mailbox();
 }
 
@@ -78,25 +79,24 @@ FileLock::FileLock(std::string path, Api api, Open open) : path_(std::move(path)
 // even when it took a regular file's place after the caller looked.
 void FileLock::refuse_what_is_no_mailbox() {
   struct stat st {};
-  if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) {
-    fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+  if (fstat(fd_.get(), &st) == 0 && S_ISREG(st.st_mode)) {
+    fcntl(fd_.get(), F_SETFL, fcntl(fd_.get(), F_GETFL) & ~O_NONBLOCK);
     return;
   }
-  ::close(fd_);
-  fd_ = -1;
+  fd_.close();
   throw Error(Exit::noinput, "mailbox " + path_ + " is " + util::file_kind(st.st_mode) + ", not a regular file");
 }
 
 FileLock::~FileLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases both kinds of lock
+  fd_.close();  // closing releases both kinds of lock
 }
 
 int FileLock::lock_call(bool wait) {
-  if (api_ == Api::flock) return ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
+  if (api_ == Api::flock) return ::flock(fd_.get(), LOCK_EX | (wait ? 0 : LOCK_NB));
   struct flock fl {};
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file, however it grows
-  return ::fcntl(fd_, wait ? F_SETLKW : F_SETLK, &fl);
+  return ::fcntl(fd_.get(), wait ? F_SETLKW : F_SETLK, &fl);
 }
 
 bool FileLock::try_acquire() {
@@ -125,18 +125,18 @@ bool FileLock::acquire(const Deadline& deadline) {
 void FileLock::release() {
   if (!held_) return;
   if (api_ == Api::flock) {
-    ::flock(fd_, LOCK_UN);
+    ::flock(fd_.get(), LOCK_UN);
   } else {
     struct flock fl {};
     fl.l_type = F_UNLCK;
     fl.l_whence = SEEK_SET;
-    ::fcntl(fd_, F_SETLK, &fl);
+    ::fcntl(fd_.get(), F_SETLK, &fl);
   }
   held_ = false;
 }
 
 std::string FileLock::holder() const {
-  pid_t pid = kernel_lock_holder(fd_);
+  pid_t pid = kernel_lock_holder(fd_.get());
   return pid > 0 ? describe_pid(pid) : std::string();
 }
 

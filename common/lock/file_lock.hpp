@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lock/lock.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::lock {
 
@@ -32,7 +33,7 @@ class FileLock final : public Lock {
   std::string holder() const override;
   std::string describe() const override;
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
 
  private:
   int lock_call(bool wait);
@@ -40,7 +41,7 @@ class FileLock final : public Lock {
 
   std::string path_;
   Api api_;
-  int fd_ = -1;
+  util::Fd fd_;
   bool held_ = false;
 };
 

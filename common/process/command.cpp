@@ -148,11 +148,11 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
 
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw system_error(Exit::software, "pipe");
+  util::Fd read_end(pipefd[0]), write_end(pipefd[1]);
   pid_t pid = 0;
-  int err = start_command(program, args, env.data(), pipefd[0], nullptr, pid);
-  ::close(pipefd[0]);
+  const int err = start_command(program, args, env.data(), read_end.get(), nullptr, pid);
+  read_end.close();
   if (err != 0) {
-    ::close(pipefd[1]);
     throw system_error(err == ENOENT || err == ENOTDIR ? Exit::command_not_found : Exit::cannot_execute,
                        "cannot run " + argv[0], err);
   }
@@ -165,13 +165,13 @@ int run_with_input(const std::string& program, const std::vector<std::string>& a
   sigaction(SIGPIPE, &ignore, &old);
   for (std::string_view piece : input) {
     while (!piece.empty()) {
-      ssize_t n = ::write(pipefd[1], piece.data(), piece.size());
+      ssize_t n = ::write(write_end.get(), piece.data(), piece.size());
       if (n < 0 && errno == EINTR && !util::stop_requested()) continue;
       if (n < 0) break;
       piece.remove_prefix(static_cast<size_t>(n));
     }
   }
-  ::close(pipefd[1]);
+  write_end.close();
   sigaction(SIGPIPE, &old, nullptr);
 
   int status = 0;

@@ -101,31 +101,23 @@ void check_private_queue(const std::string& maildir) {
 }
 
 void sync_directory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw system_error(Exit::ioerr, "cannot open " + dir);
-  int r = fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (r != 0) throw system_error(Exit::ioerr, "cannot sync " + dir, err);
+  util::Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) throw system_error(Exit::ioerr, "cannot open " + dir);
+  if (fsync(fd.get()) != 0) throw system_error(Exit::ioerr, "cannot sync " + dir);
 }
 
 MaildirWriter::MaildirWriter(std::string maildir, WriteBehind::Thread files)
     : path_(std::move(maildir)), host_(safe_host()), pid_(std::to_string(getpid())), writes_(files) {
   make_dir(path_);
   for (const char* sub : {"/tmp", "/new", "/cur"}) make_dir(path_ + sub);
-  dir_fd_ = ::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd_ < 0) throw system_error(Exit::cantcreat, "cannot open " + path_ + "/tmp");
-  if (faccessat(dir_fd_, ".", W_OK, AT_EACCESS) != 0 || access((path_ + "/new").c_str(), W_OK) != 0) {
-    Error e = system_error(Exit::cantcreat, "cannot write into " + path_);
-    ::close(dir_fd_);  // no destructor runs for a constructor that throws
-    throw e;
+  dir_fd_ = util::Fd(::open((path_ + "/tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fd_.valid()) throw system_error(Exit::cantcreat, "cannot open " + path_ + "/tmp");
+  if (faccessat(dir_fd_.get(), ".", W_OK, AT_EACCESS) != 0 || access((path_ + "/new").c_str(), W_OK) != 0) {
+    throw system_error(Exit::cantcreat, "cannot write into " + path_);
   }
 }
 
-MaildirWriter::~MaildirWriter() {
-  rollback();
-  if (dir_fd_ >= 0) ::close(dir_fd_);
-}
+MaildirWriter::~MaildirWriter() { rollback(); }
 
 // time.MusecPpidQcounter.host,S=size: unique per maildir(5) (time, pid and a
 // counter within the process), with Courier's and Dovecot's size field.
@@ -142,7 +134,7 @@ std::string MaildirWriter::add(std::string_view prefix, std::string_view data, s
                                std::string* owner) {
   std::string name = unique_name(prefix.size() + data.size());
   pending_.push_back({name, flags ? std::optional<std::string>(*flags) : std::nullopt});
-  writes_.write({dir_fd_, name, path_ + "/tmp/" + name, ""}, prefix, data, owner);
+  writes_.write({dir_fd_.get(), name, path_ + "/tmp/" + name, ""}, prefix, data, owner);
   return name;
 }
 
@@ -151,7 +143,7 @@ std::vector<std::string> MaildirWriter::commit() {
   if (pending_.empty()) return published;
   writes_.finish();
   // One syncfs for the whole batch instead of an fsync per message.
-  if (syncfs(dir_fd_) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
+  if (syncfs(dir_fd_.get()) != 0) throw system_error(Exit::ioerr, "cannot sync " + path_);
   bool into_new = false, into_cur = false;
   for (const auto& p : pending_) {
     const char* sub = p.flags ? "/cur/" : "/new/";
@@ -173,7 +165,7 @@ void MaildirWriter::rollback() {
   writes_.settle();
   // Only the files this batch made: a name whose file could not be made
   // (one of the same name was there) is not ours to remove.
-  for (const auto& name : writes_.take_created()) unlinkat(dir_fd_, name.c_str(), 0);
+  for (const auto& name : writes_.take_created()) unlinkat(dir_fd_.get(), name.c_str(), 0);
   pending_.clear();
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "spool/write_behind.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 
@@ -59,7 +60,7 @@ class MaildirWriter {
   std::string unique_name(size_t size);
 
   std::string path_;
-  int dir_fd_ = -1;
+  util::Fd dir_fd_;  // tmp/
   struct Pending {
     std::string name;                  // in tmp/
     std::optional<std::string> flags;  // for cur/

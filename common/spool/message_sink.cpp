@@ -83,25 +83,22 @@ class NumberedFilesSink final : public MessageSink {
     }
     if (access(dir_.c_str(), W_OK) != 0) throw system_error(Exit::cantcreat, "cannot write into " + dir_);
     // Files are made from here, without the kernel walking dir_ for each.
-    dir_fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd_ < 0) throw system_error(Exit::cantcreat, "cannot open " + dir_);
+    dir_fd_ = util::Fd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd_.valid()) throw system_error(Exit::cantcreat, "cannot open " + dir_);
   }
-  ~NumberedFilesSink() override {
-    rollback();
-    ::close(dir_fd_);
-  }
+  ~NumberedFilesSink() override { rollback(); }
   Placement add(const OutgoingMessage& m) override {
     std::string name = numbered_name(width_, next_++);
     std::string path = dir_ + "/" + name;
     // Never over a file of an earlier run: after a drain it is the only copy.
     added_ = true;
-    writes_.write({dir_fd_, name, std::move(path), "give -f N to number on, or another -o DIR"}, m.prefix, m.data,
+    writes_.write({dir_fd_.get(), name, std::move(path), "give -f N to number on, or another -o DIR"}, m.prefix, m.data,
                   m.owner);
     return {name};
   }
   void commit(bool durable) override {
     writes_.finish();
-    if (added_ && durable && (syncfs(dir_fd_) != 0 || fsync(dir_fd_) != 0)) {
+    if (added_ && durable && (syncfs(dir_fd_.get()) != 0 || fsync(dir_fd_.get()) != 0)) {
       throw system_error(Exit::ioerr, "cannot sync " + dir_);  // the rollback still knows the files
     }
     writes_.take_created();  // committed: the rollback's no more
@@ -109,13 +106,13 @@ class NumberedFilesSink final : public MessageSink {
   }
   void rollback() override {
     writes_.settle();
-    for (const auto& name : writes_.take_created()) ::unlinkat(dir_fd_, name.c_str(), 0);
+    for (const auto& name : writes_.take_created()) ::unlinkat(dir_fd_.get(), name.c_str(), 0);
   }
   bool durable() const override { return true; }
 
  private:
   std::string dir_;
-  int dir_fd_ = -1;
+  util::Fd dir_fd_;
   int width_;
   uint64_t next_;
   bool added_ = false;  // since the last commit

@@ -22,24 +22,20 @@ namespace {
 // regular file: a symlink is not followed, a FIFO not waited on, a
 // directory not read, and none of them is ever unlinked by a drain.
 std::optional<std::string> read_message_file(const std::string& path, time_t& mtime) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0 && (errno == ELOOP || errno == EISDIR)) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd.valid() && (errno == ELOOP || errno == EISDIR)) {
     log::warning("skipping " + path + ": not a regular file");
     return std::nullopt;
   }
-  if (fd < 0) throw system_error(Exit::noinput, "cannot open " + path);
+  if (!fd.valid()) throw system_error(Exit::noinput, "cannot open " + path);
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     log::warning("skipping " + path + ": not a regular file");
     return std::nullopt;
   }
   mtime = st.st_mtime;
   std::string data;
-  bool ok = util::read_all(fd, data);
-  int err = errno;
-  ::close(fd);
-  if (!ok) throw system_error(Exit::ioerr, "cannot read " + path, err);
+  if (!util::read_all(fd.get(), data)) throw system_error(Exit::ioerr, "cannot read " + path);
   return data;
 }
 
@@ -69,7 +65,7 @@ void drain_mbox(int fd, const std::string& path, uint64_t consumed) {
 
 SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
   std::unique_ptr<lock::MailboxLock> lk;
-  int own_fd = -1;
+  util::Fd own_fd;  // the mbox opened without its locks
   int fd = STDIN_FILENO;
   if (rq.source != "-") {
     if (rq.drain || access(rq.source.c_str(), W_OK) == 0) {
@@ -85,25 +81,17 @@ SplitReport split_mbox(const SplitRequest& rq, MessageSink& sink) {
       fd = lk->fd();
       lseek(fd, 0, SEEK_SET);
     } else {
-      own_fd = ::open(rq.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-      if (own_fd < 0) throw system_error(Exit::noinput, "cannot open " + rq.source);
-      fd = own_fd;
+      own_fd = util::Fd(::open(rq.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+      if (!own_fd.valid()) throw system_error(Exit::noinput, "cannot open " + rq.source);
+      fd = own_fd.get();
       struct stat st {};
       if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(own_fd);
         throw Error(Exit::noinput, rq.source + " is " + util::file_kind(st.st_mode) + ", not an mbox file");
       }
       fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
       log::warning("reading " + rq.source + " without its locks (it is not writable for us)");
     }
   }
-  struct CloseFd {
-    int fd;
-    ~CloseFd() {
-      if (fd >= 0) ::close(fd);
-    }
-  } close_own{own_fd};
-
   cli::Progress progress;
   if (struct stat st{}; rq.on_progress && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
     progress.bytes_total = static_cast<uint64_t>(st.st_size);

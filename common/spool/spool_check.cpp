@@ -32,15 +32,16 @@ namespace {
 // at the end of its chunk (see Worker); -1: each when its scope ends.
 thread_local int closed_together_from = -1;
 
-// Closes a descriptor when the scope ends.
-class Fd {
+// Closes a descriptor when the scope ends, unless its worker closes the
+// chunk's descriptors together (util::Fd would close it twice then).
+class ChunkFd {
  public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
+  explicit ChunkFd(int fd) : fd_(fd) {}
+  ~ChunkFd() {
     if (fd_ >= 0 && closed_together_from < 0) close(fd_);
   }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
+  ChunkFd(const ChunkFd&) = delete;
+  ChunkFd& operator=(const ChunkFd&) = delete;
   int get() const { return fd_; }
 
  private:
@@ -97,7 +98,7 @@ SpoolState read_new(int dir, const std::string& spool, Detail detail) {
 }
 
 SpoolState check_maildir(const std::string& spool, Place at, Detail detail) {
-  Fd dir(open_new(at));
+  ChunkFd dir(open_new(at));
   if (dir.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) {
       throw SpoolError(Exit::dataerr, spool, "not a spool: a directory without new/ (no Maildir)");
@@ -119,7 +120,7 @@ SpoolState check_mbox(const std::string& spool, Place at, const struct stat& st,
   SpoolState state{SpoolType::mbox, st.st_size > 0, 0};
   if (detail == Detail::count && state.new_mail) {
     // Without waiting: a FIFO put where the file was would block the open.
-    Fd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    ChunkFd fd(openat(at.dir, at.path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) throw errno_error(spool, errno);
     struct stat now {};
     if (fstat(fd.get(), &now) != 0 || !S_ISREG(now.st_mode)) throw errno_error(spool, EINVAL);
@@ -250,7 +251,7 @@ namespace {
 // cost. When new/ cannot be opened, check_one_at starts over and tells why.
 SpoolResult check_likely_maildir(const std::string& spool, Place at, Detail detail) {
   if (!is_remote_spool(spool)) {
-    Fd dir(open_new(at));
+    ChunkFd dir(open_new(at));
     if (dir.get() >= 0) {
       SpoolResult result;
       result.checked = true;
@@ -311,7 +312,7 @@ std::vector<SpoolResult> check_spools(const std::vector<std::string>& spools, De
   // opened, each spool is checked by its name and says what is wrong.
   constexpr size_t worth_a_directory = 64;
   const std::string shared_name = spools.size() >= worth_a_directory ? shared_directory(spools) : "";
-  Fd shared_dir(shared_name.empty() ? -1 : open(shared_name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  ChunkFd shared_dir(shared_name.empty() ? -1 : open(shared_name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   const size_t shared = shared_dir.get() < 0 ? 0 : shared_name.size();
   constexpr size_t chunk = 128;  // spools a thread takes at a time
   std::atomic<size_t> next{0};
@@ -420,7 +421,7 @@ std::vector<std::string> read_spool_names(const std::string& file) {
   if (file == "-") {
     if (!util::read_all(STDIN_FILENO, text)) throw system_error(Exit::noinput, "standard input");
   } else {
-    Fd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    ChunkFd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0 || !util::read_all(fd.get(), text)) throw system_error(Exit::noinput, file);
   }
   std::vector<std::string> names;

@@ -34,16 +34,16 @@ std::pair<std::string, std::string> split_path(std::string path) {
 }  // namespace
 
 SpoolWatch::SpoolWatch() : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-  if (fd_ < 0) throw system_error(Exit::unavailable, "inotify_init1");
+  if (!fd_.valid()) throw system_error(Exit::unavailable, "inotify_init1");
 }
 
-SpoolWatch::~SpoolWatch() { close(fd_); }
+SpoolWatch::~SpoolWatch() = default;
 
 void SpoolWatch::add(std::size_t index, const std::string& spool, const std::string& path, const std::string& name,
                      unsigned mask) {
   // IN_MASK_ADD: two spools may share a watched inode (mboxes in one
   // directory) and must not replace each other's events.
-  int wd = inotify_add_watch(fd_, path.c_str(), mask | IN_MASK_ADD);
+  int wd = inotify_add_watch(fd_.get(), path.c_str(), mask | IN_MASK_ADD);
   if (wd < 0) {
     if (errno == ENOSPC) {
       throw SpoolError(Exit::unavailable, spool,
@@ -107,7 +107,7 @@ std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
   bool everything = false;
   alignas(inotify_event) std::array<char, 64 * 1024> buf;
   while (woken.empty() && !everything) {
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{fd_.get(), POLLIN, 0};
     int ready;
     if (deadline.is_never()) {
       ready = ppoll(&pfd, 1, nullptr, nullptr);
@@ -123,7 +123,7 @@ std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
     }
     if (ready == 0) continue;  // the deadline is looked at above
     for (;;) {
-      ssize_t n = read(fd_, buf.data(), buf.size());
+      ssize_t n = read(fd_.get(), buf.data(), buf.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno == EAGAIN) break;
       if (n <= 0) throw system_error(Exit::ioerr, "reading inotify events");
@@ -143,7 +143,7 @@ std::vector<std::size_t> SpoolWatch::wait(const lock::Deadline& deadline) {
           // The directory (or file) itself went: every spool watched through
           // it is watched again; a renamed one must not speak for them.
           for (const auto& [key, indices] : watched->second) woken.insert(woken.end(), indices.begin(), indices.end());
-          if (ev.mask & IN_MOVE_SELF) inotify_rm_watch(fd_, ev.wd);
+          if (ev.mask & IN_MOVE_SELF) inotify_rm_watch(fd_.get(), ev.wd);
           spools_of_.erase(watched);
           continue;
         }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lock/deadline.hpp"
+#include "util/fd.hpp"
 
 namespace forumgate::spool {
 
@@ -46,7 +47,7 @@ class SpoolWatch {
   void add(std::size_t index, const std::string& spool, const std::string& path, const std::string& name,
            unsigned mask);
 
-  int fd_;
+  util::Fd fd_;  // the inotify instance
   // Watch descriptor -> name in the watched directory ("" for any event) ->
   // the spools it concerns.
   std::unordered_map<int, std::unordered_map<std::string, std::vector<std::size_t>>> spools_of_;

@@ -32,8 +32,8 @@ void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::s
   }
   // Never over a file that is there already: it may be the only copy of
   // a message an earlier run took.
-  int fd = ::openat(file.dir_fd, file.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  util::Fd fd(::openat(file.dir_fd, file.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) {
     const int err = errno;
     {
       std::lock_guard lock(mutex_);
@@ -44,13 +44,8 @@ void WriteBehind::write_now(const NewFile& file, std::string_view prefix, std::s
     }
     throw system_error(Exit::cantcreat, "cannot create " + file.what, err);
   }
-  try {
-    util::write_all(fd, {prefix, data}, file.what);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::close(fd) != 0) throw system_error(Exit::ioerr, "cannot write " + file.what);
+  util::write_all(fd.get(), {prefix, data}, file.what);
+  if (!fd.close()) throw system_error(Exit::ioerr, "cannot write " + file.what);
 }
 
 void WriteBehind::write(NewFile file, std::string_view prefix, std::string_view data, std::string* owner) {
