@@ -28,6 +28,7 @@
 #include "process/signals.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/text.hpp"
 
 namespace forumgate::forum {
 
@@ -298,25 +299,21 @@ ForumpostStatus run_records(const ForumpostOptions& o, Poster& poster) {
   for (const auto& input : inputs) {
     std::string data = util::read_input(input);
     size_t line_no = 0;
-    for (size_t pos = 0; pos < data.size();) {
-      size_t eol = data.find('\n', pos);
-      if (eol == std::string::npos) eol = data.size();
-      std::string line = data.substr(pos, eol - pos);
-      pos = eol + 1;
+    util::for_each_line(data, [&](std::string_view line) {
       ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
       post::Record record;
       try {
         from_json(nlohmann::json::parse(line), record);
       } catch (const std::exception& e) {
         log::error(input + ":" + std::to_string(line_no) + ": not a post record: " + e.what());
         worst = std::max(worst, Exit::dataerr);
-        continue;
+        return;
       }
       Result r = poster.record(record);
       if (r.outcome == Outcome::refused || r.outcome == Outcome::deferred)
         worst = r.status == Exit::tempfail || worst == Exit::tempfail ? Exit::tempfail : std::max(worst, r.status);
-    }
+    });
   }
   return {worst};
 }

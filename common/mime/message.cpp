@@ -372,17 +372,13 @@ struct RawWriter {
 // outside the alphabet.
 bool is_plain_text(std::string_view body) {
   size_t lines = 0, with_blank = 0;
-  for (size_t pos = 0; pos < body.size();) {
-    size_t end = body.find('\n', pos);
-    if (end == std::string_view::npos) end = body.size();
-    std::string_view line = body.substr(pos, end - pos);
-    pos = end + 1;
+  util::for_each_line(body, [&](std::string_view line) {
     size_t first = line.find_first_not_of(" \t\r"), last = line.find_last_not_of(" \t\r");
-    if (first == std::string_view::npos) continue;
+    if (first == std::string_view::npos) return;
     ++lines;
     std::string_view inner = line.substr(first, last - first + 1);
     if (inner.find_first_of(" \t") != std::string_view::npos) ++with_blank;
-  }
+  });
   return lines > 0 && with_blank * 2 >= lines;
 }
 
