@@ -80,6 +80,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->type_name("N");
+  app.add_option("--commit-time", o.post.commit_time_ms,
+                 "With --queue: commit a group at the latest MS milliseconds after its first message")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->type_name("MS");
   app.add_flag("--policy-service", o.post.policy_service,
                "Answer Postfix's policy requests (check_policy_service, under spawn(8)) on standard input");
   app.add_flag("--records", o.post.records, "Read post records (JSON Lines from mimeparse) instead of a message");

@@ -244,6 +244,7 @@ ForumpostStatus run_queue(const ForumpostOptions& o, Poster& poster) {
     poster.begin_group();
     qo.commit = [&poster] { poster.commit_group(); };
     qo.group_size = o.commit_every;
+    qo.group_time = std::chrono::milliseconds(o.commit_time_ms);
   }
   // Parsing overlaps the database work of the message before.
   qo.prepare = [&poster](const std::string& data) { return poster.prepare(data); };

@@ -22,6 +22,7 @@ struct ForumpostOptions : ForumOptions {
   bool delete_done = false;
   bool stop_on_tempfail = false;
   std::size_t commit_every = 100;
+  unsigned commit_time_ms = 200;  // a group is committed at the latest this long after its first message
   bool records = false;
   bool policy_service = false;  // answer Postfix's policy requests on standard input
   bool dry_run = false;

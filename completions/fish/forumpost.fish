@@ -10,6 +10,7 @@ complete -c forumpost -l queue -x -a '(__fish_complete_directories)' -d 'Post ev
 complete -c forumpost -l delete -d 'With --queue: delete what is done'
 complete -c forumpost -l stop-on-tempfail -d 'With --queue: stop at the first message that must wait'
 complete -c forumpost -l commit-every -x -d 'With --queue: commit N messages at a time'
+complete -c forumpost -l commit-time -x -d 'With --queue: commit a group at the latest after MS milliseconds'
 complete -c forumpost -l policy-service -d 'Answer Postfix policy requests on standard input'
 complete -c forumpost -l records -d 'Read post records (JSON Lines) instead of a message'
 complete -c forumpost -s n -l dry-run -d 'Print the writes; write nothing'

@@ -227,7 +227,8 @@ status() { mariadb_sql -N -B -e "SHOW GLOBAL STATUS LIKE '$1'" | cut -f2; }
       "Message-ID: <c$i@example.org>" "$reply"
   done
   local updates=$(status Com_update) savepoints=$(status Com_savepoint)
-  run fp --forum-policy linux=members --queue q
+  # --commit-time: one group of six however slowly they come.
+  run fp --forum-policy linux=members --queue q --commit-time 600000
   assert_success
   assert_output --partial "6 taken, 5 posted, 0 duplicates, 0 ignored, 0 subscriptions, 1 refused"
   # The two threads started (one start_thread), one forum, two writers.
