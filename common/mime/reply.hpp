@@ -1,22 +1,9 @@
 #pragma once
-// A reply's plain text split into what its author wrote, the quoted
-// message and the signature, as mail clients write them in their
-// languages:
-//  - top posting: the text, then an attribution ("On <date>, <name>
-//    wrote:" and its translations, wrapped over up to three lines) or a
-//    header block (Outlook's "From: / Sent: / To: / Subject:", Lotus
-//    Notes', "-----Original Message-----", an underscore rule), then the
-//    quote, '>'-quoted or not;
-//  - bottom posting: the quote first, then the text below it;
-//  - interleaved answers: the quoted lines they answer stay in the text
-//    (only the attribution line and the unanswered quote at the end go);
-//  - forwards ("---------- Forwarded message ---------", "Begin forwarded
-//    message:", an Outlook header block under a "FW:" subject): the note
-//    and the forwarded message are both the text;
-//  - signatures: a "-- " block and the line mobile and webmail clients add
-//    ("Sent from my iPhone", "Von meinem iPhone gesendet").
-// Everything removed is kept, in order, in quoted or signature. Time and
-// memory are linear in the text's size.
+// A reply's plain text split into what its author wrote, the quoted message
+// and the signature, by the formats mail clients write in their languages
+// (top and bottom posting, interleaved answers, forwards, signatures; the
+// list is in docs/post-record.md). Everything removed is kept, in order,
+// in quoted or signature. Time and memory are linear in the text's size.
 
 #include <string>
 #include <string_view>

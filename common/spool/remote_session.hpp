@@ -1,23 +1,16 @@
 #pragma once
-// One session with a remote mailbox server (POP3 or IMAP) through libcurl's
-// easy interface: one handle, so one connection and one login, reused by
-// every command of a run. What POP3 and IMAP sources, and spoolcheck's
-// remote checks, have in common: the URL rules, the credentials, the
-// timeouts and how a failure maps to an exit status.
-//
-// Credentials never come from the command line: a password in the URL is
-// refused (64). libcurl reads them from a netrc file (CURL_NETRC_REQUIRED):
-// the first of the environment variables given that is set, else ~/.netrc.
-// A pop3:// or imap:// session upgrades to TLS (STLS, STARTTLS) when the
-// server offers it; pop3s:// and imaps:// are TLS from the start. The CAs
-// trusted are the system's, or those SSL_CERT_FILE and SSL_CERT_DIR name.
-//
-// Errors (Error): 64 a malformed URL or a password in it; 66 the netrc file
-// named by the environment is unreadable; 78 the netrc file may be read or
-// changed by others than its owner (as ftp(1) and fetchmail refuse); 75 the server cannot be reached,
-// the session broke, or the server said to try later ([IN-USE],
-// [SYS/TEMP], [UNAVAILABLE]); 77 the server refused the login; 69 any other
-// protocol failure.
+// One session with a POP3 or IMAP server through libcurl's easy interface:
+// one connection and one login, reused by every command of a run. What the
+// POP3 and IMAP sources and spoolcheck's remote checks share: the URL
+// rules, the credentials (from a netrc file only, never the URL), TLS
+// (STLS/STARTTLS when offered; the system's CAs or SSL_CERT_FILE/DIR),
+// the timeouts and the exit status of a failure (Error):
+//   64 a malformed URL or a password in it;
+//   66 the netrc file named by the environment is unreadable;
+//   78 the netrc file may be read or changed by others than its owner;
+//   75 unreachable, the session broke, or "try later" ([IN-USE], [SYS/TEMP],
+//      [UNAVAILABLE]);
+//   77 the login refused;  69 any other protocol failure.
 
 #include <chrono>
 #include <initializer_list>
@@ -72,7 +65,7 @@ struct ResponseLines {
 class RemoteSession {
  public:
   // netrc_variables: the environment variables that may name the netrc
-  // file, in order of preference.
+  // file, in order of preference; when none is set, ~/.netrc.
   RemoteSession(std::string source, RemoteUrl url, std::initializer_list<const char*> netrc_variables,
                 SessionLimits limits = {});
   ~RemoteSession();  // sends QUIT or LOGOUT when the connection is still open

@@ -1,27 +1,12 @@
 #pragma once
-// Is there new mail in a spool? Cheaply: a stat for an mbox, one directory
-// read that stops at the first message for a Maildir; no message is opened.
-//
-//   mbox      a regular file; it has mail when it is not empty.
-//   Maildir   a directory with a new/ subdirectory (maildir(5)); it has new
-//             mail when new/ holds an entry whose name does not start with a
-//             dot. Mail in cur/ has been seen already and does not count.
-//   missing   a spool that does not exist has no mail: mailers delete an
-//             empty mbox, and a cron job must not complain every minute.
-//
-// Counting (Detail::count) reads further: the From_ lines of an mbox (see
-// from_line.hpp), the entries of new/ that do not start with a dot.
-//
-//   remote    a pop3://, pop3s://, imap:// or imaps:// URL (mailsplit(1)'s
-//             sources): it has mail when the mailbox holds any message,
-//             read or not, as POP3's STAT or IMAP's STATUS (MESSAGES) say,
-//             in a session of its own (remote_session.hpp; the netrc file
-//             from $SPOOLCHECK_NETRC, else $MAILSPLIT_NETRC, else ~/.netrc).
-//             Counting costs nothing more.
-//
-// A spool that cannot be read, or that is neither an mbox nor a Maildir, is
-// a SpoolError; so is a remote spool whose server cannot be reached or
-// refuses the login.
+// Is there new mail in a spool? Cheaply, opening no message: a stat for an
+// mbox (mail when not empty), one directory read that stops at the first
+// entry of a Maildir's new/ not starting with a dot, STAT or STATUS in a
+// session of its own for a pop3[s]:// or imap[s]:// URL (remote_session.hpp).
+// A missing spool has no mail. Counting (Detail::count) reads further: the
+// From_ lines of an mbox, every entry of new/. A spool that cannot be read,
+// is neither an mbox nor a Maildir, or whose server cannot be reached or
+// refuses the login, is a SpoolError. spoolcheck(1) says it for users.
 
 #include <cstdint>
 #include <optional>
