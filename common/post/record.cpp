@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "util/text.hpp"
 
@@ -27,14 +30,36 @@ nlohmann::ordered_json optional_json(const std::optional<T>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
+// A JSON number as an integer of type T, refused unless it is a whole number
+// T holds: nlohmann converts a float or an out-of-range number with a plain
+// cast, which is undefined behaviour.
 template <typename T>
-void read_optional(const nlohmann::ordered_json& j, const char* key, std::optional<T>& out) {
+T read_integer(const nlohmann::json& v, const char* key) {
+  if (v.is_number_unsigned()) {
+    if (auto u = v.get<std::uint64_t>(); std::in_range<T>(u)) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    if (auto s = v.get<std::int64_t>(); std::in_range<T>(s)) return static_cast<T>(s);
+  }
+  throw std::invalid_argument(std::string(key) + " must be a whole number from " +
+                              std::to_string(std::numeric_limits<T>::min()) + " to " +
+                              std::to_string(std::numeric_limits<T>::max()));
+}
+
+template <typename T>
+T integer_or(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  return it == j.end() ? fallback : read_integer<T>(*it, key);
+}
+
+template <typename T>
+void read_optional(const nlohmann::json& j, const char* key, std::optional<T>& out) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) out.reset();
+  else if constexpr (std::is_integral_v<T>) out = read_integer<T>(*it, key);
   else out = it->get<T>();
 }
 
-Mailbox read_mailbox(const nlohmann::ordered_json& j) {
+Mailbox read_mailbox(const nlohmann::json& j) {
   Mailbox m;
   if (j.is_object()) {
     m.name = j.value("name", "");
@@ -43,7 +68,7 @@ Mailbox read_mailbox(const nlohmann::ordered_json& j) {
   return m;
 }
 
-std::vector<Mailbox> read_mailboxes(const nlohmann::ordered_json& j, const char* key) {
+std::vector<Mailbox> read_mailboxes(const nlohmann::json& j, const char* key) {
   std::vector<Mailbox> out;
   if (auto it = j.find(key); it != j.end() && it->is_array())
     for (const auto& m : *it) out.push_back(read_mailbox(m));
@@ -315,7 +340,7 @@ std::string dump_json(const Record& r) {
 
 void from_json(const nlohmann::json& j, Record& r) {
   if (!j.is_object()) throw std::invalid_argument("a post record must be a JSON object");
-  int version = j.value("version", 0);
+  int version = integer_or(j, "version", 0);
   if (version != record_version)
     throw std::invalid_argument("post record version " + std::to_string(version) +
                                 " is not supported (this is version " + std::to_string(record_version) + ")");
@@ -345,7 +370,7 @@ void from_json(const nlohmann::json& j, Record& r) {
       att.content_type = a.value("content_type", "");
       att.disposition = a.value("disposition", "");
       att.content_id = a.value("content_id", "");
-      att.size = a.value("size", std::uint64_t{0});
+      att.size = integer_or(a, "size", std::uint64_t{0});
       att.sha256 = a.value("sha256", "");
       read_optional(a, "path", att.path);
       att.placeholder = a.value("placeholder", "");
@@ -362,7 +387,7 @@ void from_json(const nlohmann::json& j, Record& r) {
     r.bounce = std::move(b);
   }
   r.defects = j.value("defects", std::vector<std::string>{});
-  r.size = j.value("size", std::uint64_t{0});
+  r.size = integer_or(j, "size", std::uint64_t{0});
   check_record(r);
 }
 

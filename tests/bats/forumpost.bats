@@ -175,6 +175,13 @@ mail() {
   run fp --records <<< '{"version": 9}'
   assert_failure 65
   assert_output --partial "version 9 is not supported"
+  # A number that is not a whole number its field holds is refused, not cast.
+  printf '%s\n' '{"version": 76666e77}' '{"version": 1, "size": -1}' > nums
+  run fp --records nums
+  assert_failure 65
+  assert_line --partial "nums:1: not a post record: version must be a whole number from -2147483648 to 2147483647"
+  assert_line --partial "nums:2: not a post record: size must be a whole number from 0 to 18446744073709551615"
+  [ "$(sql 'SELECT COUNT(*) FROM agora_linux')" = 2 ]
 }
 
 @test "--records: a record with a line break in an id or an address is refused (65), the rest posted" {

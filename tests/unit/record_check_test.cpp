@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -77,4 +79,27 @@ TEST(RecordCheck, NamesSubjectsAndAttachmentsAreOneLine) {
   EXPECT_NE(refusal(R"({"version":1,"attachments":[{"filename":"a\n.pdf"}]})"), "");
   EXPECT_NE(refusal(R"({"version":1,"authentication_results":["mx; dmarc=pass\nX: y"]})"), "");
   EXPECT_NE(refusal(R"({"version":1,"auto":"sure"})"), "");
+}
+
+// Numbers are taken only as whole numbers their field can hold: a float or
+// a number out of range would be converted with a plain cast, which is
+// undefined behaviour (7.6666e+81 as the version was one such input).
+TEST(RecordCheck, NumbersMustBeWholeAndInRange) {
+  EXPECT_EQ(refusal(R"({"version":76666e77})"), "version must be a whole number from -2147483648 to 2147483647");
+  EXPECT_EQ(refusal(R"({"version":1.5})"), "version must be a whole number from -2147483648 to 2147483647");
+  EXPECT_EQ(refusal(R"({"version":4294967297})"), "version must be a whole number from -2147483648 to 2147483647");
+  EXPECT_NE(refusal(R"({"version":"1"})"), "");
+  EXPECT_EQ(refusal(R"({"version":1,"size":-1})"), "size must be a whole number from 0 to 18446744073709551615");
+  EXPECT_EQ(refusal(R"({"version":1,"size":1e30})"), "size must be a whole number from 0 to 18446744073709551615");
+  EXPECT_NE(refusal(R"({"version":1,"attachments":[{"size":-5}]})"), "");
+  EXPECT_NE(refusal(R"({"version":1,"date":9.3e18})"), "");
+  EXPECT_NE(refusal(R"({"version":1,"date":18446744073709551615})"), "");
+
+  Record r = parsed(R"({"version":1,"size":18446744073709551615,"date":-9223372036854775808,
+    "attachments":[{"size":0}]})");
+  EXPECT_EQ(r.size, 18446744073709551615u);
+  ASSERT_TRUE(r.date);
+  EXPECT_EQ(*r.date, std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(r.attachments.at(0).size, 0u);
+  EXPECT_FALSE(parsed(R"({"version":1,"date":null})").date);
 }
